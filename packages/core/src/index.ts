@@ -1,0 +1,45 @@
+/**
+ * @decoding-attention/core: datasets, attention maths and encodings on typed arrays.
+ * This entry uses no DOM, no Lit and no tfjs, so it runs in Node, a Worker and a page alike.
+ */
+export { SeededRandom, sampleSeed } from './random.js';
+export { portableExp, portableLog } from './portable-math.js';
+export { gaussianKernel, addConvolvedSame, blurPlanes } from './smoothing.js';
+export {
+  SHAPE_TYPES_1D,
+  SHAPES_1D_DEFAULTS,
+  drawShape1D,
+  generateBatch1D,
+  generateShapes1D,
+  resolveShapes1DOptions,
+} from './shapes1d.js';
+export type {
+  Batch1D,
+  ResolvedShapes1DOptions,
+  Sample1D,
+  Shape1D,
+  ShapeType1D,
+  Shapes1DOptions,
+} from './shapes1d.js';
+export {
+  BASE_COLORS_2D,
+  FILTER_MODES_2D,
+  SHAPE_TYPES_2D,
+  SHAPES_2D_DEFAULTS,
+  generateBatch2D,
+  generateShapes2D,
+  resolveShapes2DOptions,
+  shapeCovers2D,
+  shapeDistance2D,
+} from './shapes2d.js';
+export type {
+  Batch2D,
+  FilterMode2D,
+  ResolvedShapes2DOptions,
+  Rgb,
+  Sample2D,
+  Shape2D,
+  ShapeType2D,
+  Shapes2DOptions,
+} from './shapes2d.js';
+export { CATEGORICAL_PALETTE, categoricalColor, rgbToHex } from './colors.js';

@@ -1,0 +1,222 @@
+import { SeededRandom, sampleSeed } from './random.js';
+import { addConvolvedSame, gaussianKernel } from './smoothing.js';
+import { checkInteger, checkNumber, checkOrder, withoutUndefined } from './validation.js';
+
+/** The six signed shape types of the 1D dataset; each is its own group. */
+export const SHAPE_TYPES_1D = [
+  'pos_triangle',
+  'pos_rectangle',
+  'pos_semicircle',
+  'neg_triangle',
+  'neg_rectangle',
+  'neg_semicircle',
+] as const;
+
+export type ShapeType1D = (typeof SHAPE_TYPES_1D)[number];
+
+/** One shape placed in a 1D sample. */
+export interface Shape1D {
+  type: ShapeType1D;
+  /** First index covered by the shape. */
+  start: number;
+  /** Number of samples covered: the shape spans `[start, start + width)`. */
+  width: number;
+  /** Its own signed amplitude, as drawn in the input. */
+  amplitude: number;
+  /** The mean signed amplitude of all shapes of its type in the sample, as drawn in the target. */
+  groupAmplitude: number;
+}
+
+/** A 1D sample: the noisy input, the target the model must predict, and the shapes behind both. */
+export interface Sample1D {
+  input: Float32Array;
+  target: Float32Array;
+  shapes: Shape1D[];
+}
+
+/** Options of the 1D dataset; every number of spec/datasets.md is one of them. */
+export interface Shapes1DOptions {
+  seed?: number;
+  length?: number;
+  minWidth?: number;
+  maxWidth?: number;
+  minAmplitude?: number;
+  maxAmplitude?: number;
+  /** Standard deviation of the white noise before smoothing. */
+  noiseStd?: number;
+  /** Sigma of the Gaussian kernel that smooths the noise; 0 leaves it white. */
+  noiseSigma?: number;
+  minTypes?: number;
+  maxTypes?: number;
+  minOccurrences?: number;
+  maxOccurrences?: number;
+  /** Placement attempts per occurrence before it is dropped. */
+  maxTries?: number;
+}
+
+export type ResolvedShapes1DOptions = Required<Shapes1DOptions>;
+
+/** The defaults of spec/datasets.md (those of the series' PyTorch draft). */
+export const SHAPES_1D_DEFAULTS: Readonly<ResolvedShapes1DOptions> = Object.freeze({
+  seed: 0,
+  length: 400,
+  minWidth: 10,
+  maxWidth: 40,
+  minAmplitude: 10,
+  maxAmplitude: 50,
+  noiseStd: 3,
+  noiseSigma: 5,
+  minTypes: 3,
+  maxTypes: 4,
+  minOccurrences: 1,
+  maxOccurrences: 4,
+  maxTries: 100,
+});
+
+/** Fills in defaults and checks every option, throwing a RangeError that names a bad one. */
+export function resolveShapes1DOptions(options: Shapes1DOptions = {}): ResolvedShapes1DOptions {
+  const o = { ...SHAPES_1D_DEFAULTS, ...withoutUndefined(options) };
+  checkInteger('length', o.length, 1, 1 << 24);
+  checkInteger('minWidth', o.minWidth, 1);
+  checkInteger('maxWidth', o.maxWidth, 1);
+  checkOrder('minWidth', o.minWidth, 'maxWidth', o.maxWidth);
+  checkOrder('maxWidth', o.maxWidth, 'length', o.length);
+  checkNumber('minAmplitude', o.minAmplitude, 0);
+  checkNumber('maxAmplitude', o.maxAmplitude, 0);
+  checkOrder('minAmplitude', o.minAmplitude, 'maxAmplitude', o.maxAmplitude);
+  checkNumber('noiseStd', o.noiseStd, 0);
+  checkNumber('noiseSigma', o.noiseSigma, 0, 1000);
+  checkInteger('minTypes', o.minTypes, 1, SHAPE_TYPES_1D.length);
+  checkInteger('maxTypes', o.maxTypes, 1, SHAPE_TYPES_1D.length);
+  checkOrder('minTypes', o.minTypes, 'maxTypes', o.maxTypes);
+  checkInteger('minOccurrences', o.minOccurrences, 0);
+  checkInteger('maxOccurrences', o.maxOccurrences, 0, 10_000);
+  checkOrder('minOccurrences', o.minOccurrences, 'maxOccurrences', o.maxOccurrences);
+  checkInteger('maxTries', o.maxTries, 1, 1_000_000);
+  checkInteger('seed', o.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  return o;
+}
+
+/**
+ * Generates one 1D sample: 3 or 4 shape types, 1 to 4 non-overlapping occurrences each, drawn at
+ * their own amplitude plus smooth noise in `input`, and at their group's mean amplitude in `target`.
+ */
+export function generateShapes1D(options: Shapes1DOptions = {}): Sample1D {
+  const o = resolveShapes1DOptions(options);
+  const input = new Float32Array(o.length);
+  const target = new Float32Array(o.length);
+  const shapes = writeShapes1D(
+    o,
+    input,
+    target,
+    0,
+    gaussianKernel(o.noiseSigma),
+    new Float64Array(o.length),
+  );
+  return { input, target, shapes };
+}
+
+/** Samples of the 1D dataset in flat row-major arrays, ready for a tensor of shape [count, length]. */
+export interface Batch1D {
+  count: number;
+  length: number;
+  inputs: Float32Array;
+  targets: Float32Array;
+}
+
+/**
+ * Generates `count` samples into flat arrays. Sample `k` is exactly
+ * `generateShapes1D({ ...options, seed: sampleSeed(seed, firstIndex + k) })`.
+ */
+export function generateBatch1D(
+  count: number,
+  options: Shapes1DOptions & { firstIndex?: number } = {},
+): Batch1D {
+  checkInteger('count', count, 0);
+  const { firstIndex = 0, ...rest } = options;
+  checkInteger('firstIndex', firstIndex, 0, Number.MAX_SAFE_INTEGER);
+  const o = resolveShapes1DOptions(rest);
+  const inputs = new Float32Array(count * o.length);
+  const targets = new Float32Array(count * o.length);
+  const kernel = gaussianKernel(o.noiseSigma);
+  const scratch = new Float64Array(o.length);
+  for (let k = 0; k < count; k++) {
+    const sample = { ...o, seed: sampleSeed(o.seed, firstIndex + k) };
+    writeShapes1D(sample, inputs, targets, k * o.length, kernel, scratch);
+  }
+  return { count, length: o.length, inputs, targets };
+}
+
+/**
+ * Draws the profile of one shape of type `type` into `out` at `offset + start`, with amplitude
+ * `amplitude`: a rectangle is flat, a triangle rises from 0 to its peak at `floor(width / 2)` and
+ * falls back to 0, a semicircle is `A * sqrt(1 - x^2)` with x spanning [-1, 1].
+ */
+export function drawShape1D(
+  out: Float32Array,
+  type: ShapeType1D,
+  start: number,
+  width: number,
+  amplitude: number,
+  offset = 0,
+): void {
+  const base = offset + start;
+  if (type.endsWith('rectangle')) {
+    for (let i = 0; i < width; i++) out[base + i] = amplitude;
+  } else if (type.endsWith('triangle')) {
+    const rise = Math.floor(width / 2);
+    for (let i = 0; i < rise; i++) out[base + i] = (amplitude * i) / rise;
+    const fall = width - rise;
+    for (let i = 0; i < fall; i++) {
+      out[base + rise + i] = fall === 1 ? amplitude : amplitude * (1 - i / (fall - 1));
+    }
+  } else {
+    for (let i = 0; i < width; i++) {
+      const x = width === 1 ? 0 : -1 + (2 * i) / (width - 1);
+      out[base + i] = amplitude * Math.sqrt(Math.max(0, 1 - x * x));
+    }
+  }
+}
+
+function writeShapes1D(
+  o: ResolvedShapes1DOptions,
+  input: Float32Array,
+  target: Float32Array,
+  offset: number,
+  kernel: Float64Array,
+  noise: Float64Array,
+): Shape1D[] {
+  const random = new SeededRandom(o.seed);
+  const typeCount = random.integer(o.minTypes, o.maxTypes);
+  const types = random.sample(SHAPE_TYPES_1D, typeCount);
+  const placed: Shape1D[] = [];
+  for (const type of types) {
+    const occurrences = random.integer(o.minOccurrences, o.maxOccurrences);
+    for (let n = 0; n < occurrences; n++) {
+      for (let attempt = 0; attempt < o.maxTries; attempt++) {
+        const width = random.integer(o.minWidth, o.maxWidth);
+        const start = random.integer(0, o.length - width);
+        if (placed.some((s) => start < s.start + s.width && s.start < start + width)) continue;
+        const magnitude = random.uniform(o.minAmplitude, o.maxAmplitude);
+        const amplitude = type.startsWith('neg') ? -magnitude : magnitude;
+        placed.push({ type, start, width, amplitude, groupAmplitude: amplitude });
+        break;
+      }
+    }
+  }
+  for (const type of types) {
+    const group = placed.filter((s) => s.type === type);
+    const mean = group.reduce((sum, s) => sum + s.amplitude, 0) / group.length;
+    for (const shape of group) shape.groupAmplitude = mean;
+  }
+  for (const shape of placed) {
+    drawShape1D(input, shape.type, shape.start, shape.width, shape.amplitude, offset);
+    drawShape1D(target, shape.type, shape.start, shape.width, shape.groupAmplitude, offset);
+  }
+  if (o.noiseStd > 0) {
+    for (let i = 0; i < o.length; i++) noise[i] = o.noiseStd * random.gaussian();
+    addConvolvedSame(noise, kernel, input, offset);
+  }
+  placed.sort((a, b) => a.start - b.start);
+  return placed;
+}

@@ -1,0 +1,406 @@
+import { SeededRandom, sampleSeed } from './random.js';
+import { blurPlanes, gaussianKernel } from './smoothing.js';
+import {
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkOrder,
+  withoutUndefined,
+} from './validation.js';
+
+/** The six shape types of the 2D dataset; each is its own group. */
+export const SHAPE_TYPES_2D = [
+  'filled_circle',
+  'hollow_circle',
+  'filled_rectangle',
+  'hollow_rectangle',
+  'filled_triangle',
+  'hollow_triangle',
+] as const;
+
+export type ShapeType2D = (typeof SHAPE_TYPES_2D)[number];
+
+/** Which shapes appear in the target, as spec/datasets.md defines the three rules. */
+export const FILTER_MODES_2D = ['none', 'channel', 'filled-circles'] as const;
+export type FilterMode2D = (typeof FILTER_MODES_2D)[number];
+
+/** An RGB colour, each channel an integer in [0, 255]. */
+export type Rgb = [number, number, number];
+
+/** One shape placed in a 2D sample; `x, y, width, height` is its bounding box in pixels. */
+export interface Shape2D {
+  type: ShapeType2D;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Outline thickness in pixels for hollow shapes, 0 for filled ones. */
+  thickness: number;
+  /** Its own colour, as drawn in the input. */
+  color: Rgb;
+  /** The per-channel mean colour of its group (truncated), as drawn in the target. */
+  groupColor: Rgb;
+  /** Whether the filter rule lets it into the target. */
+  inTarget: boolean;
+}
+
+/** A 2D sample: input and target as RGBA images in canvas layout, and the shapes behind them. */
+export interface Sample2D {
+  width: number;
+  height: number;
+  input: Uint8ClampedArray;
+  target: Uint8ClampedArray;
+  shapes: Shape2D[];
+}
+
+/** Options of the 2D dataset; every number of spec/datasets.md is one of them. */
+export interface Shapes2DOptions {
+  seed?: number;
+  width?: number;
+  height?: number;
+  filter?: FilterMode2D;
+  /** Standard deviation of the per-pixel, per-channel Gaussian noise (in 0-255 units). */
+  noiseStd?: number;
+  /** Sigma of the Gaussian blur applied after the noise; 0 disables it. */
+  blurSigma?: number;
+  minTypes?: number;
+  maxTypes?: number;
+  minOccurrences?: number;
+  maxOccurrences?: number;
+  minRadius?: number;
+  maxRadius?: number;
+  minRectangleSide?: number;
+  maxRectangleSide?: number;
+  minTriangleSide?: number;
+  maxTriangleSide?: number;
+  minThickness?: number;
+  maxThickness?: number;
+  /** Each channel of a base colour moves by a uniform integer in [-colorJitter, colorJitter]. */
+  colorJitter?: number;
+  maxTries?: number;
+}
+
+export type ResolvedShapes2DOptions = Required<Shapes2DOptions>;
+
+/** The defaults of spec/datasets.md (those of the series' PyTorch draft). */
+export const SHAPES_2D_DEFAULTS: Readonly<ResolvedShapes2DOptions> = Object.freeze({
+  seed: 0,
+  width: 128,
+  height: 128,
+  filter: 'none',
+  noiseStd: 128,
+  blurSigma: 1,
+  minTypes: 3,
+  maxTypes: 4,
+  minOccurrences: 1,
+  maxOccurrences: 3,
+  minRadius: 10,
+  maxRadius: 20,
+  minRectangleSide: 10,
+  maxRectangleSide: 30,
+  minTriangleSide: 20,
+  maxTriangleSide: 30,
+  minThickness: 1,
+  maxThickness: 3,
+  colorJitter: 64,
+  maxTries: 100,
+});
+
+/** The six base colours: red, green, blue, yellow, magenta, cyan. */
+export const BASE_COLORS_2D: readonly Rgb[] = Object.freeze([
+  [255, 0, 0],
+  [0, 255, 0],
+  [0, 0, 255],
+  [255, 255, 0],
+  [255, 0, 255],
+  [0, 255, 255],
+]) as readonly Rgb[];
+
+/** Fills in defaults and checks every option, throwing a RangeError that names a bad one. */
+export function resolveShapes2DOptions(options: Shapes2DOptions = {}): ResolvedShapes2DOptions {
+  const o = { ...SHAPES_2D_DEFAULTS, ...withoutUndefined(options) };
+  checkInteger('seed', o.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  checkInteger('width', o.width, 1, 4096);
+  checkInteger('height', o.height, 1, 4096);
+  checkOneOf('filter', o.filter, FILTER_MODES_2D);
+  checkNumber('noiseStd', o.noiseStd, 0);
+  checkNumber('blurSigma', o.blurSigma, 0, 100);
+  checkInteger('minTypes', o.minTypes, 1, SHAPE_TYPES_2D.length);
+  checkInteger('maxTypes', o.maxTypes, 1, SHAPE_TYPES_2D.length);
+  checkOrder('minTypes', o.minTypes, 'maxTypes', o.maxTypes);
+  checkInteger('minOccurrences', o.minOccurrences, 0);
+  checkInteger('maxOccurrences', o.maxOccurrences, 0, 10_000);
+  checkOrder('minOccurrences', o.minOccurrences, 'maxOccurrences', o.maxOccurrences);
+  for (const [low, high] of [
+    ['minRadius', 'maxRadius'],
+    ['minRectangleSide', 'maxRectangleSide'],
+    ['minTriangleSide', 'maxTriangleSide'],
+    ['minThickness', 'maxThickness'],
+  ] as const) {
+    checkInteger(low, o[low], 1);
+    checkInteger(high, o[high], 1);
+    checkOrder(low, o[low], high, o[high]);
+  }
+  checkInteger('colorJitter', o.colorJitter, 0, 255);
+  checkInteger('maxTries', o.maxTries, 1, 1_000_000);
+  return o;
+}
+
+/**
+ * Generates one 2D sample: 3 or 4 shape types, 1 to 3 occurrences each with non-overlapping
+ * bounding boxes, drawn in their own colours with noise and blur in `input`, and in their
+ * group's mean colour in `target` (only those the filter keeps).
+ */
+export function generateShapes2D(options: Shapes2DOptions = {}): Sample2D {
+  const o = resolveShapes2DOptions(options);
+  const { input, target, shapes } = renderShapes2D(o, gaussianKernel(o.blurSigma));
+  return {
+    width: o.width,
+    height: o.height,
+    input: planesToRgba(input, o.width, o.height),
+    target: planesToRgba(target, o.width, o.height),
+    shapes,
+  };
+}
+
+/** Samples of the 2D dataset as flat NHWC floats in [0, 1], for a tensor [count, height, width, 3]. */
+export interface Batch2D {
+  count: number;
+  width: number;
+  height: number;
+  channels: 3;
+  inputs: Float32Array;
+  targets: Float32Array;
+}
+
+/**
+ * Generates `count` 2D samples into flat arrays. Sample `k` is exactly
+ * `generateShapes2D({ ...options, seed: sampleSeed(seed, firstIndex + k) })`, scaled to [0, 1].
+ */
+export function generateBatch2D(
+  count: number,
+  options: Shapes2DOptions & { firstIndex?: number } = {},
+): Batch2D {
+  checkInteger('count', count, 0);
+  const { firstIndex = 0, ...rest } = options;
+  checkInteger('firstIndex', firstIndex, 0, Number.MAX_SAFE_INTEGER);
+  const o = resolveShapes2DOptions(rest);
+  const pixels = o.width * o.height;
+  const inputs = new Float32Array(count * pixels * 3);
+  const targets = new Float32Array(count * pixels * 3);
+  const kernel = gaussianKernel(o.blurSigma);
+  for (let k = 0; k < count; k++) {
+    const { input, target } = renderShapes2D(
+      { ...o, seed: sampleSeed(o.seed, firstIndex + k) },
+      kernel,
+    );
+    // Through the RGBA bytes, so a batch holds exactly the sample's bytes / 255.
+    writeScaledRgb(planesToRgba(input, o.width, o.height), inputs, k * pixels * 3);
+    writeScaledRgb(planesToRgba(target, o.width, o.height), targets, k * pixels * 3);
+  }
+  return { count, width: o.width, height: o.height, channels: 3, inputs, targets };
+}
+
+/**
+ * The signed distance in pixels from the centre of pixel (px, py) to the outline of a shape,
+ * positive inside. A filled shape covers the pixels with distance >= 0; a hollow one those with
+ * 0 <= distance < thickness.
+ */
+export function shapeDistance2D(
+  shape: Pick<Shape2D, 'type' | 'x' | 'y' | 'width' | 'height'>,
+  px: number,
+  py: number,
+): number {
+  const cx = px + 0.5;
+  const cy = py + 0.5;
+  const { x, y, width, height } = shape;
+  if (shape.type.endsWith('rectangle')) {
+    return Math.min(cx - x, x + width - cx, cy - y, y + height - cy);
+  }
+  if (shape.type.endsWith('circle')) {
+    const radius = width / 2;
+    const dx = cx - (x + radius);
+    const dy = cy - (y + radius);
+    return radius - Math.sqrt(dx * dx + dy * dy);
+  }
+  // Equilateral triangle, point up: apex (x + w/2, y), base from (x, y + h) to (x + w, y + h).
+  const half = width / 2;
+  const side = Math.sqrt(half * half + height * height);
+  const left = (height * (cx - x) - half * (y + height - cy)) / side;
+  const right = (height * (x + width - cx) - half * (y + height - cy)) / side;
+  return Math.min(y + height - cy, left, right);
+}
+
+/** Whether pixel (px, py) belongs to `shape`. */
+export function shapeCovers2D(
+  shape: Pick<Shape2D, 'type' | 'x' | 'y' | 'width' | 'height' | 'thickness'>,
+  px: number,
+  py: number,
+): boolean {
+  const distance = shapeDistance2D(shape, px, py);
+  return distance >= 0 && (shape.thickness === 0 || distance < shape.thickness);
+}
+
+interface Planes {
+  input: Float64Array;
+  target: Float64Array;
+  shapes: Shape2D[];
+}
+
+function renderShapes2D(o: ResolvedShapes2DOptions, kernel: Float64Array): Planes {
+  const random = new SeededRandom(o.seed);
+  const shapes = placeShapes(o, random);
+  applyFilter(o.filter, shapes, random);
+  for (const type of new Set(shapes.map((s) => s.type))) {
+    const group = shapes.filter((s) => s.type === type);
+    const mean = [0, 1, 2].map((c) =>
+      Math.trunc(group.reduce((sum, s) => sum + s.color[c], 0) / group.length),
+    ) as Rgb;
+    for (const shape of group) shape.groupColor = [...mean];
+  }
+  const pixels = o.width * o.height;
+  const input = new Float64Array(pixels * 3);
+  const target = new Float64Array(pixels * 3);
+  for (const shape of shapes) {
+    paint(input, o.width, shape, shape.color);
+    if (shape.inTarget) paint(target, o.width, shape, shape.groupColor);
+  }
+  if (o.noiseStd > 0) {
+    for (let i = 0; i < input.length; i++) {
+      const value = input[i] + o.noiseStd * random.gaussian();
+      input[i] = value < 0 ? 0 : value > 255 ? 255 : value;
+    }
+  }
+  blurPlanes(input, o.width, o.height, kernel);
+  return { input, target, shapes };
+}
+
+function placeShapes(o: ResolvedShapes2DOptions, random: SeededRandom): Shape2D[] {
+  const typeCount = random.integer(o.minTypes, o.maxTypes);
+  const types = random.sample(SHAPE_TYPES_2D, typeCount);
+  const shapes: Shape2D[] = [];
+  for (const type of types) {
+    const occurrences = random.integer(o.minOccurrences, o.maxOccurrences);
+    for (let n = 0; n < occurrences; n++) {
+      for (let attempt = 0; attempt < o.maxTries; attempt++) {
+        const [width, height] = drawSize(o, type, random);
+        const thickness = type.startsWith('hollow')
+          ? random.integer(o.minThickness, o.maxThickness)
+          : 0;
+        if (width > o.width || height > o.height) continue;
+        const x = random.integer(0, o.width - width);
+        const y = random.integer(0, o.height - height);
+        const overlaps = shapes.some(
+          (s) => x < s.x + s.width && s.x < x + width && y < s.y + s.height && s.y < y + height,
+        );
+        if (overlaps) continue;
+        const base = random.pick(BASE_COLORS_2D);
+        const color = base.map((v) =>
+          Math.min(255, Math.max(0, v + random.integer(-o.colorJitter, o.colorJitter))),
+        ) as Rgb;
+        shapes.push({
+          type,
+          x,
+          y,
+          width,
+          height,
+          thickness,
+          color,
+          groupColor: color,
+          inTarget: true,
+        });
+        break;
+      }
+    }
+  }
+  return shapes;
+}
+
+function drawSize(
+  o: ResolvedShapes2DOptions,
+  type: ShapeType2D,
+  random: SeededRandom,
+): [number, number] {
+  if (type.endsWith('circle')) {
+    const diameter = 2 * random.integer(o.minRadius, o.maxRadius);
+    return [diameter, diameter];
+  }
+  if (type.endsWith('rectangle')) {
+    return [
+      random.integer(o.minRectangleSide, o.maxRectangleSide),
+      random.integer(o.minRectangleSide, o.maxRectangleSide),
+    ];
+  }
+  const side = random.integer(o.minTriangleSide, o.maxTriangleSide);
+  return [side, Math.round((side * Math.sqrt(3)) / 2)];
+}
+
+type Family = 'triangle' | 'rectangle' | 'circle';
+
+/** The colour test of each family under the `channel` rule, and the pure colour that passes it. */
+const CHANNEL_RULES: Record<Family, { passes: (c: Rgb) => boolean; pure: Rgb }> = {
+  triangle: { passes: (c) => c[0] > 128, pure: [255, 0, 0] },
+  rectangle: { passes: (c) => c[1] >= 128, pure: [0, 255, 0] },
+  circle: { passes: (c) => c[2] >= 128, pure: [0, 0, 255] },
+};
+
+function familyOf(type: ShapeType2D): Family {
+  return type.endsWith('triangle')
+    ? 'triangle'
+    : type.endsWith('rectangle')
+      ? 'rectangle'
+      : 'circle';
+}
+
+function applyFilter(filter: FilterMode2D, shapes: Shape2D[], random: SeededRandom): void {
+  if (filter === 'filled-circles') {
+    for (const shape of shapes) {
+      if (shape.type === 'filled_circle') shape.inTarget = CHANNEL_RULES.circle.passes(shape.color);
+    }
+  } else if (filter === 'channel') {
+    for (const family of ['triangle', 'rectangle', 'circle'] as const) {
+      const members = shapes.filter((s) => familyOf(s.type) === family);
+      if (members.length === 0) continue;
+      const rule = CHANNEL_RULES[family];
+      if (!members.some((s) => rule.passes(s.color))) {
+        random.pick(members).color = [...rule.pure];
+      }
+      for (const shape of members) shape.inTarget = rule.passes(shape.color);
+    }
+  }
+}
+
+function paint(planes: Float64Array, imageWidth: number, shape: Shape2D, color: Rgb): void {
+  const pixels = planes.length / 3;
+  for (let py = shape.y; py < shape.y + shape.height; py++) {
+    for (let px = shape.x; px < shape.x + shape.width; px++) {
+      if (!shapeCovers2D(shape, px, py)) continue;
+      const p = py * imageWidth + px;
+      planes[p] = color[0];
+      planes[pixels + p] = color[1];
+      planes[2 * pixels + p] = color[2];
+    }
+  }
+}
+
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+
+function writeScaledRgb(rgba: Uint8ClampedArray, out: Float32Array, offset: number): void {
+  for (let p = 0, o = offset; p < rgba.length; p += 4, o += 3) {
+    out[o] = BYTE_TO_UNIT[rgba[p]];
+    out[o + 1] = BYTE_TO_UNIT[rgba[p + 1]];
+    out[o + 2] = BYTE_TO_UNIT[rgba[p + 2]];
+  }
+}
+
+function planesToRgba(planes: Float64Array, width: number, height: number): Uint8ClampedArray {
+  const pixels = width * height;
+  const rgba = new Uint8ClampedArray(pixels * 4);
+  for (let p = 0; p < pixels; p++) {
+    rgba[4 * p] = planes[p];
+    rgba[4 * p + 1] = planes[pixels + p];
+    rgba[4 * p + 2] = planes[2 * pixels + p];
+    rgba[4 * p + 3] = 255;
+  }
+  return rgba;
+}

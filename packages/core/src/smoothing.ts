@@ -1,0 +1,112 @@
+import { portableExp } from './portable-math.js';
+
+const kernels = new Map<number, Float64Array>();
+
+/**
+ * A normalised Gaussian kernel of standard deviation `sigma`, `2 * ceil(3 * sigma) + 1` taps
+ * (31 for sigma 5, as the 1D dataset's rules say). Sigma 0 gives the identity kernel [1].
+ * Kernels are cached: callers must not modify them.
+ */
+export function gaussianKernel(sigma: number): Float64Array {
+  const cached = kernels.get(sigma);
+  if (cached) return cached;
+  const radius = Math.ceil(3 * sigma);
+  const kernel = new Float64Array(2 * radius + 1);
+  let sum = 0;
+  for (let i = -radius; i <= radius; i++) {
+    const weight = sigma === 0 ? 1 : portableExp(-(i * i) / (2 * sigma * sigma));
+    kernel[i + radius] = weight;
+    sum += weight;
+  }
+  for (let i = 0; i < kernel.length; i++) kernel[i] /= sum;
+  if (kernels.size > 64) kernels.clear();
+  kernels.set(sigma, kernel);
+  return kernel;
+}
+
+/**
+ * Convolves `signal` with a symmetric odd-length `kernel` in "same" mode with zero padding,
+ * adding the result into `out` (which must not alias `signal`).
+ */
+export function addConvolvedSame(
+  signal: ArrayLike<number>,
+  kernel: Float64Array,
+  out: Float32Array | Float64Array,
+  outOffset = 0,
+): void {
+  const length = signal.length;
+  const radius = (kernel.length - 1) / 2;
+  const centre = kernel[radius];
+  for (let i = 0; i < length; i++) {
+    let sum = centre * signal[i];
+    if (i >= radius && i + radius < length) {
+      // Interior: pair the symmetric taps, no bounds to check.
+      for (let j = 1; j <= radius; j++) sum += kernel[radius + j] * (signal[i - j] + signal[i + j]);
+    } else {
+      for (let j = 1; j <= radius; j++) {
+        const left = i - j >= 0 ? signal[i - j] : 0;
+        const right = i + j < length ? signal[i + j] : 0;
+        sum += kernel[radius + j] * (left + right);
+      }
+    }
+    out[outOffset + i] += sum;
+  }
+}
+
+/**
+ * Blurs, in place, the three colour planes of a `width x height` image held as planar floats
+ * (`planes[c * width * height + y * width + x]`) with a separable Gaussian kernel, reflecting at
+ * the borders so the image edge does not darken. `scratch` (at least one plane long) is reused
+ * between calls to spare the allocation.
+ */
+export function blurPlanes(
+  planes: Float64Array,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  scratch: Float64Array = new Float64Array(width * height),
+): void {
+  const radius = (kernel.length - 1) / 2;
+  if (radius === 0) return;
+  const plane = width * height;
+  for (let c = 0; c < 3; c++) {
+    const base = c * plane;
+    // Horizontal pass into scratch, tap by tap so the inner loop runs along a row.
+    scratch.fill(0, 0, plane);
+    for (let y = 0; y < height; y++) {
+      const row = base + y * width;
+      const out = y * width;
+      for (let k = -radius; k <= radius; k++) {
+        const weight = kernel[k + radius];
+        const from = Math.max(0, -k);
+        const to = Math.min(width, width - k);
+        for (let x = from; x < to; x++) scratch[out + x] += weight * planes[row + x + k];
+        for (let x = 0; x < from; x++)
+          scratch[out + x] += weight * planes[row + reflect(x + k, width)];
+        for (let x = to; x < width; x++)
+          scratch[out + x] += weight * planes[row + reflect(x + k, width)];
+      }
+    }
+    // Vertical pass back into the plane: each output row is a weighted sum of whole rows.
+    planes.fill(0, base, base + plane);
+    for (let y = 0; y < height; y++) {
+      const out = base + y * width;
+      for (let k = -radius; k <= radius; k++) {
+        const weight = kernel[k + radius];
+        const source = reflect(y + k, height) * width;
+        for (let x = 0; x < width; x++) planes[out + x] += weight * scratch[source + x];
+      }
+    }
+  }
+}
+
+/** Reflects an index into [0, size) without repeating the edge sample (d c b | a b c d | c b a). */
+function reflect(index: number, size: number): number {
+  if (size === 1) return 0;
+  let i = index;
+  while (i < 0 || i >= size) {
+    if (i < 0) i = -i;
+    if (i >= size) i = 2 * (size - 1) - i;
+  }
+  return i;
+}

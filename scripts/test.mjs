@@ -1,0 +1,24 @@
+// `npm test`: finds (or on a fresh Debian machine, installs) Chromium, then runs lint, type checks
+// and every package's browser tests through turbo. Pass turbo flags after `--`, e.g. `npm test -- --filter=@decoding-attention/core`.
+import { spawnSync } from 'node:child_process';
+import { ensureChrome } from './chrome.js';
+
+try {
+  process.env.CHROME_PATH = ensureChrome();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+const extra = process.argv.slice(2);
+const run = (args) => {
+  const result = spawnSync('npx', ['turbo', 'run', ...args, ...extra], {
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+
+// Browser tests one package at a time: each starts a Chromium, and two cores are shared.
+run(['lint', 'typecheck', 'build']);
+run(['test', '--concurrency=1']);
