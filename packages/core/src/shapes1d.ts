@@ -1,3 +1,4 @@
+import { batchBuffers } from './batch-buffers.js';
 import { SeededRandom, sampleSeed } from './random.js';
 import { addConvolvedSame, gaussianKernel } from './smoothing.js';
 import { checkInteger, checkNumber, checkOrder, withoutUndefined } from './validation.js';
@@ -126,18 +127,19 @@ export interface Batch1D {
 
 /**
  * Generates `count` samples into flat arrays. Sample `k` is exactly
- * `generateShapes1D({ ...options, seed: sampleSeed(seed, firstIndex + k) })`.
+ * `generateShapes1D({ ...options, seed: sampleSeed(seed, firstIndex + k) })`. A training loop can
+ * pass the previous batch's arrays as `into` to have them overwritten rather than reallocated.
  */
 export function generateBatch1D(
   count: number,
   options: Shapes1DOptions & { firstIndex?: number } = {},
+  into?: { inputs: Float32Array; targets: Float32Array },
 ): Batch1D {
   checkInteger('count', count, 0);
   const { firstIndex = 0, ...rest } = options;
   checkInteger('firstIndex', firstIndex, 0, Number.MAX_SAFE_INTEGER);
   const o = resolveShapes1DOptions(rest);
-  const inputs = new Float32Array(count * o.length);
-  const targets = new Float32Array(count * o.length);
+  const { inputs, targets } = batchBuffers(count * o.length, into);
   const kernel = gaussianKernel(o.noiseSigma);
   const scratch = new Float64Array(o.length);
   for (let k = 0; k < count; k++) {

@@ -1,3 +1,4 @@
+import { batchBuffers } from './batch-buffers.js';
 import { SeededRandom, sampleSeed } from './random.js';
 import { blurPlanes, gaussianKernel } from './smoothing.js';
 import {
@@ -176,18 +177,19 @@ export interface Batch2D {
 /**
  * Generates `count` 2D samples into flat arrays. Sample `k` is exactly
  * `generateShapes2D({ ...options, seed: sampleSeed(seed, firstIndex + k) })`, scaled to [0, 1].
+ * `into` works as for `generateBatch1D`.
  */
 export function generateBatch2D(
   count: number,
   options: Shapes2DOptions & { firstIndex?: number } = {},
+  into?: { inputs: Float32Array; targets: Float32Array },
 ): Batch2D {
   checkInteger('count', count, 0);
   const { firstIndex = 0, ...rest } = options;
   checkInteger('firstIndex', firstIndex, 0, Number.MAX_SAFE_INTEGER);
   const o = resolveShapes2DOptions(rest);
   const pixels = o.width * o.height;
-  const inputs = new Float32Array(count * pixels * 3);
-  const targets = new Float32Array(count * pixels * 3);
+  const { inputs, targets } = batchBuffers(count * pixels * 3, into);
   const kernel = gaussianKernel(o.blurSigma);
   for (let k = 0; k < count; k++) {
     const { input, target } = renderShapes2D(
@@ -211,24 +213,7 @@ export function shapeDistance2D(
   px: number,
   py: number,
 ): number {
-  const cx = px + 0.5;
-  const cy = py + 0.5;
-  const { x, y, width, height } = shape;
-  if (shape.type.endsWith('rectangle')) {
-    return Math.min(cx - x, x + width - cx, cy - y, y + height - cy);
-  }
-  if (shape.type.endsWith('circle')) {
-    const radius = width / 2;
-    const dx = cx - (x + radius);
-    const dy = cy - (y + radius);
-    return radius - Math.sqrt(dx * dx + dy * dy);
-  }
-  // Equilateral triangle, point up: apex (x + w/2, y), base from (x, y + h) to (x + w, y + h).
-  const half = width / 2;
-  const side = Math.sqrt(half * half + height * height);
-  const left = (height * (cx - x) - half * (y + height - cy)) / side;
-  const right = (height * (x + width - cx) - half * (y + height - cy)) / side;
-  return Math.min(y + height - cy, left, right);
+  return distanceFunction(shape)(px, py);
 }
 
 /** Whether pixel (px, py) belongs to `shape`. */
@@ -241,10 +226,59 @@ export function shapeCovers2D(
   return distance >= 0 && (shape.thickness === 0 || distance < shape.thickness);
 }
 
+/** The distance function of one shape, its constants worked out once rather than per pixel. */
+function distanceFunction(
+  shape: Pick<Shape2D, 'type' | 'x' | 'y' | 'width' | 'height'>,
+): (px: number, py: number) => number {
+  const { x, y, width, height } = shape;
+  if (shape.type.endsWith('rectangle')) {
+    return (px, py) => {
+      const cx = px + 0.5;
+      const cy = py + 0.5;
+      return Math.min(cx - x, x + width - cx, cy - y, y + height - cy);
+    };
+  }
+  if (shape.type.endsWith('circle')) {
+    const radius = width / 2;
+    return (px, py) => {
+      const dx = px + 0.5 - (x + radius);
+      const dy = py + 0.5 - (y + radius);
+      return radius - Math.sqrt(dx * dx + dy * dy);
+    };
+  }
+  // Equilateral triangle, point up: apex (x + w/2, y), base from (x, y + h) to (x + w, y + h).
+  const half = width / 2;
+  const side = Math.sqrt(half * half + height * height);
+  return (px, py) => {
+    const cx = px + 0.5;
+    const below = y + height - (py + 0.5);
+    const left = (height * (cx - x) - half * below) / side;
+    const right = (height * (x + width - cx) - half * below) / side;
+    return Math.min(below, left, right);
+  };
+}
+
 interface Planes {
   input: Float64Array;
   target: Float64Array;
   shapes: Shape2D[];
+}
+
+const scratch = new Map<string, Float64Array>();
+
+/**
+ * A zeroed working buffer, reused from call to call: the planes are read out before the next
+ * sample is drawn, and fresh megabyte-sized arrays cost page faults that dominate a sample.
+ */
+function scratchPlanes(name: string, length: number): Float64Array {
+  let buffer = scratch.get(name);
+  if (buffer?.length !== length) {
+    buffer = new Float64Array(length);
+    scratch.set(name, buffer);
+  } else {
+    buffer.fill(0);
+  }
+  return buffer;
 }
 
 function renderShapes2D(o: ResolvedShapes2DOptions, kernel: Float64Array): Planes {
@@ -259,8 +293,8 @@ function renderShapes2D(o: ResolvedShapes2DOptions, kernel: Float64Array): Plane
     for (const shape of group) shape.groupColor = [...mean];
   }
   const pixels = o.width * o.height;
-  const input = new Float64Array(pixels * 3);
-  const target = new Float64Array(pixels * 3);
+  const input = scratchPlanes('input', pixels * 3);
+  const target = scratchPlanes('target', pixels * 3);
   for (const shape of shapes) {
     paint(input, o.width, shape, shape.color);
     if (shape.inTarget) paint(target, o.width, shape, shape.groupColor);
@@ -271,7 +305,7 @@ function renderShapes2D(o: ResolvedShapes2DOptions, kernel: Float64Array): Plane
       input[i] = value < 0 ? 0 : value > 255 ? 255 : value;
     }
   }
-  blurPlanes(input, o.width, o.height, kernel);
+  blurPlanes(input, o.width, o.height, kernel, scratchPlanes('blur', pixels));
   return { input, target, shapes };
 }
 
@@ -372,9 +406,12 @@ function applyFilter(filter: FilterMode2D, shapes: Shape2D[], random: SeededRand
 
 function paint(planes: Float64Array, imageWidth: number, shape: Shape2D, color: Rgb): void {
   const pixels = planes.length / 3;
+  const distance = distanceFunction(shape);
+  const thickness = shape.thickness === 0 ? Infinity : shape.thickness;
   for (let py = shape.y; py < shape.y + shape.height; py++) {
     for (let px = shape.x; px < shape.x + shape.width; px++) {
-      if (!shapeCovers2D(shape, px, py)) continue;
+      const d = distance(px, py);
+      if (d < 0 || d >= thickness) continue;
       const p = py * imageWidth + px;
       planes[p] = color[0];
       planes[pixels + p] = color[1];
@@ -396,10 +433,12 @@ function writeScaledRgb(rgba: Uint8ClampedArray, out: Float32Array, offset: numb
 function planesToRgba(planes: Float64Array, width: number, height: number): Uint8ClampedArray {
   const pixels = width * height;
   const rgba = new Uint8ClampedArray(pixels * 4);
+  // Planes hold values in [0, 255]: round half up and store integers (the fast path of a
+  // Uint8ClampedArray store).
   for (let p = 0; p < pixels; p++) {
-    rgba[4 * p] = planes[p];
-    rgba[4 * p + 1] = planes[pixels + p];
-    rgba[4 * p + 2] = planes[2 * pixels + p];
+    rgba[4 * p] = (planes[p] + 0.5) | 0;
+    rgba[4 * p + 1] = (planes[pixels + p] + 0.5) | 0;
+    rgba[4 * p + 2] = (planes[2 * pixels + p] + 0.5) | 0;
     rgba[4 * p + 3] = 255;
   }
   return rgba;

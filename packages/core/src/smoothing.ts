@@ -71,30 +71,33 @@ export function blurPlanes(
   const plane = width * height;
   for (let c = 0; c < 3; c++) {
     const base = c * plane;
-    // Horizontal pass into scratch, tap by tap so the inner loop runs along a row.
-    scratch.fill(0, 0, plane);
     for (let y = 0; y < height; y++) {
       const row = base + y * width;
-      const out = y * width;
-      for (let k = -radius; k <= radius; k++) {
-        const weight = kernel[k + radius];
-        const from = Math.max(0, -k);
-        const to = Math.min(width, width - k);
-        for (let x = from; x < to; x++) scratch[out + x] += weight * planes[row + x + k];
-        for (let x = 0; x < from; x++)
-          scratch[out + x] += weight * planes[row + reflect(x + k, width)];
-        for (let x = to; x < width; x++)
-          scratch[out + x] += weight * planes[row + reflect(x + k, width)];
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        if (x >= radius && x + radius < width) {
+          for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] * planes[row + x + k];
+        } else {
+          for (let k = -radius; k <= radius; k++) {
+            sum += kernel[k + radius] * planes[row + reflect(x + k, width)];
+          }
+        }
+        scratch[y * width + x] = sum;
       }
     }
-    // Vertical pass back into the plane: each output row is a weighted sum of whole rows.
-    planes.fill(0, base, base + plane);
     for (let y = 0; y < height; y++) {
-      const out = base + y * width;
-      for (let k = -radius; k <= radius; k++) {
-        const weight = kernel[k + radius];
-        const source = reflect(y + k, height) * width;
-        for (let x = 0; x < width; x++) planes[out + x] += weight * scratch[source + x];
+      const interior = y >= radius && y + radius < height;
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        if (interior) {
+          for (let k = -radius; k <= radius; k++)
+            sum += kernel[k + radius] * scratch[(y + k) * width + x];
+        } else {
+          for (let k = -radius; k <= radius; k++) {
+            sum += kernel[k + radius] * scratch[reflect(y + k, height) * width + x];
+          }
+        }
+        planes[base + y * width + x] = sum;
       }
     }
   }

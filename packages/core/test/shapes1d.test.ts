@@ -245,3 +245,18 @@ describe('generateBatch1D', () => {
     }
   });
 });
+
+describe('generateBatch1D into existing arrays', () => {
+  it('overwrites the arrays it is given with exactly the fresh batch', () => {
+    const fresh = generateBatch1D(4, { seed: 3, firstIndex: 8 });
+    const into = {
+      inputs: new Float32Array(1600).fill(7),
+      targets: new Float32Array(1600).fill(7),
+    };
+    const reused = generateBatch1D(4, { seed: 3, firstIndex: 8 }, into);
+    expect(reused.inputs).to.equal(into.inputs);
+    expect(reused.inputs).to.deep.equal(fresh.inputs);
+    expect(reused.targets).to.deep.equal(fresh.targets);
+    expect(() => generateBatch1D(5, { seed: 3 }, into)).to.throw(RangeError, /into must hold 2000/);
+  });
+});

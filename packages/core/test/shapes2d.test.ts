@@ -329,3 +329,18 @@ describe('generateBatch2D', () => {
     }
   });
 });
+
+describe('generateBatch2D into existing arrays', () => {
+  it('overwrites the arrays it is given with exactly the fresh batch', () => {
+    const options = { seed: 5, width: 16, height: 16 };
+    const fresh = generateBatch2D(2, options);
+    const into = {
+      inputs: new Float32Array(1536).fill(7),
+      targets: new Float32Array(1536).fill(7),
+    };
+    const reused = generateBatch2D(2, options, into);
+    expect(reused.targets).to.equal(into.targets);
+    expect(reused.inputs).to.deep.equal(fresh.inputs);
+    expect(reused.targets).to.deep.equal(fresh.targets);
+  });
+});
