@@ -1,0 +1,18 @@
+/** Shared building blocks of the decoding-attention elements. */
+export { defineElement, type VersionedElement } from './define.js';
+export {
+  themeStyles,
+  readThemeColors,
+  THEME_TOKENS,
+  type ThemeColors,
+  type ThemeToken,
+} from './theme.js';
+export { loadVega, embedChart, chartConfig, type Chart } from './chart.js';
+export {
+  downloadBlob,
+  downloadJson,
+  toJsonText,
+  canvasToPng,
+  composeSideBySide,
+} from './download.js';
+export { DecodingElement, attributeNamesFor } from './DecodingElement.js';
