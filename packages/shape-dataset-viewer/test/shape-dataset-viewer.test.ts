@@ -1,0 +1,431 @@
+import {
+  drawShape1D,
+  generateShapes1D,
+  generateShapes2D,
+  type Sample1D,
+  type Sample2D,
+} from '@decoding-attention/core';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import type { ShapeDatasetViewer } from '../src/index.js';
+import '../src/shape-dataset-viewer.js';
+
+const shadow = (el: ShapeDatasetViewer) => el.shadowRoot!;
+const $ = <T extends Element = HTMLElement>(el: ShapeDatasetViewer, selector: string) =>
+  shadow(el).querySelector<T>(selector);
+const $$ = (el: ShapeDatasetViewer, selector: string) => [...shadow(el).querySelectorAll(selector)];
+
+/** Captures console.warn while `body` runs. */
+async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
+  const original = console.warn;
+  const warnings: string[] = [];
+  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+  try {
+    await body();
+  } finally {
+    console.warn = original;
+  }
+  return warnings;
+}
+
+/** Moves the real mouse (through the browser's input pipeline) to the centre of `element`. */
+async function hover(element: Element): Promise<void> {
+  const box = element.getBoundingClientRect();
+  await sendMouse({
+    type: 'move',
+    position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
+  });
+}
+
+afterEach(async () => {
+  await sendMouse({ type: 'move', position: [0, 0] });
+});
+
+describe('<shape-dataset-viewer> in 1D', () => {
+  it('shows the sample of its seed: a chart, every shape listed, every group mean', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="12"></shape-dataset-viewer>`,
+    );
+    await el.updateComplete;
+    const expected = generateShapes1D({ seed: 12 });
+    const sample = el.sample as Sample1D;
+    expect(sample.input).to.deep.equal(expected.input);
+    expect(sample.shapes).to.deep.equal(expected.shapes);
+    // The vega-lite chart has replaced the quick canvas plot.
+    expect($(el, '.chart svg')).to.exist;
+    expect($(el, 'canvas.fast-plot')!.hidden).to.equal(true);
+    expect($$(el, '[role="option"]')).to.have.length(expected.shapes.length);
+    const groups = $$(el, '.groups li').map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    const types = [...new Set(expected.shapes.map((s) => s.type))];
+    expect(groups).to.have.length(types.length);
+    for (const type of types) {
+      const members = expected.shapes.filter((s) => s.type === type);
+      const mean = members.reduce((sum, s) => sum + s.amplitude, 0) / members.length;
+      expect(groups).to.include(`${type} ×${members.length} mean ${mean.toFixed(1)}`);
+    }
+  });
+
+  it('passes every generator option through its attribute', async () => {
+    const el = await fixture<ShapeDatasetViewer>(html`
+      <shape-dataset-viewer
+        seed="3"
+        length="500"
+        min-width="20"
+        max-width="22"
+        min-amplitude="5"
+        max-amplitude="6"
+        noise-std="0"
+        noise-sigma="2"
+      ></shape-dataset-viewer>
+    `);
+    const sample = el.sample as Sample1D;
+    expect(sample.input.length).to.equal(500);
+    for (const shape of sample.shapes) {
+      expect(shape.width).to.be.within(20, 22);
+      expect(Math.abs(shape.amplitude)).to.be.within(5, 6);
+    }
+    // No noise: the input is exactly the shapes at their own amplitudes.
+    const clean = new Float32Array(500);
+    for (const s of sample.shapes) drawShape1D(clean, s.type, s.start, s.width, s.amplitude);
+    expect(sample.input).to.deep.equal(clean);
+    expect(el.options).to.include({ length: 500, minWidth: 20, noiseStd: 0, noiseSigma: 2 });
+  });
+
+  it('steps through samples with its buttons and keys, firing sample-change each time', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="5"></shape-dataset-viewer>`,
+    );
+    const buttons = $$(el, 'button') as HTMLButtonElement[];
+    const next = buttons.find((b) => b.textContent!.includes('Next'))!;
+    const previous = buttons.find((b) => b.textContent!.includes('Previous'))!;
+
+    setTimeout(() => next.click());
+    const event = await oneEvent(el, 'sample-change');
+    expect(event.detail.seed).to.equal(6);
+    expect(event.detail.mode).to.equal('1d');
+    expect((event.detail.sample as Sample1D).input).to.deep.equal(
+      generateShapes1D({ seed: 6 }).input,
+    );
+
+    previous.click();
+    await el.updateComplete;
+    expect(el.seed).to.equal(5);
+
+    next.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(el.seed).to.equal(6);
+    await sendKeys({ press: 'p' });
+    await el.updateComplete;
+    expect(el.seed).to.equal(5);
+    await sendKeys({ press: 'r' });
+    await el.updateComplete;
+    expect(el.seed).not.to.equal(5);
+
+    const seedInput = $<HTMLInputElement>(el, 'input.seed')!;
+    seedInput.value = '77';
+    seedInput.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.seed).to.equal(77);
+    expect(el.sample!.shapes).to.deep.equal(generateShapes1D({ seed: 77 }).shapes);
+  });
+
+  it('links the shape list and the chart: hovering either highlights the other', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="21"></shape-dataset-viewer>`,
+    );
+    await el.updateComplete;
+    const options = $$(el, '[role="option"]');
+
+    setTimeout(() => hover(options[2]));
+    const event = await oneEvent(el, 'shape-highlight');
+    expect(event.detail.index).to.equal(2);
+    expect(event.detail.shape).to.deep.equal(el.sample!.shapes[2]);
+    await el.updateComplete;
+    expect(options[2].getAttribute('aria-selected')).to.equal('true');
+    // The chart's highlight parameter follows, so the shape's span is drawn stronger.
+    const rects = $$(el, '.chart .mark-rect path');
+    expect(rects).to.have.length(el.sample!.shapes.length);
+    const opacities = rects.map((r) =>
+      Number(r.getAttribute('fill-opacity') ?? r.getAttribute('opacity')),
+    );
+    expect(opacities.filter((o) => o > 0.4)).to.have.length(1);
+
+    // And back: the real mouse over the last shape's span in the chart selects it in the list.
+    const last = el.sample!.shapes.length - 1;
+    const span = rects.find((_r, i) => i === last)!;
+    await hover(span);
+    await el.updateComplete;
+    expect($$(el, '[role="option"]')[last].getAttribute('aria-selected')).to.equal('true');
+  });
+
+  it('moves through the shape list with the arrow keys', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="4"></shape-dataset-viewer>`,
+    );
+    const list = $(el, '[role="listbox"]')!;
+    list.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(list.getAttribute('aria-activedescendant')).to.equal('shape-1');
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(list.getAttribute('aria-activedescendant')).to.equal(
+      `shape-${el.sample!.shapes.length - 1}`,
+    );
+    // Arrow keys inside the list do not change the sample.
+    expect(el.seed).to.equal(4);
+  });
+
+  it('marks positions given by another element', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="2"></shape-dataset-viewer>`,
+    );
+    el.markPositions([10, 250, 9999]);
+    await el.updateComplete;
+    expect($$(el, '.chart .role-mark.mark-rule line')).to.have.length(2);
+    el.markPositions([]);
+    await el.updateComplete;
+    expect($$(el, '.chart .role-mark.mark-rule line')).to.have.length(0);
+  });
+
+  it('is accessible', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="1"></shape-dataset-viewer>`,
+    );
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('<shape-dataset-viewer> in 2D', () => {
+  it('draws input and target pixel for pixel, crisp', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer mode="2d" seed="8"></shape-dataset-viewer>`,
+    );
+    const expected = generateShapes2D({ seed: 8 });
+    const input = $<HTMLCanvasElement>(el, 'canvas.input-image')!;
+    const target = $<HTMLCanvasElement>(el, 'canvas.target-image')!;
+    expect([input.width, input.height]).to.deep.equal([128, 128]);
+    expect(getComputedStyle(input).imageRendering).to.equal('pixelated');
+    expect(input.getContext('2d')!.getImageData(0, 0, 128, 128).data).to.deep.equal(expected.input);
+    expect(target.getContext('2d')!.getImageData(0, 0, 128, 128).data).to.deep.equal(
+      expected.target,
+    );
+    expect($$(el, '[role="option"]')).to.have.length(expected.shapes.length);
+  });
+
+  it('marks shapes the filter leaves out of the target', async () => {
+    const el = await fixture<ShapeDatasetViewer>(html`
+      <shape-dataset-viewer mode="2d" seed="3" filter="channel"></shape-dataset-viewer>
+    `);
+    const sample = el.sample as Sample2D;
+    const filtered = sample.shapes.filter((s) => !s.inTarget);
+    expect(filtered.length).to.be.above(0);
+    expect($$(el, '.outline.filtered')).to.have.length(filtered.length);
+    const notes = $$(el, '[role="option"]').filter((o) => o.textContent!.includes('not in target'));
+    expect(notes).to.have.length(filtered.length);
+  });
+
+  it('outlines the shape under the pointer and selects it in the list', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer mode="2d" seed="8"></shape-dataset-viewer>`,
+    );
+    const sample = el.sample as Sample2D;
+    const shape = sample.shapes[1];
+    const frame = $(el, '.frame')!;
+    const box = frame.getBoundingClientRect();
+    const scale = box.width / sample.width;
+    await sendMouse({
+      type: 'move',
+      position: [
+        Math.round(box.x + (shape.x + shape.width / 2) * scale),
+        Math.round(box.y + (shape.y + shape.height - 2) * scale),
+      ],
+    });
+    await el.updateComplete;
+    expect($$(el, '[role="option"]')[1].getAttribute('aria-selected')).to.equal('true');
+    // Outlined (with a halo) on both images.
+    expect($$(el, '.outline:not(.halo):not(.filtered)')).to.have.length(2);
+  });
+
+  it('is accessible', async () => {
+    const el = await fixture<ShapeDatasetViewer>(html`
+      <shape-dataset-viewer mode="2d" seed="1" filter="filled-circles"></shape-dataset-viewer>
+    `);
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('<shape-dataset-viewer> with bad input', () => {
+  it('shows a specific message and warns, without throwing, and recovers when fixed', async () => {
+    let el!: ShapeDatasetViewer;
+    const warnings = await capturingWarnings(async () => {
+      el = await fixture<ShapeDatasetViewer>(
+        html`<shape-dataset-viewer length="-5"></shape-dataset-viewer>`,
+      );
+    });
+    expect($(el, '[role="alert"]')!.textContent).to.match(/length must be a whole number/);
+    expect(warnings.some((w) => w.includes('length must be'))).to.equal(true);
+    expect(el.sample).to.equal(undefined);
+
+    el.setAttribute('length', '300');
+    await el.updateComplete;
+    expect($(el, '[role="alert"]')).to.equal(null);
+    expect((el.sample as Sample1D).input.length).to.equal(300);
+  });
+
+  it('names the attribute the author wrote, for every kind of bad value', async () => {
+    const cases: [string, RegExp][] = [
+      [
+        '<shape-dataset-viewer min-width="50"></shape-dataset-viewer>',
+        /min-width \(50\) must not exceed max-width/,
+      ],
+      [
+        '<shape-dataset-viewer seed="abc"></shape-dataset-viewer>',
+        /seed must be a whole number.*NaN/,
+      ],
+      [
+        '<shape-dataset-viewer noise-std="-1"></shape-dataset-viewer>',
+        /noise-std must be a number >= 0/,
+      ],
+      ['<shape-dataset-viewer mode="3d"></shape-dataset-viewer>', /mode must be 1d or 2d/],
+      [
+        '<shape-dataset-viewer mode="2d" filter="blue"></shape-dataset-viewer>',
+        /filter must be one of none, channel, filled-circles/,
+      ],
+      [
+        '<shape-dataset-viewer mode="2d" width="0"></shape-dataset-viewer>',
+        /width must be a whole number in \[1, 4096\]/,
+      ],
+    ];
+    for (const [markup, message] of cases) {
+      const container = document.createElement('div');
+      await capturingWarnings(async () => {
+        container.innerHTML = markup;
+        document.body.append(container);
+        await (container.firstElementChild as ShapeDatasetViewer).updateComplete;
+      });
+      const el = container.firstElementChild as ShapeDatasetViewer;
+      expect($(el, '[role="alert"]')?.textContent, markup).to.match(message);
+      container.remove();
+    }
+  });
+});
+
+describe('<shape-dataset-viewer> export', () => {
+  it('exports the sample and its options as JSON', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="9" length="120"></shape-dataset-viewer>`,
+    );
+    const json = el.toJSON() as {
+      mode: string;
+      options: { seed: number; length: number };
+      sample: { input: number[]; shapes: unknown[] };
+    };
+    expect(json.mode).to.equal('1d');
+    expect(json.options).to.include({ seed: 9, length: 120 });
+    expect(json.sample.input).to.deep.equal(
+      Array.from(generateShapes1D({ seed: 9, length: 120 }).input),
+    );
+    expect(json.sample.shapes).to.deep.equal(JSON.parse(JSON.stringify(el.sample!.shapes)));
+  });
+
+  it('exports a PNG of the view, and SVG of the chart', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="9"></shape-dataset-viewer>`,
+    );
+    const png = await el.toPNG();
+    expect(png.type).to.equal('image/png');
+    const bitmap = await createImageBitmap(png);
+    expect(bitmap.width).to.be.above(400);
+    expect(await el.toSVG()).to.match(/^<svg/);
+
+    el.mode = '2d';
+    await el.updateComplete;
+    const image = await createImageBitmap(await el.toPNG(2));
+    // Two 128-pixel images at scale 2, 8 pixels apart.
+    expect([image.width, image.height]).to.deep.equal([2 * 256 + 8, 256]);
+    expect(await el.toSVG()).to.equal(undefined);
+  });
+
+  it('downloads from its buttons with file names that say what they hold', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer mode="2d" seed="4"></shape-dataset-viewer>`,
+    );
+    const original = HTMLAnchorElement.prototype.click;
+    const downloads: string[] = [];
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      downloads.push(this.download);
+    };
+    try {
+      const buttons = $$(el, 'button') as HTMLButtonElement[];
+      buttons.find((b) => b.textContent!.trim() === 'JSON')!.click();
+      buttons.find((b) => b.textContent!.trim() === 'PNG')!.click();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      HTMLAnchorElement.prototype.click = original;
+    }
+    expect(downloads).to.have.members(['shapes-2d-seed-4.json', 'shapes-2d-seed-4.png']);
+  });
+});
+
+describe('<shape-dataset-viewer> theming and clean-up', () => {
+  it('follows theme="dark" and the --da-* custom properties', async () => {
+    const el = await fixture<ShapeDatasetViewer>(html`
+      <shape-dataset-viewer
+        theme="dark"
+        style="--da-color-accent: rgb(255, 0, 0)"
+      ></shape-dataset-viewer>
+    `);
+    expect(getComputedStyle(el).backgroundColor).to.equal('rgb(13, 17, 23)');
+    expect(getComputedStyle(el).color).to.equal('rgb(230, 237, 243)');
+    el.theme = 'light';
+    await el.updateComplete;
+    expect(getComputedStyle(el).backgroundColor).to.equal('rgb(255, 255, 255)');
+    const list = $(el, '[role="listbox"]')!;
+    el.highlightShape(0);
+    await el.updateComplete;
+    const selected = list.querySelector('[aria-selected="true"]')!;
+    expect(getComputedStyle(selected).boxShadow).to.contain('rgb(255, 0, 0)');
+  });
+
+  it('finalises its chart and stops listening when removed', async () => {
+    const original = window.matchMedia.bind(window);
+    let listening = 0;
+    window.matchMedia = (query: string) => {
+      const list = original(query);
+      const add = list.addEventListener.bind(list);
+      const remove = list.removeEventListener.bind(list);
+      list.addEventListener = (...args: Parameters<MediaQueryList['addEventListener']>) => {
+        listening++;
+        add(...args);
+      };
+      list.removeEventListener = (...args: Parameters<MediaQueryList['removeEventListener']>) => {
+        listening--;
+        remove(...args);
+      };
+      return list;
+    };
+    try {
+      const el = await fixture<ShapeDatasetViewer>(
+        html`<shape-dataset-viewer seed="1"></shape-dataset-viewer>`,
+      );
+      await el.updateComplete;
+      expect(listening).to.equal(1);
+      const chart = $(el, '.chart')!;
+      expect(chart.children.length).to.be.above(0);
+      el.remove();
+      expect(listening).to.equal(0);
+      expect(chart.children.length).to.equal(0);
+      // Put back, it draws again.
+      document.body.append(el);
+      await el.updateComplete;
+      expect($(el, '.chart svg')).to.exist;
+      el.remove();
+    } finally {
+      window.matchMedia = original;
+    }
+  });
+});
