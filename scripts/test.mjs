@@ -20,5 +20,11 @@ const run = (args) => {
 };
 
 // Browser tests one package at a time: each starts a Chromium, and two cores are shared.
-run(['lint', 'typecheck', 'build']);
+run(['lint', 'lint:root', 'typecheck', 'typecheck:root', 'build']);
 run(['test', '--concurrency=1']);
+
+// Consumer tests: the built packages as a blogger loads them, in Chromium.
+const consumer = spawnSync('node', ['--test', '--test-concurrency=1', 'tests/consumer/'], {
+  stdio: 'inherit',
+});
+if (consumer.status !== 0) process.exit(consumer.status ?? 1);

@@ -1,0 +1,96 @@
+// `npm run bench [suite...]`: bundles bench/*.bench.ts, runs each suite in headless Chromium and
+// prints every figure beside what it is compared against, as a ratio from the same run.
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage } from './browser.js';
+import { ensureChrome } from './chrome.js';
+import { startStaticServer } from './static-server.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const out = `${root}.bench/`;
+const available = readdirSync(`${root}bench`)
+  .filter((file) => file.endsWith('.bench.ts'))
+  .map((file) => file.replace(/\.bench\.ts$/, ''));
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const suites = requested.length > 0 ? requested : available.filter((name) => name !== 'train');
+for (const name of suites) {
+  if (!available.includes(name)) {
+    console.error(`No suite "${name}". Suites: ${available.join(', ')}`);
+    process.exit(1);
+  }
+}
+
+process.env.CHROME_PATH = ensureChrome();
+rmSync(out, { recursive: true, force: true });
+await build({
+  entryPoints: [
+    `${root}bench/harness.ts`,
+    ...suites.map((name) => `${root}bench/${name}.bench.ts`),
+  ],
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  outdir: out,
+  minify: true,
+  conditions: ['browser', 'import', 'default'],
+  tsconfigRaw: {
+    compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false },
+  },
+  logLevel: 'warning',
+});
+
+const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>bench</title><script type="module" src="/harness.js"></script></head><body></body></html>`;
+const server = await startStaticServer({
+  root: out,
+  pages: { '/index.html': page },
+  // Cross-origin isolated, so suites can use SharedArrayBuffer and precise timers.
+  headers: {
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+  },
+});
+const browser = await launchBrowser();
+const version = await browser.version();
+let failed = false;
+
+const format = (value, unit) => {
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
+};
+
+for (const name of suites) {
+  const { page: tab, problems } = await openPage(browser, `${server.url}/index.html?suite=${name}`);
+  await tab.waitForFunction(() => window.benchResult?.done === true, {
+    timeout: 30 * 60 * 1000,
+    polling: 500,
+  });
+  const result = await tab.evaluate(() => window.benchResult);
+  await tab.close();
+  console.log(`\n${result.title}  (${version}, headless)`);
+  const rows = result.rows.map((row) => [
+    row.figure,
+    format(row.value, row.unit),
+    `${row.against}: ${format(row.reference, row.unit)}`,
+    `${row.ratio.toFixed(2)}x`,
+  ]);
+  const header = ['figure', 'value', 'compared against', 'ratio (>1 better)'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  for (const row of result.rows.filter((r) => r.note))
+    console.log(`  * ${row.figure}: ${row.note}`);
+  if (result.error || problems.length > 0) {
+    failed = true;
+    console.error(result.error ?? '', ...problems);
+  }
+}
+
+await browser.close();
+await server.close();
+process.exit(failed ? 1 : 0);

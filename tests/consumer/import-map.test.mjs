@@ -1,0 +1,80 @@
+// A blogger's page with no bundler: the built packages and their dependencies loaded straight
+// from disk through an import map. Both viewers must render, with no console error.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage } from '../../scripts/browser.js';
+import { generateImportMap } from '../../scripts/import-map.js';
+import { startStaticServer } from '../../scripts/static-server.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('plain HTML page with an import map', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    const importMap = await generateImportMap(
+      [`${root}packages/shape-dataset-viewer/dist/shape-dataset-viewer.js`],
+      { root },
+    );
+    const page = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Shapes, no bundler</title>
+    <link rel="icon" href="data:," />
+    <script type="importmap">${JSON.stringify(importMap)}</script>
+    <script type="module" src="/packages/shape-dataset-viewer/dist/shape-dataset-viewer.js"></script>
+  </head>
+  <body>
+    <h1>A post about attention</h1>
+    <shape-dataset-viewer id="one" seed="7"></shape-dataset-viewer>
+    <shape-dataset-viewer id="two" mode="2d" seed="3" filter="channel"></shape-dataset-viewer>
+  </body>
+</html>`;
+    server = await startStaticServer({ root, pages: { '/consumer/import-map.html': page } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('renders a 1D and a 2D viewer with no console error', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/consumer/import-map.html`);
+    await page.waitForFunction(() => customElements.get('shape-dataset-viewer') !== undefined, {
+      timeout: 30_000,
+    });
+    const state = await page.evaluate(async () => {
+      const one = document.querySelector('#one');
+      const two = document.querySelector('#two');
+      await one.updateComplete;
+      await two.updateComplete;
+      const input = two.shadowRoot.querySelector('canvas.input-image');
+      const pixels = input.getContext('2d').getImageData(0, 0, input.width, input.height).data;
+      let lit = 0;
+      for (let i = 0; i < pixels.length; i += 4)
+        if (pixels[i] + pixels[i + 1] + pixels[i + 2] > 0) lit++;
+      return {
+        chart: one.shadowRoot.querySelector('.chart svg') !== null,
+        oneShapes: one.shadowRoot.querySelectorAll('[role="option"]').length,
+        oneExpected: one.sample.shapes.length,
+        twoShapes: two.shadowRoot.querySelectorAll('[role="option"]').length,
+        twoSize: [input.width, input.height],
+        litPixels: lit,
+        errors: [...document.querySelectorAll('shape-dataset-viewer')].map(
+          (el) => el.shadowRoot.querySelector('[role="alert"]')?.textContent ?? '',
+        ),
+      };
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(state.chart, true, 'the 1D vega-lite chart is drawn');
+    assert.equal(state.oneShapes, state.oneExpected);
+    assert.ok(state.twoShapes >= 3);
+    assert.deepEqual(state.twoSize, [128, 128]);
+    assert.ok(state.litPixels > 128 * 128 * 0.5, 'the noisy 2D input is drawn');
+    assert.deepEqual(state.errors, ['', '']);
+  });
+});
