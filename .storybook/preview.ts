@@ -2,13 +2,37 @@ import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import type { Preview } from '@storybook/web-components-vite';
 import shapeDatasetViewer from '../packages/shape-dataset-viewer/custom-elements.json';
 
-type Manifest = { schemaVersion: string; modules: unknown[] };
+interface Member {
+  kind: string;
+  name: string;
+  privacy?: string;
+  static?: boolean;
+}
 
-/** One manifest for all element packages, so every element's docs table comes from its code. */
+interface Manifest {
+  schemaVersion: string;
+  modules: { declarations?: { members?: Member[] }[] }[];
+}
+
+/**
+ * One manifest for all element packages, so every element's docs table comes from its code,
+ * keeping only the public instance API: private state and statics are not for authors.
+ */
 function mergeManifests(manifests: Manifest[]): Manifest {
   return {
     schemaVersion: manifests[0].schemaVersion,
-    modules: manifests.flatMap((m) => m.modules),
+    modules: manifests
+      .flatMap((manifest) => manifest.modules)
+      .map((module) => ({
+        ...module,
+        declarations: module.declarations?.map((declaration) => ({
+          ...declaration,
+          members: declaration.members?.filter(
+            (member) =>
+              !member.static && member.privacy !== 'private' && member.privacy !== 'protected',
+          ),
+        })),
+      })),
   };
 }
 

@@ -82,4 +82,8 @@ export const TwoDFilledCirclesFilter: Story = {
 export const Dark: Story = { args: { seed: 7, theme: 'dark' } };
 
 /** A bad attribute shows a specific message inside the element; fix it and the sample returns. */
-export const BadInput: Story = { name: 'Bad input', args: { seed: 7, length: -5 } };
+export const BadInput: Story = {
+  name: 'Bad input',
+  tags: ['expect-warnings'],
+  args: { seed: 7, length: -5 },
+};

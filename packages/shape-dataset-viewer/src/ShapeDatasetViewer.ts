@@ -65,6 +65,8 @@ const PLOT_HEIGHT = 220;
  * @tag shape-dataset-viewer
  * @summary Input and target of the synthetic shape datasets, shape by shape.
  *
+ * @attr {'auto' | 'light' | 'dark'} theme - `light` or `dark` forces a colour scheme; `auto` (the default) follows the reader's.
+ *
  * @fires sample-change - A new sample is shown. `detail: { mode, seed, options, sample }`.
  * @fires shape-highlight - The highlighted shape changed. `detail: { index, shape }`; index -1 is none.
  *
