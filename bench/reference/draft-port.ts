@@ -1,3 +1,5 @@
+import { SHAPE_TYPES_1D } from '@decoding-attention/core';
+
 /**
  * A direct port of the series' PyTorch draft's generators, as a numpy user would write them in
  * JavaScript: Math.random, Box-Muller normals, a plain "same" convolution and a 2D (not separable)
@@ -14,20 +16,11 @@ function randint(low: number, high: number): number {
   return low + Math.floor(Math.random() * (high - low + 1));
 }
 
-const TYPES = [
-  'pos_triangle',
-  'pos_rectangle',
-  'pos_semicircle',
-  'neg_triangle',
-  'neg_rectangle',
-  'neg_semicircle',
-];
-
 /** One 1D sample the draft's way, with its defaults. */
 export function draftShapes1D(length = 400): { input: number[]; target: number[] } {
   const input = new Array<number>(length).fill(0);
   const target = new Array<number>(length).fill(0);
-  const types = [...TYPES].sort(() => Math.random() - 0.5).slice(0, randint(3, 4));
+  const types = [...SHAPE_TYPES_1D].sort(() => Math.random() - 0.5).slice(0, randint(3, 4));
   const placed: { type: string; start: number; width: number; amplitude: number }[] = [];
   for (const type of types) {
     const count = randint(1, 4);
