@@ -43,3 +43,27 @@ export type {
   Shapes2DOptions,
 } from './shapes2d.js';
 export { CATEGORICAL_PALETTE, categoricalColor, rgbToHex } from './colors.js';
+export { toMatrix, matrixToArrays, averageMatrices, matrixRange } from './matrix.js';
+export type { Matrix, MatrixInput } from './matrix.js';
+export {
+  MASK_KINDS,
+  attentionMask,
+  intersectMasks,
+  dotProductScores,
+  softmaxRows,
+  maskWeights,
+  splitHeads,
+  attentionWeights,
+  attentionFromArrays,
+} from './attention.js';
+export type { MaskKind, MaskOptions, AttentionWeights } from './attention.js';
+export { localShapeFeatures1D, localShapeAttention1D, groupAttention1D } from './attention1d.js';
+export type { LocalShapeOptions } from './attention1d.js';
+export {
+  COLORMAPS,
+  COLORMAP_SIZE,
+  DIVERGING_COLORMAPS,
+  colormapTable,
+  colormapColor,
+} from './colormaps.js';
+export type { ColormapName } from './colormaps.js';

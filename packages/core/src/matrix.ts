@@ -1,0 +1,99 @@
+/** A dense row-major matrix of 32-bit floats: `data[row * cols + col]`. */
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** What `toMatrix` accepts: nested arrays, or flat data with its shape. */
+export type MatrixInput =
+  readonly (readonly number[])[] | { data: ArrayLike<number>; rows: number; cols: number };
+
+/**
+ * A `Matrix` from nested arrays or flat data, checked: rectangular, non-empty, every value a
+ * finite number. Throws a RangeError that says what is wrong and where.
+ */
+export function toMatrix(input: MatrixInput, name = 'matrix'): Matrix {
+  if (Array.isArray(input)) {
+    const rows = input.length;
+    if (rows === 0) throw new RangeError(`${name} has no rows`);
+    const cols = (input[0] as readonly number[] | undefined)?.length ?? 0;
+    if (!Array.isArray(input[0]) || cols === 0)
+      throw new RangeError(`${name} row 0 is not a non-empty array`);
+    const data = new Float32Array(rows * cols);
+    (input as readonly (readonly number[])[]).forEach((row, r) => {
+      if (!Array.isArray(row) || row.length !== cols) {
+        throw new RangeError(
+          `${name} row ${r} has ${Array.isArray(row) ? row.length : 'no'} values; row 0 has ${cols}`,
+        );
+      }
+      row.forEach((value, c) => {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          throw new RangeError(`${name}[${r}][${c}] is ${String(value)}, not a finite number`);
+        }
+        data[r * cols + c] = value;
+      });
+    });
+    return { data, rows, cols };
+  }
+  const flat = input as { data: ArrayLike<number>; rows: number; cols: number };
+  if (!flat || typeof flat !== 'object' || !('data' in flat)) {
+    throw new RangeError(`${name} must be an array of rows or { data, rows, cols }`);
+  }
+  const { rows, cols } = flat;
+  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(cols) || cols < 1) {
+    throw new RangeError(
+      `${name} rows and cols must be whole numbers >= 1, got ${String(rows)} x ${String(cols)}`,
+    );
+  }
+  if (flat.data?.length !== rows * cols) {
+    throw new RangeError(
+      `${name} data holds ${flat.data?.length ?? 0} values; ${rows} x ${cols} needs ${rows * cols}`,
+    );
+  }
+  const data = flat.data instanceof Float32Array ? flat.data : Float32Array.from(flat.data);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(
+        `${name}[${Math.floor(i / cols)}][${i % cols}] is ${String(data[i])}, not a finite number`,
+      );
+    }
+  }
+  return { data, rows, cols };
+}
+
+/** The matrix as nested arrays (for JSON). */
+export function matrixToArrays({ data, rows, cols }: Matrix): number[][] {
+  return Array.from({ length: rows }, (_, r) =>
+    Array.from(data.subarray(r * cols, (r + 1) * cols)),
+  );
+}
+
+/** The element-wise mean of matrices of one shape. */
+export function averageMatrices(matrices: readonly Matrix[]): Matrix {
+  const [first] = matrices;
+  if (!first) throw new RangeError('averageMatrices needs at least one matrix');
+  const data = new Float32Array(first.data.length);
+  for (const m of matrices) {
+    if (m.rows !== first.rows || m.cols !== first.cols) {
+      throw new RangeError(
+        `every matrix must be ${first.rows} x ${first.cols}, got ${m.rows} x ${m.cols}`,
+      );
+    }
+    for (let i = 0; i < data.length; i++) data[i] += m.data[i];
+  }
+  for (let i = 0; i < data.length; i++) data[i] /= matrices.length;
+  return { data, rows: first.rows, cols: first.cols };
+}
+
+/** Smallest and largest value, ignoring cells where `mask` is 0. */
+export function matrixRange({ data }: Matrix, mask?: Uint8Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    if (mask && mask[i] === 0) continue;
+    if (data[i] < min) min = data[i];
+    if (data[i] > max) max = data[i];
+  }
+  return min <= max ? [min, max] : [0, 0];
+}
