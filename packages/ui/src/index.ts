@@ -16,3 +16,15 @@ export {
   composeSideBySide,
 } from './download.js';
 export { DecodingElement, attributeNamesFor } from './DecodingElement.js';
+export {
+  HEATMAP_NORMALIZATIONS,
+  HEATMAP_SCALES,
+  drawColorBar,
+  drawHeatmap,
+  heatmapDomain,
+  heatmapPixels,
+  niceTicks,
+  scaleValue,
+  type HeatmapStyle,
+} from './heatmap.js';
+export { ElementLink } from './link.js';

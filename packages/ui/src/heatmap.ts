@@ -1,0 +1,215 @@
+import {
+  COLORMAP_SIZE,
+  DIVERGING_COLORMAPS,
+  colormapTable,
+  type ColormapName,
+  type Matrix,
+} from '@decoding-attention/core';
+
+/** How values become colours. */
+export interface HeatmapStyle {
+  colormap: ColormapName;
+  /** `log` spreads small weights out; values at or below 0 take the lowest colour. */
+  scale: 'linear' | 'log';
+  /** `global`: one range for the whole matrix; `row`: each row from 0 to its own maximum. */
+  normalize: 'global' | 'row';
+  /** The value range of the colour map; by default the matrix's (symmetric about 0 for diverging maps). */
+  domain?: readonly [number, number];
+  /** The two colours of the checkerboard that marks masked cells. */
+  maskColors?: readonly [readonly [number, number, number], readonly [number, number, number]];
+}
+
+export const HEATMAP_SCALES = ['linear', 'log'] as const;
+export const HEATMAP_NORMALIZATIONS = ['global', 'row'] as const;
+
+const DEFAULT_MASK_COLORS = [
+  [200, 200, 200],
+  [235, 235, 235],
+] as const;
+
+/** The value range the colours span, for the colour bar and for drawing. */
+export function heatmapDomain(
+  matrix: Matrix,
+  style: HeatmapStyle,
+  mask?: Uint8Array,
+): [number, number] {
+  if (style.domain) return [style.domain[0], style.domain[1]];
+  if (style.normalize === 'row') return style.scale === 'log' ? [1e-3, 1] : [0, 1];
+  let min = Infinity;
+  let max = -Infinity;
+  let minPositive = Infinity;
+  const { data } = matrix;
+  for (let i = 0; i < data.length; i++) {
+    if (mask && mask[i] === 0) continue;
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v > 0 && v < minPositive) minPositive = v;
+  }
+  if (!(min <= max)) return [0, 1];
+  if (style.scale === 'log') {
+    const high = max > 0 ? max : 1;
+    return [Math.max(minPositive === Infinity ? high * 1e-3 : minPositive, high * 1e-6), high];
+  }
+  if (DIVERGING_COLORMAPS.includes(style.colormap)) {
+    const extent = Math.max(Math.abs(min), Math.abs(max)) || 1;
+    return [-extent, extent];
+  }
+  // Weights are never negative: start the scale at 0, so the darkest colour means "no attention".
+  const low = min >= 0 ? 0 : min;
+  return low === max ? [low, low + 1] : [low, max];
+}
+
+/** Where `value` falls in `[low, high]` on the given scale, as t in [0, 1]. */
+export function scaleValue(
+  value: number,
+  low: number,
+  high: number,
+  scale: 'linear' | 'log',
+): number {
+  let t: number;
+  if (scale === 'log') {
+    t = value <= 0 ? 0 : (Math.log(value) - Math.log(low)) / (Math.log(high) - Math.log(low));
+  } else {
+    t = (value - low) / (high - low);
+  }
+  return t < 0 ? 0 : t > 1 ? 1 : t;
+}
+
+/** The colour map as packed RGBA words in the platform's byte order, for one store per pixel. */
+const packedTables = new Map<ColormapName, Uint32Array>();
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+function pack(r: number, g: number, b: number): number {
+  return LITTLE_ENDIAN
+    ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0
+    : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+}
+
+function packedTable(name: ColormapName): Uint32Array {
+  let packed = packedTables.get(name);
+  if (!packed) {
+    const table = colormapTable(name);
+    packed = new Uint32Array(COLORMAP_SIZE);
+    for (let i = 0; i < COLORMAP_SIZE; i++)
+      packed[i] = pack(table[3 * i], table[3 * i + 1], table[3 * i + 2]);
+    packedTables.set(name, packed);
+  }
+  return packed;
+}
+
+/**
+ * The matrix as RGBA pixels, one per cell (`cols x rows`), through the colour map's lookup
+ * table: a 1024 x 1024 matrix is a million table look-ups and one `putImageData`, not a million
+ * DOM nodes. Masked cells (mask 0) are a grey checkerboard, unlike any colour of any map.
+ */
+export function heatmapPixels(
+  matrix: Matrix,
+  style: HeatmapStyle,
+  mask?: Uint8Array,
+  into?: Uint8ClampedArray,
+): Uint8ClampedArray {
+  const { rows, cols, data } = matrix;
+  const pixels = into?.length === rows * cols * 4 ? into : new Uint8ClampedArray(rows * cols * 4);
+  const words = new Uint32Array(pixels.buffer, pixels.byteOffset, rows * cols);
+  const table = packedTable(style.colormap);
+  const [maskA, maskB] = (style.maskColors ?? DEFAULT_MASK_COLORS).map(([r, g, b]) =>
+    pack(r, g, b),
+  );
+  const last = COLORMAP_SIZE - 1;
+  const [globalLow, globalHigh] = heatmapDomain(matrix, style, mask);
+  const log = style.scale === 'log';
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let low = globalLow;
+    let high = globalHigh;
+    if (style.normalize === 'row' && !style.domain) {
+      let rowMax = 0;
+      for (let c = 0; c < cols; c++) {
+        if ((!mask || mask[base + c]) && data[base + c] > rowMax) rowMax = data[base + c];
+      }
+      high = rowMax > 0 ? rowMax : 1;
+      low = log ? high * 1e-3 : 0;
+    }
+    // t * last + 0.5, folded into one multiply-add per cell: index = value * gain + offset.
+    if (log) {
+      const logLow = Math.log(low);
+      const gain = last / (Math.log(high) - logLow);
+      for (let c = 0; c < cols; c++) {
+        const i = base + c;
+        if (mask && mask[i] === 0) {
+          words[i] = (r + c) % 2 === 0 ? maskA : maskB;
+          continue;
+        }
+        const v = data[i];
+        const index = v > 0 ? (Math.log(v) - logLow) * gain + 0.5 : 0;
+        words[i] = table[index <= 0 ? 0 : index >= last ? last : index | 0];
+      }
+    } else {
+      const gain = last / (high - low || 1);
+      const offset = 0.5 - low * gain;
+      for (let c = 0; c < cols; c++) {
+        const i = base + c;
+        if (mask && mask[i] === 0) {
+          words[i] = (r + c) % 2 === 0 ? maskA : maskB;
+          continue;
+        }
+        const index = data[i] * gain + offset;
+        words[i] = table[index <= 0 ? 0 : index >= last ? last : index | 0];
+      }
+    }
+  }
+  return pixels;
+}
+
+const images = new WeakMap<HTMLCanvasElement, ImageData>();
+
+/** Draws the matrix onto `canvas`, resizing it to one pixel per cell. */
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  matrix: Matrix,
+  style: HeatmapStyle,
+  mask?: Uint8Array,
+): void {
+  if (canvas.width !== matrix.cols) canvas.width = matrix.cols;
+  if (canvas.height !== matrix.rows) canvas.height = matrix.rows;
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  // One ImageData per canvas, reused: a fresh 4 MB buffer each draw costs more than the drawing.
+  let image = images.get(canvas);
+  if (image?.width !== matrix.cols || image.height !== matrix.rows) {
+    image = context.createImageData(matrix.cols, matrix.rows);
+    images.set(canvas, image);
+  }
+  heatmapPixels(matrix, style, mask, image.data);
+  context.putImageData(image, 0, 0);
+}
+
+/** A vertical colour bar (high at the top) for a colour map, on `canvas` (width x 256). */
+export function drawColorBar(canvas: HTMLCanvasElement, colormap: ColormapName): void {
+  const table = colormapTable(colormap);
+  canvas.width = 1;
+  canvas.height = COLORMAP_SIZE;
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  const image = context.createImageData(1, COLORMAP_SIZE);
+  for (let i = 0; i < COLORMAP_SIZE; i++) {
+    const entry = 3 * (COLORMAP_SIZE - 1 - i);
+    image.data.set([table[entry], table[entry + 1], table[entry + 2], 255], 4 * i);
+  }
+  context.putImageData(image, 0, 0);
+}
+
+/** Evenly spaced "nice" tick positions in [0, count - 1], about `target` of them. */
+export function niceTicks(count: number, target = 6): number[] {
+  if (count <= 1) return [0];
+  const raw = (count - 1) / target;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(
+    1,
+    [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude,
+  );
+  const ticks: number[] = [];
+  for (let t = 0; t <= count - 1; t += step) ticks.push(t);
+  return ticks;
+}

@@ -1,0 +1,99 @@
+import { colormapTable, toMatrix } from '@decoding-attention/core';
+import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement } from 'lit';
+import { ElementLink, heatmapDomain, heatmapPixels, niceTicks } from '../src/index.js';
+
+const rgba = (pixels: Uint8ClampedArray, i: number) => [...pixels.subarray(4 * i, 4 * i + 4)];
+const viridis = (index: number) => {
+  const table = colormapTable('viridis');
+  return [table[3 * index], table[3 * index + 1], table[3 * index + 2], 255];
+};
+
+describe('heatmapPixels', () => {
+  it('maps values through the colour map, masked cells to a checkerboard', () => {
+    const matrix = toMatrix([
+      [0, 0.5],
+      [1, 0.25],
+    ]);
+    const mask = Uint8Array.of(1, 0, 1, 0);
+    const pixels = heatmapPixels(
+      matrix,
+      {
+        colormap: 'viridis',
+        scale: 'linear',
+        normalize: 'global',
+        maskColors: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      },
+      mask,
+    );
+    expect(rgba(pixels, 0)).to.deep.equal(viridis(0));
+    expect(rgba(pixels, 1)).to.deep.equal([4, 5, 6, 255]);
+    expect(rgba(pixels, 2)).to.deep.equal(viridis(256));
+    expect(rgba(pixels, 3)).to.deep.equal([1, 2, 3, 255]);
+  });
+
+  it('centres diverging maps on 0 and starts weights at 0', () => {
+    const signed = toMatrix([[-0.5, 0.25]]);
+    expect(
+      heatmapDomain(signed, { colormap: 'rdbu', scale: 'linear', normalize: 'global' }),
+    ).to.deep.equal([-0.5, 0.5]);
+    const weights = toMatrix([[0.2, 0.8]]);
+    expect(
+      heatmapDomain(weights, { colormap: 'viridis', scale: 'linear', normalize: 'global' }),
+    ).to.deep.equal([0, 0.800000011920929]);
+    expect(
+      heatmapDomain(weights, {
+        colormap: 'viridis',
+        scale: 'linear',
+        normalize: 'global',
+        domain: [0, 2],
+      }),
+    ).to.deep.equal([0, 2]);
+  });
+});
+
+describe('niceTicks', () => {
+  it('steps by 1, 2 or 5 times a power of ten', () => {
+    expect(niceTicks(400)).to.deep.equal([0, 100, 200, 300]);
+    expect(niceTicks(10)).to.deep.equal([0, 2, 4, 6, 8]);
+    expect(niceTicks(1024)).to.deep.equal([0, 200, 400, 600, 800, 1000]);
+    expect(niceTicks(3)).to.deep.equal([0, 1, 2]);
+    expect(niceTicks(1)).to.deep.equal([0]);
+  });
+});
+
+class LinkHost extends LitElement {
+  attached: Element[] = [];
+  detached: Element[] = [];
+  readonly link = new ElementLink(
+    this,
+    (target) => this.attached.push(target),
+    (target) => this.detached.push(target),
+  );
+}
+customElements.define('da-link-host', LinkHost);
+
+describe('ElementLink', () => {
+  it('finds its target now or when it is added later, and lets go on disconnect', async () => {
+    const container = await fixture<HTMLDivElement>(html`<div><da-link-host></da-link-host></div>`);
+    const host = container.querySelector<LinkHost>('da-link-host')!;
+    host.link.follow('later');
+    expect(host.attached).to.deep.equal([]);
+    const target = document.createElement('span');
+    target.id = 'later';
+    container.append(target);
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(host.attached).to.deep.equal([target]);
+    expect(host.link.element).to.equal(target);
+    host.remove();
+    expect(host.detached).to.deep.equal([target]);
+    container.append(host);
+    expect(host.attached).to.deep.equal([target, target]);
+    host.link.follow('');
+    expect(host.detached).to.deep.equal([target, target]);
+    expect(host.link.element).to.equal(undefined);
+  });
+});
