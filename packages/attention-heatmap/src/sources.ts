@@ -1,0 +1,75 @@
+import { toMatrix, type Matrix, type MatrixInput } from '@decoding-attention/core';
+
+/** Attention data as the heatmap holds it: one matrix per head, weights or raw scores. */
+export interface HeatmapData {
+  heads: Matrix[];
+  /** `weights` are shown as they are; `scores` go through a (masked) softmax first. */
+  kind: 'weights' | 'scores';
+  rowLabels?: string[];
+  colLabels?: string[];
+}
+
+/** What an element that computes attention sends in an `attention-change` event, for heatmaps that follow it. */
+export interface AttentionChangeDetail {
+  heads: readonly MatrixInput[];
+  kind?: 'weights' | 'scores';
+  rowLabels?: readonly string[];
+  colLabels?: readonly string[];
+}
+
+/** Checks heads of one shape, naming the bad one. */
+export function toHeads(inputs: readonly MatrixInput[], name: string): Matrix[] {
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new RangeError(`${name} must be a non-empty array of matrices`);
+  const heads = inputs.map((input, h) => toMatrix(input, `${name}[${h}]`));
+  const [first] = heads;
+  heads.forEach((m, h) => {
+    if (m.rows !== first.rows || m.cols !== first.cols) {
+      throw new RangeError(
+        `${name}[${h}] is ${m.rows} x ${m.cols}; ${name}[0] is ${first.rows} x ${first.cols}`,
+      );
+    }
+  });
+  return heads;
+}
+
+/** Checks labels against the matrix size. */
+export function checkLabels(
+  labels: readonly unknown[] | undefined,
+  count: number,
+  name: string,
+): string[] | undefined {
+  if (labels === undefined || labels === null) return undefined;
+  if (!Array.isArray(labels) || labels.length !== count) {
+    throw new RangeError(
+      `${name} must hold ${count} labels, got ${Array.isArray(labels) ? labels.length : String(labels)}`,
+    );
+  }
+  return labels.map(String);
+}
+
+/**
+ * Reads the JSON a `src` attribute points at: a matrix (`[[...]]` or `{ data, rows, cols }`),
+ * `{ matrix }`, `{ heads: [...] }` or `{ scores }`, each with optional `rowLabels`/`colLabels`.
+ */
+export function parseHeatmapJson(json: unknown): HeatmapData {
+  const object = json as Record<string, unknown>;
+  let data: HeatmapData;
+  if (Array.isArray(json) || (object && 'data' in object && 'rows' in object)) {
+    data = { heads: [toMatrix(json as MatrixInput, 'src')], kind: 'weights' };
+  } else if (object && Array.isArray(object.heads)) {
+    data = { heads: toHeads(object.heads as MatrixInput[], 'src heads'), kind: 'weights' };
+  } else if (object && object.matrix) {
+    data = { heads: [toMatrix(object.matrix as MatrixInput, 'src matrix')], kind: 'weights' };
+  } else if (object && object.scores) {
+    data = { heads: [toMatrix(object.scores as MatrixInput, 'src scores')], kind: 'scores' };
+  } else {
+    throw new RangeError(
+      'src JSON must be a matrix, or an object with "matrix", "heads" or "scores"',
+    );
+  }
+  const [{ rows, cols }] = data.heads;
+  data.rowLabels = checkLabels(object?.rowLabels as unknown[] | undefined, rows, 'rowLabels');
+  data.colLabels = checkLabels(object?.colLabels as unknown[] | undefined, cols, 'colLabels');
+  return data;
+}

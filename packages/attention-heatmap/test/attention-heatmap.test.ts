@@ -1,0 +1,520 @@
+import '@decoding-attention/shape-dataset-viewer/shape-dataset-viewer.js';
+import {
+  attentionMask,
+  colormapTable,
+  localShapeAttention1D,
+  matrixToArrays,
+  softmaxRows,
+  toMatrix,
+  type Sample1D,
+} from '@decoding-attention/core';
+import type { ShapeDatasetViewer } from '@decoding-attention/shape-dataset-viewer';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import type { AttentionHeatmap } from '../src/index.js';
+import '../src/attention-heatmap.js';
+
+const $ = <T extends Element = HTMLElement>(el: AttentionHeatmap, selector: string) =>
+  el.shadowRoot!.querySelector<T>(selector)!;
+const $$ = <T extends Element = HTMLElement>(el: AttentionHeatmap, selector: string) => [
+  ...el.shadowRoot!.querySelectorAll<T>(selector),
+];
+const pixel = (canvas: HTMLCanvasElement, x: number, y: number) => [
+  ...canvas.getContext('2d')!.getImageData(x, y, 1, 1).data,
+];
+const viridis = (index: number) => {
+  const table = colormapTable('viridis');
+  return [table[3 * index], table[3 * index + 1], table[3 * index + 2], 255];
+};
+const close = (actual: number[][], expected: number[][]) =>
+  actual.forEach((row, r) =>
+    row.forEach((v, c) => expect(v, `[${r}][${c}]`).to.be.closeTo(expected[r][c], 1e-6)),
+  );
+
+async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
+  const original = console.warn;
+  const warnings: string[] = [];
+  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+  try {
+    await body();
+  } finally {
+    console.warn = original;
+  }
+  return warnings;
+}
+
+/** The viewport position of the centre of cell (query, key) of panel `index`. */
+function cellCentre(el: AttentionHeatmap, query: number, key: number, index = 0): [number, number] {
+  const frame = $$(el, '.frame')[index];
+  const rect = frame.getBoundingClientRect();
+  const [rows, cols] = [
+    Number(frame.getAttribute('aria-rowcount')),
+    Number(frame.getAttribute('aria-colcount')),
+  ];
+  return [
+    Math.round(rect.left + ((key + 0.5) / cols) * rect.width),
+    Math.round(rect.top + ((query + 0.5) / rows) * rect.height),
+  ];
+}
+
+afterEach(async () => {
+  await sendMouse({ type: 'move', position: [0, 0] });
+});
+
+describe('<attention-heatmap> drawing', () => {
+  it('draws one canvas pixel per cell through the colour map', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap
+        .matrix=${[
+          [0, 1],
+          [0.5, 0.25],
+        ]}
+      ></attention-heatmap>`,
+    );
+    const canvas = $<HTMLCanvasElement>(el, '.frame canvas');
+    expect([canvas.width, canvas.height]).to.deep.equal([2, 1 + 1]);
+    expect(pixel(canvas, 0, 0)).to.deep.equal(viridis(0));
+    expect(pixel(canvas, 1, 0)).to.deep.equal(viridis(256));
+    expect(pixel(canvas, 0, 1)).to.deep.equal(viridis(128));
+    expect(pixel(canvas, 1, 1)).to.deep.equal(viridis(64));
+    expect(getComputedStyle(canvas).imageRendering).to.equal('pixelated');
+    // The colour bar is labelled with the domain.
+    expect($$(el, '.colorbar .values span').map((s) => s.textContent)).to.deep.equal([
+      '1.000',
+      '0.500',
+      '0',
+    ]);
+  });
+
+  it('draws cross-attention, 64 queries by 256 keys, in its own aspect', async () => {
+    const matrix = { data: new Float32Array(64 * 256).fill(1 / 256), rows: 64, cols: 256 };
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap .matrix=${matrix}></attention-heatmap>`,
+    );
+    const canvas = $<HTMLCanvasElement>(el, '.frame canvas');
+    expect([canvas.width, canvas.height]).to.deep.equal([256, 64]);
+    const frame = $(el, '.frame').getBoundingClientRect();
+    expect(frame.width / frame.height).to.be.closeTo(4, 0.05);
+  });
+
+  it('spreads small weights out on a log scale, and scales each row to its maximum', async () => {
+    const el = await fixture<AttentionHeatmap>(html`
+      <attention-heatmap scale="log" .matrix=${[[0.001, 0.01, 0.1, 1]]}></attention-heatmap>
+    `);
+    const canvas = $<HTMLCanvasElement>(el, '.frame canvas');
+    // log10 spans 3 decades evenly: 0, 1/3, 2/3, 1 of the table.
+    expect([0, 1, 2, 3].map((x) => pixel(canvas, x, 0))).to.deep.equal(
+      [0, 85, 171, 256].map(viridis),
+    );
+    el.scale = 'linear';
+    el.normalization = 'row';
+    el.matrix = [
+      [0.5, 0.25],
+      [0.1, 0.05],
+    ];
+    await el.updateComplete;
+    expect(pixel(canvas, 0, 1)).to.deep.equal(viridis(256));
+    expect(pixel(canvas, 1, 1)).to.deep.equal(viridis(128));
+  });
+});
+
+describe('<attention-heatmap> masks', () => {
+  const uniform = [
+    [1 / 3, 1 / 3, 1 / 3],
+    [1 / 3, 1 / 3, 1 / 3],
+    [1 / 3, 1 / 3, 1 / 3],
+  ];
+
+  it('applies a causal mask: masked cells distinct, the rest renormalised', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap mask="causal" .matrix=${uniform}></attention-heatmap>`,
+    );
+    close(matrixToArrays(el.shown[0]), [
+      [1, 0, 0],
+      [0.5, 0.5, 0],
+      [1 / 3, 1 / 3, 1 / 3],
+    ]);
+    const canvas = $<HTMLCanvasElement>(el, '.frame canvas');
+    const masked = pixel(canvas, 2, 0);
+    const table = colormapTable('viridis');
+    const inMap = Array.from({ length: 257 }, (_, i) =>
+      [table[3 * i], table[3 * i + 1], table[3 * i + 2]].join(),
+    );
+    expect(inMap).not.to.include(masked.slice(0, 3).join());
+    expect(pixel(canvas, 1, 0)).not.to.deep.equal(masked);
+  });
+
+  it('compares two masks side by side', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap compare="causal" .matrix=${uniform}></attention-heatmap>`,
+    );
+    expect($$(el, '.panel')).to.have.length(2);
+    expect($$(el, '.panel-title').map((t) => t.textContent)).to.deep.equal([
+      'Attention weights (full)',
+      'Attention weights (causal)',
+    ]);
+    close(matrixToArrays(el.shown[0]), uniform);
+    expect(el.shown[1].data[1]).to.equal(0);
+  });
+
+  it('masks raw scores before the softmax', async () => {
+    const scores = [
+      [0, Math.log(3), 9],
+      [1, 2, 3],
+      [0, 0, 0],
+    ];
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap mask="causal" .scores=${scores}></attention-heatmap>`,
+    );
+    const expected = softmaxRows(toMatrix(scores), attentionMask('causal', 3, 3));
+    close(matrixToArrays(el.shown[0]), matrixToArrays(expected));
+    expect(el.shown[0].data[1]).to.equal(0);
+  });
+
+  it('draws local, sparse and global masks with their options', async () => {
+    const matrix = { data: new Float32Array(100).fill(0.1), rows: 10, cols: 10 };
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap mask="local" window="1" .matrix=${matrix}></attention-heatmap>`,
+    );
+    const allowed = (m: { data: Float32Array }) => Array.from(m.data, (v) => (v > 0 ? 1 : 0));
+    expect(allowed(el.shown[0])).to.deep.equal(
+      Array.from(attentionMask('local', 10, 10, { window: 1 })),
+    );
+    el.mask = 'sparse';
+    el.stride = 4;
+    await el.updateComplete;
+    expect(allowed(el.shown[0])).to.deep.equal(
+      Array.from(attentionMask('sparse', 10, 10, { window: 1, stride: 4 })),
+    );
+    el.setAttribute('globals', '3 7');
+    el.mask = 'global';
+    await el.updateComplete;
+    expect(allowed(el.shown[0])).to.deep.equal(
+      Array.from(attentionMask('global', 10, 10, { window: 1, globals: [3, 7] })),
+    );
+  });
+});
+
+describe('<attention-heatmap> heads', () => {
+  const heads = [0, 1, 2, 3].map((h) => [
+    [h === 0 ? 1 : 0.25, h === 0 ? 0 : 0.75],
+    [0.5, 0.5],
+  ]);
+
+  it('shows the average, small multiples of every head, and one head when chosen', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap .heads=${heads}></attention-heatmap>`,
+    );
+    const choices = $$(el, '.heads [role="radio"]');
+    expect(choices.map((c) => c.textContent!.trim())).to.deep.equal([
+      'Average',
+      'Head 1',
+      'Head 2',
+      'Head 3',
+      'Head 4',
+    ]);
+    close(matrixToArrays(el.shown[0]), [
+      [(1 + 0.75) / 4, (0 + 2.25) / 4],
+      [0.5, 0.5],
+    ]);
+    choices[1].click();
+    await el.updateComplete;
+    expect(el.head).to.equal('0');
+    close(matrixToArrays(el.shown[0]), heads[0]);
+    // The radio group moves with the arrow keys.
+    $(el, '.heads [aria-checked="true"]').focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(el.head).to.equal('1');
+    expect(el.shadowRoot!.activeElement?.textContent?.trim()).to.equal('Head 2');
+    expect($$<HTMLCanvasElement>(el, '.heads canvas').every((c) => c.width === 2)).to.equal(true);
+  });
+
+  it('is accessible with heads, comparison and the table open', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap compare="causal" .heads=${heads}></attention-heatmap>`,
+    );
+    $$<HTMLButtonElement>(el, 'button')
+      .find((b) => b.textContent!.trim() === 'Table')!
+      .click();
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('<attention-heatmap> pointer and keyboard', () => {
+  const matrix = Array.from({ length: 20 }, (_, r) =>
+    Array.from({ length: 20 }, (_, c) => (r === c ? 0.5 : 0.5 / 19)),
+  );
+
+  it('reports the cell under the pointer, with a tooltip, and locks it on click', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap .matrix=${matrix}></attention-heatmap>`,
+    );
+    setTimeout(() => void sendMouse({ type: 'move', position: cellCentre(el, 3, 7) }));
+    const hover = await oneEvent(el, 'attention-hover');
+    expect(hover.detail).to.deep.include({ query: 3, key: 7, head: 'average', mask: 'full' });
+    expect(hover.detail.weight).to.be.closeTo(0.5 / 19, 1e-7);
+    const tooltip = $(el, '.tooltip');
+    expect(getComputedStyle(tooltip).display).to.equal('block');
+    expect(tooltip.textContent).to.equal('Query 3 → Key 7: 0.026');
+    expect($(el, '.row-chart .caption').textContent).to.contain('Query 3 attends to');
+
+    setTimeout(() => void sendMouse({ type: 'click', position: cellCentre(el, 3, 7) }));
+    const select = await oneEvent(el, 'attention-select');
+    expect(select.detail).to.deep.include({ query: 3, key: 7, locked: true });
+    await sendMouse({ type: 'move', position: cellCentre(el, 10, 10) });
+    expect(el.activeCell).to.deep.equal({ query: 3, key: 7 });
+  });
+
+  it('moves cell by cell with the keyboard and announces each value', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap .matrix=${matrix}></attention-heatmap>`,
+    );
+    const grid = $(el, '[role="grid"]');
+    grid.focus();
+    expect(el.activeCell).to.deep.equal({ query: 0, key: 0 });
+    await sendKeys({ press: 'ArrowRight' });
+    await sendKeys({ press: 'ArrowDown' });
+    expect(el.activeCell).to.deep.equal({ query: 1, key: 1 });
+    const cell = $(el, '[role="gridcell"]');
+    expect(grid.getAttribute('aria-activedescendant')).to.equal(cell.id);
+    expect(cell.textContent).to.equal('Query 1, Key 1: weight 0.500');
+    expect(cell.getAttribute('aria-colindex')).to.equal('2');
+    await sendKeys({ press: 'PageDown' });
+    expect(el.activeCell).to.deep.equal({ query: 3, key: 1 });
+    await sendKeys({ press: 'End' });
+    expect(el.activeCell).to.deep.equal({ query: 3, key: 19 });
+    await sendKeys({ press: 'Home' });
+    expect(el.activeCell).to.deep.equal({ query: 3, key: 0 });
+    await sendKeys({ down: 'Control' });
+    await sendKeys({ press: 'End' });
+    await sendKeys({ up: 'Control' });
+    expect(el.activeCell).to.deep.equal({ query: 19, key: 19 });
+    await sendKeys({ press: 'ArrowDown' });
+    expect(el.activeCell).to.deep.equal({ query: 19, key: 19 });
+    setTimeout(() => void sendKeys({ press: 'Enter' }));
+    const select = await oneEvent(el, 'attention-select');
+    expect(select.detail).to.deep.include({ query: 19, key: 19, locked: true });
+    await sendKeys({ press: 'Escape' });
+    expect(el.activeCell).to.equal(undefined);
+  });
+
+  it('offers its values as a table for small matrices only', async () => {
+    const el = await fixture<AttentionHeatmap>(html`
+      <attention-heatmap
+        .matrix=${[
+          [0.25, 0.75],
+          [1, 0],
+        ]}
+        .rowLabels=${['a', 'b']}
+        .colLabels=${['x', 'y']}
+      ></attention-heatmap>
+    `);
+    const button = $$<HTMLButtonElement>(el, 'button').find(
+      (b) => b.textContent!.trim() === 'Table',
+    )!;
+    button.click();
+    await el.updateComplete;
+    const cells = $$(el, 'tbody tr').map((tr) =>
+      [...tr.children].map((c) => c.textContent!.trim()),
+    );
+    expect(cells).to.deep.equal([
+      ['a', '0.250', '0.750'],
+      ['b', '1.000', '0'],
+    ]);
+    el.rowLabels = undefined;
+    el.colLabels = undefined;
+    el.matrix = matrix.concat(matrix).map((row) => row.concat(row));
+    await el.updateComplete;
+    expect(el.shown[0].rows).to.equal(40);
+    expect(button.disabled).to.equal(true);
+    expect($(el, 'table')).to.equal(null);
+  });
+});
+
+describe('<attention-heatmap> data sources', () => {
+  it('loads a JSON matrix with labels from src', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap
+        src="/packages/attention-heatmap/test/fixtures/matrix.json"
+      ></attention-heatmap>`,
+    );
+    await el.updateComplete;
+    close(matrixToArrays(el.shown[0]), [
+      [0.5, 0.25, 0.25],
+      [0.1, 0.8, 0.1],
+      [0, 0.3, 0.7],
+    ]);
+    expect($$(el, '.x-ticks .tick').map((t) => t.textContent)).to.deep.equal(['the', 'cat', 'sat']);
+  });
+
+  it('follows a <shape-dataset-viewer>: attention on its sample, linked hover both ways', async () => {
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <attention-heatmap for="viewer"></attention-heatmap>
+        <shape-dataset-viewer id="viewer" seed="21"></shape-dataset-viewer>
+      </div>
+    `);
+    const el = container.querySelector('attention-heatmap')!;
+    const viewer = container.querySelector<ShapeDatasetViewer>('shape-dataset-viewer')!;
+    await viewer.updateComplete;
+    await el.updateComplete;
+    const expected = localShapeAttention1D((viewer.sample as Sample1D).input).average;
+    expect(el.shown[0].rows).to.equal(400);
+    expect(el.shown[0].data).to.deep.equal(expected.data);
+
+    // Hovering the heatmap marks the query and key in the viewer's plot.
+    await sendMouse({ type: 'move', position: cellCentre(el, 120, 300) });
+    await viewer.updateComplete;
+    const rules = viewer.shadowRoot!.querySelectorAll('.chart .role-mark.mark-rule line');
+    expect(rules).to.have.length(2);
+
+    // Hovering a shape in the viewer shows its span on the heatmap.
+    viewer.highlightShape(0);
+    const band = $(el, '.band');
+    expect(band.style.display).to.equal('block');
+    const shape = viewer.sample!.shapes[0] as { start: number };
+    expect(parseFloat(band.style.left)).to.be.closeTo((shape.start / 400) * 100, 1e-9);
+
+    // A new sample in the viewer, new attention in the heatmap.
+    viewer.seed = 22;
+    await viewer.updateComplete;
+    await el.updateComplete;
+    expect(el.shown[0].data).to.deep.equal(
+      localShapeAttention1D((viewer.sample as Sample1D).input).average.data,
+    );
+
+    // Removed, it lets go: the viewer's marks are cleared and its samples no longer followed.
+    el.remove();
+    await viewer.updateComplete;
+    expect(viewer.shadowRoot!.querySelectorAll('.chart .role-mark.mark-rule line')).to.have.length(
+      0,
+    );
+    viewer.seed = 23;
+    await viewer.updateComplete;
+    await el.updateComplete;
+    expect(el.shown).to.deep.equal([]);
+    // Put back, it follows again.
+    container.append(el);
+    await el.updateComplete;
+    expect(el.shown[0].data).to.deep.equal(
+      localShapeAttention1D((viewer.sample as Sample1D).input).average.data,
+    );
+  });
+
+  it('shows what a perfect model attends to with source="groups"', async () => {
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <shape-dataset-viewer id="v2" seed="5"></shape-dataset-viewer>
+        <attention-heatmap for="v2" source="groups" mask="causal"></attention-heatmap>
+      </div>
+    `);
+    const el = container.querySelector('attention-heatmap')!;
+    await el.updateComplete;
+    const row = el.shown[0].data.subarray(399 * 400, 400 * 400);
+    const weights = [
+      ...new Set(
+        Array.from(row)
+          .filter((v) => v > 0)
+          .map((v) => v.toFixed(6)),
+      ),
+    ];
+    expect(weights).to.have.length(1);
+    expect(row.reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-5);
+  });
+});
+
+describe('<attention-heatmap> with bad input', () => {
+  it('says what is wrong, warns, and recovers when fixed', async () => {
+    let el!: AttentionHeatmap;
+    const warnings = await capturingWarnings(async () => {
+      el = await fixture<AttentionHeatmap>(
+        html`<attention-heatmap .matrix=${[[1, 2], [3]]}></attention-heatmap>`,
+      );
+    });
+    expect($(el, '[role="alert"]').textContent).to.equal('matrix row 1 has 1 values; row 0 has 2');
+    expect(warnings).to.have.length(1);
+    el.matrix = [[1, 0]];
+    await el.updateComplete;
+    expect($(el, '[role="alert"]')).to.equal(null);
+    expect($$(el, '.frame')).to.have.length(1);
+  });
+
+  it('names the attribute for every kind of bad value', async () => {
+    const cases: [Partial<AttentionHeatmap>, RegExp][] = [
+      [
+        { mask: 'diagonal' as never },
+        /mask must be one of full, causal, local, sparse, global, got "diagonal"/,
+      ],
+      [{ compare: 'upper' as never }, /compare must be one of/],
+      [{ mask: 'local', window: -1 }, /window must be a whole number >= 0/],
+      [{ colormap: 'jet' as never }, /colormap must be one of viridis/],
+      [{ normalization: 'column' as never }, /normalize must be one of global, row/],
+      [{ head: '3' }, /head must be "average" or a whole number from 0 to 0/],
+      [{ matrix: [[Number.NaN]] }, /matrix\[0\]\[0\] is NaN/],
+      [{ rowLabels: ['a'] }, /row-labels must hold 2 labels, got 1/],
+    ];
+    for (const [properties, message] of cases) {
+      let el!: AttentionHeatmap;
+      await capturingWarnings(async () => {
+        el = await fixture<AttentionHeatmap>(
+          html`<attention-heatmap
+            .matrix=${[
+              [0.5, 0.5],
+              [1, 0],
+            ]}
+          ></attention-heatmap>`,
+        );
+        Object.assign(el, properties);
+        await el.updateComplete;
+      });
+      expect($(el, '[role="alert"]')?.textContent, JSON.stringify(properties)).to.match(message);
+    }
+  });
+
+  it('reports a src that fails to load or holds no matrix', async () => {
+    let el!: AttentionHeatmap;
+    await capturingWarnings(async () => {
+      el = await fixture<AttentionHeatmap>(
+        html`<attention-heatmap
+          src="/packages/attention-heatmap/test/fixtures/missing.json"
+        ></attention-heatmap>`,
+      );
+      await el.updateComplete;
+    });
+    expect($(el, '[role="alert"]').textContent).to.match(
+      /could not load src .*missing\.json.*: HTTP 404/,
+    );
+    await capturingWarnings(async () => {
+      el.src = '/packages/attention-heatmap/test/fixtures/bad.json';
+      await el.updateComplete;
+    });
+    expect($(el, '[role="alert"]').textContent).to.match(
+      /must be a matrix, or an object with "matrix", "heads" or "scores"/,
+    );
+  });
+});
+
+describe('<attention-heatmap> export', () => {
+  it('exports what it shows as JSON and PNG', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap
+        compare="causal"
+        .matrix=${[
+          [0.5, 0.5],
+          [0.25, 0.75],
+        ]}
+      ></attention-heatmap>`,
+    );
+    const json = el.toJSON() as { panels: { mask: string; shown: number[][] }[] };
+    expect(json.panels.map((p) => p.mask)).to.deep.equal(['full', 'causal']);
+    expect(json.panels[1].shown).to.deep.equal([
+      [1, 0],
+      [0.25, 0.75],
+    ]);
+    const image = await createImageBitmap(await el.toPNG());
+    // Two 2 x 2 panels scaled by 256 to 512 pixels, 16 apart.
+    expect([image.width, image.height]).to.deep.equal([512 * 2 + 16, 512]);
+  });
+});
