@@ -1,5 +1,6 @@
 import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import type { Preview } from '@storybook/web-components-vite';
+import attentionHeatmap from '../packages/attention-heatmap/custom-elements.json';
 import shapeDatasetViewer from '../packages/shape-dataset-viewer/custom-elements.json';
 
 interface Member {
@@ -36,7 +37,9 @@ function mergeManifests(manifests: Manifest[]): Manifest {
   };
 }
 
-setCustomElementsManifest(mergeManifests([shapeDatasetViewer as Manifest]));
+setCustomElementsManifest(
+  mergeManifests([shapeDatasetViewer as Manifest, attentionHeatmap as Manifest]),
+);
 
 const preview: Preview = {
   tags: ['autodocs'],

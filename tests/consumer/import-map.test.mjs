@@ -15,7 +15,10 @@ describe('plain HTML page with an import map', () => {
 
   before(async () => {
     const importMap = await generateImportMap(
-      [`${root}packages/shape-dataset-viewer/dist/shape-dataset-viewer.js`],
+      [
+        `${root}packages/shape-dataset-viewer/dist/shape-dataset-viewer.js`,
+        `${root}packages/attention-heatmap/dist/attention-heatmap.js`,
+      ],
       { root },
     );
     const page = `<!doctype html>
@@ -26,11 +29,13 @@ describe('plain HTML page with an import map', () => {
     <link rel="icon" href="data:," />
     <script type="importmap">${JSON.stringify(importMap)}</script>
     <script type="module" src="/packages/shape-dataset-viewer/dist/shape-dataset-viewer.js"></script>
+    <script type="module" src="/packages/attention-heatmap/dist/attention-heatmap.js"></script>
   </head>
   <body>
     <h1>A post about attention</h1>
     <shape-dataset-viewer id="one" seed="7"></shape-dataset-viewer>
     <shape-dataset-viewer id="two" mode="2d" seed="3" filter="channel"></shape-dataset-viewer>
+    <attention-heatmap id="heatmap" for="one" compare="causal"></attention-heatmap>
   </body>
 </html>`;
     server = await startStaticServer({ root, pages: { '/consumer/import-map.html': page } });
@@ -40,6 +45,40 @@ describe('plain HTML page with an import map', () => {
   after(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('links a heatmap to a viewer: attention on its sample, hover marks both', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/consumer/import-map.html`);
+    await page.waitForFunction(() => customElements.get('attention-heatmap') !== undefined, {
+      timeout: 30_000,
+    });
+    const shown = await page.evaluate(async () => {
+      const heatmap = document.querySelector('#heatmap');
+      await document.querySelector('#one').updateComplete;
+      await heatmap.updateComplete;
+      heatmap.scrollIntoView();
+      return heatmap.shown.map((m) => [m.rows, m.cols]);
+    });
+    assert.deepEqual(shown, [
+      [400, 400],
+      [400, 400],
+    ]);
+    const frame = await page.evaluateHandle(() =>
+      document.querySelector('#heatmap').shadowRoot.querySelector('.frame'),
+    );
+    const box = await frame.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.6);
+    const linked = await page.evaluate(async () => {
+      const viewer = document.querySelector('#one');
+      await viewer.updateComplete;
+      return {
+        cell: document.querySelector('#heatmap').activeCell,
+        rules: viewer.shadowRoot.querySelectorAll('.chart .role-mark.mark-rule line').length,
+      };
+    });
+    assert.equal(linked.rules, 2);
+    assert.ok(linked.cell.query > 200 && linked.cell.key > 100, JSON.stringify(linked.cell));
+    assert.deepEqual(problems, []);
   });
 
   it('renders a 1D and a 2D viewer with no console error', async () => {

@@ -67,3 +67,4 @@ export {
   colormapColor,
 } from './colormaps.js';
 export type { ColormapName } from './colormaps.js';
+export { checkInteger, checkNumber, checkOneOf, checkOrder } from './validation.js';
