@@ -1,6 +1,8 @@
 import { attentionWeights, type AttentionWeights } from './attention.js';
 import type { Matrix } from './matrix.js';
+import { applyRope, positionalEncoding, type EncodingKind } from './positional.js';
 import type { Sample1D } from './shapes1d.js';
+import { checkNumber } from './validation.js';
 
 export interface LocalShapeOptions {
   /** Each position is described by the input within this distance of it (default 4). */
@@ -87,4 +89,66 @@ export function groupAttention1D(
       if (group[k] === group[q] && (!mask || mask[q * n + k])) data[q * n + k] = 1 / count;
   }
   return { data, rows: n, cols: n };
+}
+
+export interface EncodedAttentionOptions extends LocalShapeOptions {
+  /** The encoding to add (or, for `rope`, to rotate queries and keys by); `none` for content alone. */
+  encoding: EncodingKind | 'none';
+  /** Features per position: the local-shape features, padded with zeros (default 16). */
+  dim?: number;
+  /** Multiplies an additive encoding before it is added (default 0.5). */
+  strength?: number;
+  base?: number;
+  seed?: number;
+  table?: ArrayLike<number>;
+}
+
+/**
+ * What a positional encoding does to attention on a 1D series. Each position's features are its
+ * local shape (as `localShapeAttention1D`), padded to `dim`; an additive encoding is added to them
+ * (so nearby positions also look alike), RoPE rotates queries and keys by their positions (so
+ * scores depend on content and relative offset), and `none` leaves attention blind to order.
+ */
+export function encodedAttention1D(
+  input: ArrayLike<number>,
+  options: EncodedAttentionOptions,
+): Matrix {
+  const {
+    encoding,
+    dim = 16,
+    strength = 0.5,
+    radius = 4,
+    sharpness = 2,
+    mask,
+    base,
+    seed,
+    table,
+  } = options;
+  const content = localShapeFeatures1D(input, radius);
+  if (!Number.isInteger(dim) || dim < content.cols) {
+    throw new RangeError(
+      `dim must be a whole number >= ${content.cols} (the local-shape features), got ${String(dim)}`,
+    );
+  }
+  checkNumber('strength', strength, 0);
+  const n = content.rows;
+  const x = new Float32Array(n * dim);
+  for (let p = 0; p < n; p++)
+    x.set(content.data.subarray(p * content.cols, (p + 1) * content.cols), p * dim);
+  let queries: Float32Array = x;
+  let keys: Float32Array = x;
+  if (encoding === 'rope') {
+    queries = applyRope(x, n, dim, base);
+    keys = queries;
+  } else if (encoding !== 'none') {
+    const pe = positionalEncoding(encoding, n, dim, { base, seed, table });
+    queries = x.map((v, i) => v + strength * pe[i]);
+    keys = queries;
+  }
+  const scale = sharpness * Math.sqrt(dim);
+  return attentionWeights(
+    { data: queries.map((v) => v * scale), rows: n, cols: dim },
+    { data: keys, rows: n, cols: dim },
+    { mask },
+  ).average;
 }

@@ -57,8 +57,13 @@ export {
   attentionFromArrays,
 } from './attention.js';
 export type { MaskKind, MaskOptions, AttentionWeights } from './attention.js';
-export { localShapeFeatures1D, localShapeAttention1D, groupAttention1D } from './attention1d.js';
-export type { LocalShapeOptions } from './attention1d.js';
+export {
+  localShapeFeatures1D,
+  localShapeAttention1D,
+  groupAttention1D,
+  encodedAttention1D,
+} from './attention1d.js';
+export type { LocalShapeOptions, EncodedAttentionOptions } from './attention1d.js';
 export {
   COLORMAPS,
   COLORMAP_SIZE,
@@ -68,3 +73,15 @@ export {
 } from './colormaps.js';
 export type { ColormapName } from './colormaps.js';
 export { checkInteger, checkNumber, checkOneOf, checkOrder } from './validation.js';
+export {
+  ENCODING_KINDS,
+  pairFrequency,
+  positionalEncoding,
+  positionalEncoding2D,
+  applyRope,
+  applyRope2D,
+  positionSimilarity,
+  distanceSpread,
+  ropeScoresByOffset,
+} from './positional.js';
+export type { EncodingKind, EncodingOptions } from './positional.js';
