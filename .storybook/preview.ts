@@ -1,6 +1,7 @@
 import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import type { Preview } from '@storybook/web-components-vite';
 import attentionHeatmap from '../packages/attention-heatmap/custom-elements.json';
+import positionalEncodingExplorer from '../packages/positional-encoding-explorer/custom-elements.json';
 import shapeDatasetViewer from '../packages/shape-dataset-viewer/custom-elements.json';
 
 interface Member {
@@ -38,7 +39,11 @@ function mergeManifests(manifests: Manifest[]): Manifest {
 }
 
 setCustomElementsManifest(
-  mergeManifests([shapeDatasetViewer as Manifest, attentionHeatmap as Manifest]),
+  mergeManifests([
+    shapeDatasetViewer as Manifest,
+    attentionHeatmap as Manifest,
+    positionalEncodingExplorer as Manifest,
+  ]),
 );
 
 const preview: Preview = {

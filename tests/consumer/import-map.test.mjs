@@ -18,6 +18,7 @@ describe('plain HTML page with an import map', () => {
       [
         `${root}packages/shape-dataset-viewer/dist/shape-dataset-viewer.js`,
         `${root}packages/attention-heatmap/dist/attention-heatmap.js`,
+        `${root}packages/positional-encoding-explorer/dist/positional-encoding-explorer.js`,
       ],
       { root },
     );
@@ -30,12 +31,15 @@ describe('plain HTML page with an import map', () => {
     <script type="importmap">${JSON.stringify(importMap)}</script>
     <script type="module" src="/packages/shape-dataset-viewer/dist/shape-dataset-viewer.js"></script>
     <script type="module" src="/packages/attention-heatmap/dist/attention-heatmap.js"></script>
+    <script type="module" src="/packages/positional-encoding-explorer/dist/positional-encoding-explorer.js"></script>
   </head>
   <body>
     <h1>A post about attention</h1>
     <shape-dataset-viewer id="one" seed="7"></shape-dataset-viewer>
     <shape-dataset-viewer id="two" mode="2d" seed="3" filter="channel"></shape-dataset-viewer>
     <attention-heatmap id="heatmap" for="one" compare="causal"></attention-heatmap>
+    <positional-encoding-explorer id="sinusoidal"></positional-encoding-explorer>
+    <positional-encoding-explorer id="rope" encoding="rope" compare="linear" for="one"></positional-encoding-explorer>
   </body>
 </html>`;
     server = await startStaticServer({ root, pages: { '/consumer/import-map.html': page } });
@@ -78,6 +82,42 @@ describe('plain HTML page with an import map', () => {
     });
     assert.equal(linked.rules, 2);
     assert.ok(linked.cell.query > 200 && linked.cell.key > 100, JSON.stringify(linked.cell));
+    assert.deepEqual(problems, []);
+  });
+
+  it('renders every encoding and the compare mode of the explorer', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/consumer/import-map.html`);
+    await page.waitForFunction(
+      () => customElements.get('positional-encoding-explorer') !== undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    const state = await page.evaluate(async () => {
+      const results = {};
+      for (const encoding of ['linear', 'learnable', 'sinusoidal', 'sinusoidal-inverted', 'rope']) {
+        const explorer = document.querySelector('#sinusoidal');
+        explorer.encoding = encoding;
+        await explorer.updateComplete;
+        results[encoding] = {
+          heatmaps: explorer.shadowRoot.querySelectorAll('attention-heatmap').length,
+          curves: explorer.shadowRoot.querySelectorAll('.curves .mark-line path').length,
+          alert: explorer.shadowRoot.querySelector('[role="alert"]')?.textContent ?? '',
+        };
+      }
+      const rope = document.querySelector('#rope');
+      await rope.updateComplete;
+      results.compare = {
+        tables: rope.shadowRoot.querySelectorAll('attention-heatmap.table').length,
+        offsets: rope.shadowRoot.querySelectorAll('.offsets .mark-line path').length,
+        sampleLength: rope.attentionMaps[0].rows,
+      };
+      return results;
+    });
+    for (const encoding of ['linear', 'learnable', 'sinusoidal', 'sinusoidal-inverted', 'rope']) {
+      assert.deepEqual(state[encoding], { heatmaps: 4, curves: 6, alert: '' }, encoding);
+    }
+    assert.deepEqual(state.compare, { tables: 2, offsets: 3, sampleLength: 400 });
     assert.deepEqual(problems, []);
   });
 

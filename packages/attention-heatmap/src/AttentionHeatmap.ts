@@ -409,6 +409,10 @@ export class AttentionHeatmap extends DecodingElement {
   @property({ attribute: 'key-label' }) keyLabel = 'Key';
   /** The heatmap's accessible name and title. */
   @property() label = 'Attention weights';
+  /** The value range of the colours, `[low, high]`; by default the data's (weights from 0). */
+  @property({ attribute: false }) domain?: readonly [number, number];
+  /** Leaves out the toolbar and the row chart, for a heatmap that is part of a larger figure. */
+  @property({ type: Boolean, reflect: true }) compact = false;
 
   private data: HeatmapData | undefined;
   private panels: Panel[] = [];
@@ -431,6 +435,19 @@ export class AttentionHeatmap extends DecodingElement {
   /** The cell under the pointer or keyboard focus, if any. */
   get activeCell(): { query: number; key: number } | undefined {
     return this.cell ? { ...this.cell } : undefined;
+  }
+
+  /**
+   * Shows the crosshair on a cell, as hovering it does but without firing events: for another
+   * element showing the same positions (key -1 marks the whole row, query -1 clears it).
+   */
+  highlightCell(query: number, key: number): void {
+    if (this.locked || !this.data) return;
+    const [{ rows, cols }] = this.data.heads;
+    this.cell = query >= 0 && query < rows ? { query, key: clamp(key, 0, cols - 1) } : undefined;
+    this.showCell();
+    // The pointer is on the other element: its tooltip is the one to read.
+    this.hideTooltip();
   }
 
   override disconnectedCallback(): void {
@@ -461,6 +478,7 @@ export class AttentionHeatmap extends DecodingElement {
       'colormap',
       'scale',
       'normalization',
+      'domain',
     ] as const;
     if (
       !this.hasUpdated ||
@@ -606,6 +624,7 @@ export class AttentionHeatmap extends DecodingElement {
       colormap: this.colormap,
       scale: this.scale,
       normalize: this.normalization,
+      domain: this.domain,
     };
     if (withMaskColors) {
       const colors = this.themeColors ?? readThemeColors(this.renderRoot as ShadowRoot);
@@ -1020,7 +1039,7 @@ export class AttentionHeatmap extends DecodingElement {
     const data = this.data;
     const cells = data ? data.heads[0].rows * data.heads[0].cols : 0;
     return html`
-      <div class="toolbar" part="toolbar">
+      <div class="toolbar" part="toolbar" ?hidden=${this.compact}>
         <label>
           Colours
           <select
@@ -1122,7 +1141,7 @@ export class AttentionHeatmap extends DecodingElement {
                 ${this.renderTicks(cols, data.colLabels, 'x')}
               </div>
               <div class="x-title">${this.keyLabel}</div>
-              <div class="row-chart" part="row-chart" aria-hidden="true">
+              <div class="row-chart" part="row-chart" aria-hidden="true" ?hidden=${this.compact}>
                 <div class="caption">Hover or focus a cell to see its query's weights</div>
                 <canvas></canvas>
               </div>
@@ -1137,10 +1156,13 @@ export class AttentionHeatmap extends DecodingElement {
     const head =
       this.head === 'average'
         ? this.data && this.data.heads.length > 1
-          ? ', average of heads'
+          ? 'average of heads'
           : ''
-        : `, head ${Number(this.head) + 1}`;
-    return `${this.label} (${panel.mask}${head})`;
+        : `head ${Number(this.head) + 1}`;
+    // Name the mask when there is one, or when two panels need telling apart.
+    const mask = panel.mask !== 'full' || this.panels.length > 1 ? panel.mask : '';
+    const details = [mask, head].filter(Boolean).join(', ');
+    return details ? `${this.label} (${details})` : this.label;
   }
 
   private renderTicks(

@@ -38,8 +38,9 @@ export const themeStyles = css`
   :host([theme='dark']) {
     color-scheme: dark;
   }
-  :host([hidden]) {
-    display: none;
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
   }
   *,
   *::before,
