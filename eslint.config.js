@@ -33,7 +33,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/test/**', 'scripts/**', '*.config.*', '.storybook/**', 'stories/**'],
+    files: [
+      '**/test/**',
+      'tests/**',
+      'bench/**',
+      'scripts/**',
+      '*.config.*',
+      '.storybook/**',
+      'stories/**',
+    ],
     languageOptions: { globals: { ...globals.browser, ...globals.node, ...globals.mocha } },
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },

@@ -4,7 +4,8 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHROME_FLAGS, requireChrome } from './scripts/chrome.js';
-import { browserModulePlugin } from './scripts/browser-modules.js';
+import { transform } from 'esbuild';
+import { browserModulePlugin, typescriptSourcePlugin } from './scripts/browser-modules.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -27,6 +28,7 @@ export default {
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [
     browserModulePlugin(root),
+    typescriptSourcePlugin(root, transform),
     nodeCommands,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: `${root}/tsconfig.base.json` }),
   ],

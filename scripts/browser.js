@@ -7,6 +7,8 @@ export function launchBrowser(flags = []) {
   return puppeteer.launch({
     executablePath: requireChrome(),
     headless: true,
+    // Long benchmark steps can keep a page busy for minutes; do not give up on it.
+    protocolTimeout: 30 * 60 * 1000,
     args: [...CHROME_FLAGS, ...flags],
   });
 }

@@ -3,7 +3,8 @@
 // esbuild does the resolving (exports maps, the "browser" condition, dynamic imports); nothing is
 // bundled or written, only the resolutions are recorded.
 import { build } from 'esbuild';
-import { relative, sep } from 'node:path';
+import { browserModulePath } from './browser-modules.js';
+import { join, relative, sep } from 'node:path';
 
 // Go regular expressions have no look-ahead: match what can start a bare specifier.
 const BARE = /^[@a-zA-Z0-9_]/;
@@ -28,6 +29,13 @@ export async function generateImportMap(
 ) {
   const resolutions = new Map(); // specifier -> Map(file -> importer folders)
   const toUrl = (file) => urlPrefix + relative(root, file).split(sep).join('/');
+  const record = (specifier, file, importer) => {
+    const byFile = resolutions.get(specifier) ?? new Map();
+    const importers = byFile.get(file) ?? new Set();
+    importers.add(packageFolder(importer) ?? root);
+    byFile.set(file, importers);
+    resolutions.set(specifier, byFile);
+  };
   await build({
     entryPoints: entries,
     bundle: true,
@@ -45,6 +53,13 @@ export async function generateImportMap(
         setup(esbuild) {
           esbuild.onResolve({ filter: BARE }, async (args) => {
             if (args.pluginData?.recording || URL_LIKE.test(args.path)) return undefined;
+            // Modules whose browser build is a different file (tfjs's self-contained bundles,
+            // Node built-ins): mapped to that file, and not followed further.
+            const override = browserModulePath(root, args.path);
+            if (override !== undefined) {
+              record(args.path, join(root, override), args.importer);
+              return { path: args.path, external: true };
+            }
             const result = await esbuild.resolve(args.path, {
               kind: args.kind,
               importer: args.importer,
@@ -52,11 +67,7 @@ export async function generateImportMap(
               pluginData: { recording: true },
             });
             if (result.errors.length > 0 || !result.path) return result;
-            const byFile = resolutions.get(args.path) ?? new Map();
-            const importers = byFile.get(result.path) ?? new Set();
-            importers.add(packageFolder(args.importer) ?? root);
-            byFile.set(result.path, importers);
-            resolutions.set(args.path, byFile);
+            record(args.path, result.path, args.importer);
             return result;
           });
         },
