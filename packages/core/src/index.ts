@@ -85,3 +85,18 @@ export {
   ropeScoresByOffset,
 } from './positional.js';
 export type { EncodingKind, EncodingOptions } from './positional.js';
+export {
+  MODEL_IDS,
+  MODEL_ENCODINGS,
+  MODEL_DEFAULTS,
+  resolveModelOptions,
+  parameterCount,
+  modelCatalog,
+} from './model-catalog.js';
+export type {
+  ModelId,
+  ModelEncoding,
+  ModelOptions,
+  ResolvedModelOptions,
+  ModelDescription,
+} from './model-catalog.js';
