@@ -1,0 +1,183 @@
+/**
+ * @decoding-attention/core/train: training in a module Worker (or, where Workers cannot load
+ * it, on the page, yielding between steps), controlled by a Trainer. The page imports no tfjs
+ * when the Worker runs.
+ */
+import type { TrainerCommand, TrainerMessage, TrainingConfig, WeightsFile } from './protocol.js';
+
+export * from './protocol.js';
+
+/** How long a Worker may take to load before training falls back to the page. */
+const WORKER_TIMEOUT = 20_000;
+
+type Mode = 'worker' | 'main';
+
+/**
+ * Starts, pauses, resumes, stops and resets training, and hands back what it reports as events
+ * named after the messages (`ready`, `progress`, `evaluation`, `snapshot`, `done`, `state`,
+ * `error`), each a CustomEvent whose detail is the message.
+ */
+export class Trainer extends EventTarget {
+  private worker: Worker | undefined;
+  private session: { handle(command: TrainerCommand): Promise<void> } | undefined;
+  private requests = 0;
+  private readonly pending = new Map<
+    number,
+    { resolve: (message: TrainerMessage) => void; reject: (error: Error) => void }
+  >();
+
+  private constructor(readonly mode: Mode) {
+    super();
+  }
+
+  /**
+   * A trainer running in a module Worker when possible (`mode: 'auto'`, the default), or on the
+   * page (`'main'`). `'worker'` fails rather than fall back.
+   */
+  static async create({ mode = 'auto' }: { mode?: 'auto' | Mode } = {}): Promise<Trainer> {
+    if (mode !== 'main' && typeof Worker !== 'undefined') {
+      // The module Worker first (bundlers emit it with its imports resolved); then the
+      // self-contained bundle, for pages without a bundler, whose import maps Workers do not see.
+      // The first is written out whole, `new Worker(new URL('…', import.meta.url))`, as bundlers
+      // look for it and emit the Worker. The second goes through a variable so that they do not:
+      // the bundle is for pages without a bundler, which serve dist/ as it is.
+      const bundled = './worker.bundle.js';
+      const workers = [
+        () =>
+          new Worker(new URL('./worker.js', import.meta.url), {
+            type: 'module',
+            name: 'decoding-attention training',
+          }),
+        () =>
+          new Worker(new URL(bundled, import.meta.url), {
+            type: 'module',
+            name: 'decoding-attention training',
+          }),
+      ];
+      let failure: unknown;
+      for (const create of workers) {
+        try {
+          const trainer = new Trainer('worker');
+          await trainer.startWorker(create);
+          return trainer;
+        } catch (error) {
+          failure = error;
+        }
+      }
+      if (mode === 'worker') throw failure;
+      console.warn('Training runs on the page: the training Worker could not start.', failure);
+    }
+    const trainer = new Trainer('main');
+    const { TrainingSession } = await import('./session.js');
+    trainer.session = new TrainingSession((message) =>
+      queueMicrotask(() => trainer.receive(message)),
+    );
+    return trainer;
+  }
+
+  private startWorker(create: () => Worker): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const worker = create();
+      const timer = setTimeout(
+        () => fail(new Error('the training Worker did not start in time')),
+        WORKER_TIMEOUT,
+      );
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        worker.terminate();
+        reject(error);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        fail(new Error(event.message || 'the training Worker failed to load'));
+      };
+      worker.onmessage = (event: MessageEvent<TrainerMessage>) => {
+        if (event.data.type !== 'hello') return;
+        clearTimeout(timer);
+        worker.onmessage = (message: MessageEvent<TrainerMessage>) => this.receive(message.data);
+        worker.onerror = (error) =>
+          this.receive({ type: 'error', message: error.message || 'the training Worker failed' });
+        this.worker = worker;
+        resolve();
+      };
+    });
+  }
+
+  private receive(message: TrainerMessage): void {
+    const id = 'id' in message ? message.id : undefined;
+    if (id !== undefined && this.pending.has(id)) {
+      const request = this.pending.get(id)!;
+      this.pending.delete(id);
+      if (message.type === 'error') request.reject(new Error(message.message));
+      else request.resolve(message);
+      return;
+    }
+    this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
+  }
+
+  private send(command: TrainerCommand): void {
+    if (this.worker) this.worker.postMessage(command);
+    else if (this.session) void this.session.handle(command);
+    else throw new Error('this trainer has been disposed');
+  }
+
+  private request(command: TrainerCommand & { id: number }): Promise<TrainerMessage> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(command.id, { resolve, reject });
+      this.send(command);
+    });
+  }
+
+  /** Starts a new run (a fresh model); a run in progress is stopped first. */
+  start(config: TrainingConfig): void {
+    this.send({ type: 'start', config });
+  }
+
+  pause(): void {
+    this.send({ type: 'pause' });
+  }
+
+  resume(): void {
+    this.send({ type: 'resume' });
+  }
+
+  /** Stops the run after the current step; a `done` event with reason `stopped` follows. */
+  stop(): void {
+    this.send({ type: 'stop' });
+  }
+
+  /** Stops and frees the model, optimiser and data. */
+  reset(): void {
+    this.send({ type: 'reset' });
+  }
+
+  /** The trained weights as JSON. */
+  async exportWeights(): Promise<WeightsFile> {
+    const reply = await this.request({ type: 'export-weights', id: ++this.requests });
+    return (reply as { weights: WeightsFile }).weights;
+  }
+
+  /** Loads weights exported before (building their model if needed). */
+  async importWeights(weights: WeightsFile): Promise<void> {
+    await this.request({ type: 'import-weights', id: ++this.requests, weights });
+  }
+
+  /** tfjs's tensor count and bytes where training runs, to check nothing leaks. */
+  async memory(): Promise<{ numTensors: number; numBytes: number }> {
+    const reply = (await this.request({ type: 'memory', id: ++this.requests })) as {
+      numTensors: number;
+      numBytes: number;
+    };
+    return { numTensors: reply.numTensors, numBytes: reply.numBytes };
+  }
+
+  /** Stops everything and, in Worker mode, terminates the Worker. */
+  dispose(): void {
+    if (this.session) void this.session.handle({ type: 'reset' });
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.session = undefined;
+    for (const { reject } of this.pending.values()) reject(new Error('the trainer was disposed'));
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,121 @@
+import type { ModelId, ModelOptions } from '../model-catalog.js';
+
+/** The backends training can run on; `auto` measures them and picks the fastest. */
+export const TRAINING_BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
+export type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
+
+/** Everything a training run needs; `resolveTrainingConfig` fills in the defaults of spec/models.md. */
+export interface TrainingConfig extends ModelOptions {
+  model: ModelId;
+  /** Adam's learning rate after warm-up (default 3e-4). */
+  learningRate?: number;
+  /** Steps of linear warm-up (default 300: the draft's 3 epochs of 100 batches). */
+  warmupSteps?: number;
+  /** Fresh samples per step (default 128). */
+  batchSize?: number;
+  /** When to stop: after this many samples, seconds or steps, whichever comes first (default 60 s). */
+  budget?: { samples?: number; seconds?: number; steps?: number };
+  /** Seed of the training stream: step s trains on samples s * batchSize ... of this seed. */
+  seed?: number;
+  /** Seed of the fixed validation set, separate from training (default seed + 1,000,003). */
+  validationSeed?: number;
+  /** Samples in the validation set (default 256). */
+  validationSize?: number;
+  /** Which validation sample the snapshots show (default 0). */
+  sampleIndex?: number;
+  /** How often to measure validation loss, in ms of training (default 2000; always at the end). */
+  evaluateEvery?: number;
+  /** How often to send a snapshot (prediction and attention), in ms (default 1000). */
+  snapshotEvery?: number;
+  backend?: TrainingBackend;
+}
+
+export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, keyof ModelOptions | 'budget'>> &
+  Required<ModelOptions> & { budget: { samples: number; seconds: number; steps: number } };
+
+/** Messages to the trainer. */
+export type TrainerCommand =
+  | { type: 'start'; config: TrainingConfig }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'reset' }
+  | { type: 'export-weights'; id: number }
+  | { type: 'import-weights'; id: number; weights: WeightsFile }
+  | { type: 'memory'; id: number };
+
+/** Progress of a run, sent after every step. */
+export interface ProgressMessage {
+  type: 'progress';
+  step: number;
+  samplesSeen: number;
+  /** MSE of the last batch (before the update), in the data's units. */
+  trainLoss: number;
+  /** The latest validation MSE, or NaN before the first evaluation. */
+  validationLoss: number;
+  /** Training throughput: samples per second spent in training steps. */
+  samplesPerSecond: number;
+  /** Seconds since the run started, pauses excluded. */
+  elapsed: number;
+  backend: string;
+  /** Fraction of the budget used, 0 to 1. */
+  fraction: number;
+}
+
+/** A validation measurement, sent every `evaluateEvery` ms and at the end. */
+export interface EvaluationMessage {
+  type: 'evaluation';
+  step: number;
+  samplesSeen: number;
+  elapsed: number;
+  validationLoss: number;
+}
+
+/** What the model does on one validation sample, with what its attention layers attend to. */
+export interface SnapshotMessage {
+  type: 'snapshot';
+  step: number;
+  sampleIndex: number;
+  input: Float32Array;
+  target: Float32Array;
+  prediction: Float32Array;
+  /** Per attention layer, its weights [heads, length, length], row-major. */
+  attention: { heads: number; length: number; data: Float32Array }[];
+}
+
+export type TrainerMessage =
+  | { type: 'hello' }
+  | {
+      type: 'ready';
+      backend: string;
+      parameters: number;
+      timings: Record<string, number>;
+      config: ResolvedTrainingConfig;
+    }
+  | ProgressMessage
+  | EvaluationMessage
+  | SnapshotMessage
+  | {
+      type: 'done';
+      reason: 'budget' | 'stopped';
+      step: number;
+      samplesSeen: number;
+      elapsed: number;
+      validationLoss: number;
+      samplesPerSecond: number;
+      backend: string;
+    }
+  | { type: 'state'; state: 'paused' | 'running' | 'idle' }
+  | { type: 'weights'; id: number; weights: WeightsFile }
+  | { type: 'imported'; id: number }
+  | { type: 'memory'; id: number; numTensors: number; numBytes: number }
+  | { type: 'error'; message: string; id?: number };
+
+/** Trained weights as JSON: the model's configuration and every weight by name. */
+export interface WeightsFile {
+  format: 'decoding-attention-weights';
+  version: 1;
+  model: ModelId;
+  options: Required<ModelOptions>;
+  weights: { name: string; shape: number[]; values: number[] }[];
+}

@@ -1,0 +1,437 @@
+import * as tf from '@tensorflow/tfjs';
+import { resolveModelOptions } from '../model-catalog.js';
+import { buildModel, withAttentionOutputs } from '../models/index.js';
+import { generateBatch1D } from '../shapes1d.js';
+import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
+import { availableBackends, useBackend } from './backends.js';
+import {
+  TRAINING_BACKENDS,
+  type ResolvedTrainingConfig,
+  type TrainerCommand,
+  type TrainerMessage,
+  type TrainingConfig,
+  type WeightsFile,
+} from './protocol.js';
+
+/** Fills in the defaults of spec/models.md and checks every setting. */
+export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingConfig {
+  const model = resolveModelOptions(config.model, config);
+  const seed = config.seed ?? 0;
+  const resolved: ResolvedTrainingConfig = {
+    ...model,
+    model: config.model,
+    learningRate: config.learningRate ?? 3e-4,
+    warmupSteps: config.warmupSteps ?? 300,
+    batchSize: config.batchSize ?? 128,
+    budget: {
+      samples: config.budget?.samples ?? Infinity,
+      seconds: config.budget?.seconds ?? (config.budget ? Infinity : 60),
+      steps: config.budget?.steps ?? Infinity,
+    },
+    seed,
+    validationSeed: config.validationSeed ?? seed + 1_000_003,
+    validationSize: config.validationSize ?? 256,
+    sampleIndex: config.sampleIndex ?? 0,
+    evaluateEvery: config.evaluateEvery ?? 2000,
+    snapshotEvery: config.snapshotEvery ?? 1000,
+    backend: config.backend ?? 'auto',
+  };
+  checkNumber('learningRate', resolved.learningRate, 1e-9, 10);
+  checkInteger('warmupSteps', resolved.warmupSteps, 0);
+  checkInteger('batchSize', resolved.batchSize, 1, 4096);
+  checkInteger('validationSize', resolved.validationSize, 1, 100_000);
+  checkInteger('sampleIndex', resolved.sampleIndex, 0, resolved.validationSize - 1);
+  checkNumber('evaluateEvery', resolved.evaluateEvery, 0);
+  checkNumber('snapshotEvery', resolved.snapshotEvery, 0);
+  checkOneOf('backend', resolved.backend, TRAINING_BACKENDS);
+  for (const [name, value] of Object.entries(resolved.budget)) {
+    if (!(value > 0)) throw new RangeError(`budget ${name} must be positive, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+type Post = (message: TrainerMessage, transfer?: Transferable[]) => void;
+
+/** Lets queued messages (pause, stop) and the page's work run between steps, with no timer clamping. */
+function yieldNow(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * One training run at a time, driven by commands and reporting by messages: the same code runs
+ * in a module Worker (the default, so the page never freezes) or on the main thread.
+ */
+export class TrainingSession {
+  private state: 'idle' | 'running' | 'paused' | 'stopping' = 'idle';
+  private model: tf.LayersModel | undefined;
+  private inspector: tf.LayersModel | undefined;
+  private optimizer: tf.Optimizer | undefined;
+  private validation: { inputs: tf.Tensor2D; targets: tf.Tensor2D } | undefined;
+  private config: ResolvedTrainingConfig | undefined;
+  private resumed: (() => void) | undefined;
+  private run: Promise<void> | undefined;
+
+  constructor(private readonly post: Post) {}
+
+  /** The state as it is now (pause and stop arrive while a run awaits). */
+  private now(): 'idle' | 'running' | 'paused' | 'stopping' {
+    return this.state;
+  }
+
+  /** Carries out one command; errors are reported as messages, never thrown. */
+  async handle(command: TrainerCommand): Promise<void> {
+    try {
+      switch (command.type) {
+        case 'start':
+          await this.stopRun();
+          this.run = this.train(command.config);
+          await this.run;
+          break;
+        case 'pause':
+          if (this.state === 'running') {
+            this.state = 'paused';
+            this.post({ type: 'state', state: 'paused' });
+          }
+          break;
+        case 'resume':
+          if (this.state === 'paused') {
+            this.state = 'running';
+            this.resumed?.();
+            this.post({ type: 'state', state: 'running' });
+          }
+          break;
+        case 'stop':
+          await this.stopRun();
+          break;
+        case 'reset':
+          await this.stopRun();
+          this.disposeAll();
+          this.post({ type: 'state', state: 'idle' });
+          break;
+        case 'export-weights':
+          this.post({ type: 'weights', id: command.id, weights: this.exportWeights() });
+          break;
+        case 'import-weights':
+          this.importWeights(command.weights);
+          this.post({ type: 'imported', id: command.id });
+          break;
+        case 'memory': {
+          const { numTensors, numBytes } = tf.memory();
+          this.post({ type: 'memory', id: command.id, numTensors, numBytes });
+          break;
+        }
+      }
+    } catch (error) {
+      this.state = 'idle';
+      const message = error instanceof Error ? error.message : String(error);
+      this.post({ type: 'error', message, id: 'id' in command ? command.id : undefined });
+    }
+  }
+
+  private async stopRun(): Promise<void> {
+    if (this.state === 'idle' || !this.run) return;
+    this.state = 'stopping';
+    this.resumed?.();
+    await this.run.catch(() => undefined);
+  }
+
+  private disposeAll(): void {
+    this.inspector = undefined;
+    this.model?.dispose();
+    this.model = undefined;
+    this.optimizer?.dispose();
+    this.optimizer = undefined;
+    if (this.validation) tf.dispose([this.validation.inputs, this.validation.targets]);
+    this.validation = undefined;
+    this.config = undefined;
+  }
+
+  private async train(requested: TrainingConfig): Promise<void> {
+    const c = resolveTrainingConfig(requested);
+    this.disposeAll();
+    this.state = 'running';
+    const timings = c.backend === 'auto' ? await this.chooseBackend(c) : {};
+    if (c.backend !== 'auto' && !(await useBackend(c.backend))) {
+      throw new Error(`the ${c.backend} backend is not available here`);
+    }
+    const backend = tf.getBackend();
+    this.config = c;
+    this.model = buildModel(c.model, c);
+    this.inspector = withAttentionOutputs(this.model);
+    const optimizer = tf.train.adam(c.learningRate);
+    this.optimizer = optimizer;
+    const validation = generateBatch1D(c.validationSize, {
+      seed: c.validationSeed,
+      length: c.length,
+    });
+    this.validation = {
+      inputs: tf.tensor2d(validation.inputs, [c.validationSize, c.length]),
+      targets: tf.tensor2d(validation.targets, [c.validationSize, c.length]),
+    };
+    this.post({ type: 'ready', backend, parameters: this.model.countParams(), timings, config: c });
+
+    const buffers = {
+      inputs: new Float32Array(c.batchSize * c.length),
+      targets: new Float32Array(c.batchSize * c.length),
+    };
+    let step = 0;
+    let samplesSeen = 0;
+    let trainTime = 0;
+    let active = 0;
+    let validationLoss = Number.NaN;
+    let lastEvaluation = 0;
+    let evaluationCost = 0;
+    let lastSnapshot = -Infinity;
+    let resumedAt = performance.now();
+    const elapsed = () =>
+      (active + (this.state === 'running' ? performance.now() - resumedAt : 0)) / 1000;
+    const fraction = () =>
+      Math.min(
+        1,
+        Math.max(
+          samplesSeen / c.budget.samples,
+          step / c.budget.steps,
+          elapsed() / c.budget.seconds,
+        ),
+      );
+
+    while (this.now() !== 'stopping' && fraction() < 1) {
+      if (this.now() === 'paused') {
+        active += performance.now() - resumedAt;
+        await new Promise<void>((resolve) => (this.resumed = resolve));
+        this.resumed = undefined;
+        resumedAt = performance.now();
+        continue;
+      }
+      const start = performance.now();
+      generateBatch1D(
+        c.batchSize,
+        { seed: c.seed, firstIndex: step * c.batchSize, length: c.length },
+        buffers,
+      );
+      const xs = tf.tensor2d(buffers.inputs, [c.batchSize, c.length]);
+      const ys = tf.tensor2d(buffers.targets, [c.batchSize, c.length]);
+      // Linear warm-up to the full learning rate over the first warmupSteps steps.
+      (optimizer as unknown as { learningRate: number }).learningRate =
+        c.learningRate * Math.min(1, (step + 1) / Math.max(1, c.warmupSteps));
+      const model = this.model;
+      const loss = optimizer.minimize(
+        () =>
+          tf.losses.meanSquaredError(
+            ys,
+            model.apply(xs, { training: true }) as tf.Tensor,
+          ) as tf.Scalar,
+        true,
+      )!;
+      const trainLoss = (await loss.data())[0];
+      tf.dispose([xs, ys, loss]);
+      trainTime += performance.now() - start;
+      step++;
+      samplesSeen += c.batchSize;
+      if (!Number.isFinite(trainLoss))
+        throw new Error(`the loss diverged at step ${step}; try a smaller learning rate`);
+
+      const now = performance.now();
+      // Evaluate every evaluateEvery ms, but never spend more than a fifth of the time on it:
+      // a slow model's validation pass can take longer than the interval.
+      const sinceEvaluation = now - resumedAt + active - lastEvaluation;
+      if (sinceEvaluation >= Math.max(c.evaluateEvery, 4 * evaluationCost)) {
+        const started = performance.now();
+        validationLoss = await this.evaluate();
+        evaluationCost = performance.now() - started;
+        lastEvaluation = performance.now() - resumedAt + active;
+        this.post({ type: 'evaluation', step, samplesSeen, elapsed: elapsed(), validationLoss });
+      }
+      if (now - lastSnapshot >= c.snapshotEvery) {
+        await this.snapshot(step);
+        lastSnapshot = performance.now();
+      }
+      this.post({
+        type: 'progress',
+        step,
+        samplesSeen,
+        trainLoss,
+        validationLoss,
+        samplesPerSecond: samplesSeen / (trainTime / 1000),
+        elapsed: elapsed(),
+        backend,
+        fraction: fraction(),
+      });
+      await yieldNow();
+    }
+    const reason = this.now() === 'stopping' ? 'stopped' : 'budget';
+    if (this.now() === 'running') active += performance.now() - resumedAt;
+    this.state = 'stopping';
+    validationLoss = await this.evaluate();
+    this.post({ type: 'evaluation', step, samplesSeen, elapsed: active / 1000, validationLoss });
+    await this.snapshot(step);
+    this.state = 'idle';
+    this.post({
+      type: 'done',
+      reason,
+      step,
+      samplesSeen,
+      elapsed: active / 1000,
+      validationLoss,
+      samplesPerSecond: trainTime > 0 ? samplesSeen / (trainTime / 1000) : 0,
+      backend,
+    });
+  }
+
+  /** Mean squared error over the validation set, in batches of 64. */
+  private async evaluate(): Promise<number> {
+    const { model, validation, config } = this;
+    if (!model || !validation || !config) return Number.NaN;
+    let total = 0;
+    for (let start = 0; start < config.validationSize; start += 64) {
+      const size = Math.min(64, config.validationSize - start);
+      const sum = tf.tidy(() => {
+        const x = validation.inputs.slice([start, 0], [size, config.length]);
+        const y = validation.targets.slice([start, 0], [size, config.length]);
+        return tf.sum(tf.squaredDifference(model.predict(x) as tf.Tensor, y));
+      });
+      total += (await sum.data())[0];
+      sum.dispose();
+    }
+    return total / (config.validationSize * config.length);
+  }
+
+  /** Sends what the model predicts for the chosen validation sample, and its attention there. */
+  private async snapshot(step: number): Promise<void> {
+    const { model, inspector, validation, config } = this;
+    if (!model || !validation || !config) return;
+    const index = config.sampleIndex;
+    const tensors = tf.tidy(() => {
+      const x = validation.inputs.slice([index, 0], [1, config.length]);
+      const y = validation.targets.slice([index, 0], [1, config.length]);
+      const result = (inspector ?? model).predict(x);
+      return [x, y, ...(Array.isArray(result) ? result : [result])];
+    });
+    // Copies: on the cpu backend data() can hand back tfjs's own buffer, which must not be transferred.
+    const values = (await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>))).map(
+      (v) => v.slice(),
+    );
+    const [input, target, prediction] = values;
+    const attention = tensors
+      .slice(3)
+      .map((t, i) => ({ heads: t.shape[1] as number, length: config.length, data: values[i + 3] }));
+    tf.dispose(tensors);
+    this.post(
+      { type: 'snapshot', step, sampleIndex: index, input, target, prediction, attention },
+      values.map((v) => v.buffer),
+    );
+  }
+
+  /** Measures each available backend on a few steps of this model and switches to the fastest. */
+  private async chooseBackend(c: ResolvedTrainingConfig): Promise<Record<string, number>> {
+    const timings: Record<string, number> = {};
+    const batch = Math.min(16, c.batchSize);
+    for (const name of await availableBackends()) {
+      if (this.state === 'stopping') break;
+      if (!(await useBackend(name))) continue;
+      const model = buildModel(c.model, c);
+      const optimizer = tf.train.adam(c.learningRate);
+      const data = generateBatch1D(batch, { seed: c.seed + 7, length: c.length });
+      const xs = tf.tensor2d(data.inputs, [batch, c.length]);
+      const ys = tf.tensor2d(data.targets, [batch, c.length]);
+      const step = async () => {
+        const loss = optimizer.minimize(
+          () =>
+            tf.losses.meanSquaredError(
+              ys,
+              model.apply(xs, { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+          true,
+        )!;
+        await loss.data();
+        loss.dispose();
+      };
+      try {
+        const warm = performance.now();
+        await step();
+        // A backend whose first step takes seconds is out of the race: no need to time it again.
+        if (performance.now() - warm < 4000) {
+          const start = performance.now();
+          await step();
+          await step();
+          timings[name] = (performance.now() - start) / (2 * batch);
+        }
+      } finally {
+        tf.dispose([xs, ys]);
+        optimizer.dispose();
+        model.dispose();
+      }
+    }
+    const fastest = Object.entries(timings).sort((a, b) => a[1] - b[1])[0]?.[0] ?? 'cpu';
+    await useBackend(fastest);
+    return timings;
+  }
+
+  private exportWeights(): WeightsFile {
+    const { model, config } = this;
+    if (!model || !config) throw new Error('there is no trained model to export yet');
+    return {
+      format: 'decoding-attention-weights',
+      version: 1,
+      model: config.model,
+      options: {
+        length: config.length,
+        hidden: config.hidden,
+        heads: config.heads,
+        positional: config.positional,
+        mask: config.mask,
+        embedding: config.embedding,
+        blocks: config.blocks,
+      },
+      weights: model.weights.map((w) => ({
+        // The name as built, without the counter tfjs appends when a name is reused.
+        name: w.originalName,
+        shape: w.shape as number[],
+        values: Array.from(w.read().dataSync()),
+      })),
+    };
+  }
+
+  private importWeights(file: WeightsFile): void {
+    if (file?.format !== 'decoding-attention-weights' || file.version !== 1) {
+      throw new Error('not a decoding-attention weights file (version 1)');
+    }
+    if (
+      !this.model ||
+      !this.config ||
+      this.config.model !== file.model ||
+      this.model.weights.length !== file.weights.length
+    ) {
+      this.disposeAll();
+      this.config = resolveTrainingConfig({ model: file.model, ...file.options });
+      this.model = buildModel(file.model, file.options);
+      this.inspector = withAttentionOutputs(this.model);
+      const validation = generateBatch1D(this.config.validationSize, {
+        seed: this.config.validationSeed,
+        length: this.config.length,
+      });
+      this.validation = {
+        inputs: tf.tensor2d(validation.inputs, [this.config.validationSize, this.config.length]),
+        targets: tf.tensor2d(validation.targets, [this.config.validationSize, this.config.length]),
+      };
+    }
+    const tensors = this.model.weights.map((w, i) => {
+      const saved = file.weights[i];
+      if (saved.shape.join() !== w.shape.join()) {
+        throw new Error(
+          `weight ${saved.name} has shape [${saved.shape}], the model's ${w.name} has [${w.shape}]`,
+        );
+      }
+      return tf.tensor(saved.values, saved.shape);
+    });
+    this.model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+}

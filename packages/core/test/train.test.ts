@@ -1,0 +1,168 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from '@open-wc/testing';
+import { Trainer, type TrainerMessage, type TrainingConfig } from '../src/train/index.js';
+
+/** Resolves with the first event of `type` (rejects on an error event). */
+function next<T extends TrainerMessage['type']>(
+  trainer: Trainer,
+  type: T,
+): Promise<Extract<TrainerMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (event: Event) => {
+      trainer.removeEventListener(type, onEvent);
+      trainer.removeEventListener('error', onError);
+      resolve((event as CustomEvent).detail);
+    };
+    const onError = (event: Event) => {
+      trainer.removeEventListener(type, onEvent);
+      trainer.removeEventListener('error', onError);
+      reject(new Error((event as CustomEvent<{ message: string }>).detail.message));
+    };
+    trainer.addEventListener(type, onEvent);
+    trainer.addEventListener('error', onError);
+  });
+}
+
+const small: TrainingConfig = {
+  model: 'attention',
+  length: 48,
+  hidden: 16,
+  batchSize: 16,
+  validationSize: 32,
+  learningRate: 3e-3,
+  warmupSteps: 5,
+  backend: 'cpu',
+  evaluateEvery: 0,
+  snapshotEvery: 0,
+};
+
+describe('Trainer in a module Worker', () => {
+  let trainer: Trainer;
+  before(async () => {
+    trainer = await Trainer.create({ mode: 'worker' });
+  });
+  after(() => trainer.dispose());
+
+  it('trains: progress after every step, validation loss falls, a snapshot with attention', async () => {
+    const progress: number[] = [];
+    const onProgress = (event: Event) =>
+      progress.push((event as CustomEvent<{ step: number }>).detail.step);
+    trainer.addEventListener('progress', onProgress);
+    const evaluations: number[] = [];
+    const onEvaluation = (event: Event) =>
+      evaluations.push((event as CustomEvent<{ validationLoss: number }>).detail.validationLoss);
+    trainer.addEventListener('evaluation', onEvaluation);
+    const ready = next(trainer, 'ready');
+    const snapshot = next(trainer, 'snapshot');
+    const done = next(trainer, 'done');
+    trainer.start({ ...small, budget: { steps: 40 } });
+    const { backend, parameters } = await ready;
+    expect(backend).to.equal('cpu');
+    expect(parameters).to.equal(3 * 16 * 16 + 6 * 16 + 1);
+    const shot = await snapshot;
+    expect(shot.prediction.length).to.equal(48);
+    expect(shot.attention).to.have.length(1);
+    expect(shot.attention[0].heads).to.equal(1);
+    expect(shot.attention[0].data.length).to.equal(48 * 48);
+    const end = await done;
+    trainer.removeEventListener('progress', onProgress);
+    trainer.removeEventListener('evaluation', onEvaluation);
+    expect(end.reason).to.equal('budget');
+    expect(end.step).to.equal(40);
+    expect(end.samplesSeen).to.equal(640);
+    expect(progress).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(evaluations.at(-1)).to.be.below(evaluations[0]);
+  });
+
+  it('pauses, resumes and stops', async () => {
+    const ready = next(trainer, 'ready');
+    trainer.start({ ...small, budget: { seconds: 60 } });
+    await ready;
+    await next(trainer, 'progress');
+    trainer.pause();
+    expect((await next(trainer, 'state')).state).to.equal('paused');
+    let stepsWhilePaused = 0;
+    const count = () => stepsWhilePaused++;
+    trainer.addEventListener('progress', count);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    trainer.removeEventListener('progress', count);
+    expect(stepsWhilePaused).to.be.at.most(1);
+    trainer.resume();
+    expect((await next(trainer, 'state')).state).to.equal('running');
+    await next(trainer, 'progress');
+    trainer.stop();
+    const done = await next(trainer, 'done');
+    expect(done.reason).to.equal('stopped');
+  });
+
+  it('exports weights and imports them into a fresh trainer, predicting the same', async () => {
+    const done = next(trainer, 'done');
+    trainer.start({ ...small, budget: { steps: 5 } });
+    await done;
+    const weights = await trainer.exportWeights();
+    expect(weights.format).to.equal('decoding-attention-weights');
+    expect(weights.weights.map((w) => w.name)).to.include('attention/query/kernel');
+    const copy = JSON.parse(JSON.stringify(weights));
+    const other = await Trainer.create({ mode: 'main' });
+    await other.importWeights(copy);
+    expect(await other.exportWeights()).to.deep.equal(weights);
+    other.dispose();
+    const bad = {
+      ...copy,
+      weights: copy.weights.map((w: { shape: number[] }, i: number) =>
+        i === 0 ? { ...w, shape: [1, 2, 3] } : w,
+      ),
+    };
+    let message = '';
+    await trainer.importWeights(bad).catch((error: Error) => (message = error.message));
+    expect(message).to.match(/has shape \[1,2,3\]/);
+  });
+
+  it('leaves no tensors behind after ten train / stop / reset cycles', async () => {
+    trainer.reset();
+    const baseline = (await trainer.memory()).numTensors;
+    for (let cycle = 0; cycle < 10; cycle++) {
+      const ready = next(trainer, 'ready');
+      trainer.start({
+        ...small,
+        model: cycle % 2 ? 'transformer' : 'mha',
+        heads: 2,
+        budget: { steps: 3 },
+      });
+      await ready;
+      await next(trainer, 'progress');
+      trainer.stop();
+      await next(trainer, 'done');
+      trainer.reset();
+      await next(trainer, 'state');
+    }
+    expect((await trainer.memory()).numTensors).to.equal(baseline);
+  });
+});
+
+describe('Trainer on the page', () => {
+  it('trains the same way and leaves tf.memory().numTensors where it started', async () => {
+    await tf.setBackend('cpu');
+    const trainer = await Trainer.create({ mode: 'main' });
+    expect(trainer.mode).to.equal('main');
+    const baseline = tf.memory().numTensors;
+    for (let cycle = 0; cycle < 10; cycle++) {
+      const done = next(trainer, 'done');
+      trainer.start({ ...small, model: cycle % 2 ? 'cnn' : 'attention-pe', budget: { steps: 2 } });
+      await done;
+      trainer.reset();
+      await next(trainer, 'state');
+    }
+    expect(tf.memory().numTensors).to.equal(baseline);
+    trainer.dispose();
+  });
+
+  it('reports bad settings as an error event, not an exception', async () => {
+    const trainer = await Trainer.create({ mode: 'main' });
+    const error = next(trainer, 'error');
+    trainer.start({ ...small, batchSize: 0 });
+    const { message } = await error;
+    expect(message).to.match(/batchSize must be a whole number in \[1, 4096\]/);
+    trainer.dispose();
+  });
+});
