@@ -421,6 +421,7 @@ export class AttentionHeatmap extends DecodingElement {
   private band: { start: number; end: number } | undefined;
   private fetchController: AbortController | undefined;
   private themeColors: ThemeColors | undefined;
+  private stopWatchingScheme: (() => void) | undefined;
   private readonly link = new ElementLink<HTMLElement>(
     this,
     (target) => this.attachTo(target),
@@ -450,13 +451,23 @@ export class AttentionHeatmap extends DecodingElement {
     this.hideTooltip();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopWatchingScheme = this.onColorSchemeChange(() => {
+      this.themeColors = undefined;
+      this.requestUpdate();
+    });
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.stopWatchingScheme?.();
     this.fetchController?.abort();
     this.hideTooltip();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('theme')) this.themeColors = undefined;
     if (changed.has('for')) this.link.follow(this.for);
     if (changed.has('src')) void this.load();
     const inputs = [
@@ -490,21 +501,27 @@ export class AttentionHeatmap extends DecodingElement {
   }
 
   protected override updated(): void {
-    this.draw();
-    this.showCell();
+    // Drawing waits for the next task: the DOM update and the canvas work then never add up to
+    // one long task (a new 400 x 400 matrix arriving mid-training stays two short ones).
+    this.pendingDraw = nextTask().then(() => {
+      this.draw();
+      this.showCell();
+    });
   }
 
   /** Resolves once the `src` JSON, if any, is loaded and drawn. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const result = await super.getUpdateComplete();
+    let result = await super.getUpdateComplete();
     if (this.pendingLoad) {
       await this.pendingLoad;
-      return super.getUpdateComplete();
+      result = await super.getUpdateComplete();
     }
+    await this.pendingDraw;
     return result;
   }
 
   private pendingLoad: Promise<void> | undefined;
+  private pendingDraw: Promise<void> | undefined;
 
   private async load(): Promise<void> {
     this.fetchController?.abort();
@@ -619,6 +636,12 @@ export class AttentionHeatmap extends DecodingElement {
   }
 
   /** How values become colours; `withMaskColors` reads the theme for the masked-cell checkerboard. */
+  /** The theme's colours, read once and again only after the theme or the colour scheme changes. */
+  private colors(): ThemeColors {
+    this.themeColors ??= readThemeColors(this.renderRoot as ShadowRoot);
+    return this.themeColors;
+  }
+
   private heatmapStyle(withMaskColors = false): HeatmapStyle {
     const style: HeatmapStyle = {
       colormap: this.colormap,
@@ -627,7 +650,7 @@ export class AttentionHeatmap extends DecodingElement {
       domain: this.domain,
     };
     if (withMaskColors) {
-      const colors = this.themeColors ?? readThemeColors(this.renderRoot as ShadowRoot);
+      const colors = this.colors();
       style.maskColors = [parseRgb(colors.border), parseRgb(colors.surface)];
     }
     return style;
@@ -700,9 +723,9 @@ export class AttentionHeatmap extends DecodingElement {
   // ---- Drawing ----
 
   private draw(): void {
-    this.themeColors = readThemeColors(this.renderRoot as ShadowRoot);
     if (this.panels.length === 0) return;
-    const style = this.heatmapStyle(true);
+    // Theme colours are read (a style recalculation) only when a mask needs them.
+    const style = this.heatmapStyle(this.panels.some((panel) => panel.allowed));
     const frames = [...this.frames];
     this.panels.forEach((panel, index) => {
       const canvas = frames[index]?.querySelector('canvas');
@@ -799,8 +822,8 @@ export class AttentionHeatmap extends DecodingElement {
     if (canvas.height !== height) canvas.height = height;
     const context = canvas.getContext('2d');
     if (!context) return;
-    // Theme colours as of the last render: hover must not force a style recalculation.
-    const colors = this.themeColors ?? readThemeColors(this.renderRoot as ShadowRoot);
+    // Theme colours are cached: hover must not force a style recalculation.
+    const colors = this.colors();
     const row = matrix.data.subarray(query * matrix.cols, (query + 1) * matrix.cols);
     let max = 0;
     for (const v of row) max = Math.max(max, Math.abs(v));
@@ -1016,7 +1039,7 @@ export class AttentionHeatmap extends DecodingElement {
       composeSideBySide(canvases, {
         scale,
         gap: 16,
-        background: readThemeColors(this.renderRoot as ShadowRoot).background,
+        background: this.colors().background,
       }),
     );
   }
@@ -1252,6 +1275,18 @@ function isMatrixList(value: MatrixInput | MatrixInput[]): value is MatrixInput[
     Array.isArray(value[0]) &&
     Array.isArray((value[0] as unknown[])[0])
   );
+}
+
+/** Resolves in a new task (a MessageChannel message: no timer clamping). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -29,7 +29,7 @@ export function curvesSpec(
     params: [{ name: 'position', value: -1 }],
     layer: [
       {
-        data: { name: 'curves' },
+        data: { name: 'curves', format: { parse: null } },
         mark: { type: 'line', strokeWidth: 1.5, interpolate: 'linear' },
         encoding: {
           x: {
@@ -54,7 +54,7 @@ export function curvesSpec(
       },
       {
         // Invisible points carry the hover: the position nearest the pointer, for the other views to show.
-        data: { name: 'curves' },
+        data: { name: 'curves', format: { parse: null } },
         params: [
           {
             name: 'hover',

@@ -64,7 +64,7 @@ export function chartSpec1D(
     params: [{ name: 'highlight', value: -1 }],
     layer: [
       {
-        data: { name: 'shapes' },
+        data: { name: 'shapes', format: { parse: null } },
         mark: { type: 'rect', cursor: 'pointer', description: 'Shape spans' },
         encoding: {
           x: { field: 'start', ...x },
@@ -79,7 +79,7 @@ export function chartSpec1D(
         },
       },
       {
-        data: { name: 'marks' },
+        data: { name: 'marks', format: { parse: null } },
         mark: {
           type: 'rule',
           strokeWidth: 2,
@@ -90,7 +90,7 @@ export function chartSpec1D(
         encoding: { x: { field: 'position', ...x } },
       },
       {
-        data: { name: 'series' },
+        data: { name: 'series', format: { parse: null } },
         transform: [{ filter: "datum.series === 'input'" }],
         mark: { type: 'line', strokeWidth: 1, color: colors.input, interpolate: 'linear' },
         encoding: {
@@ -99,7 +99,7 @@ export function chartSpec1D(
         },
       },
       {
-        data: { name: 'series' },
+        data: { name: 'series', format: { parse: null } },
         transform: [{ filter: "datum.series === 'target'" }],
         mark: { type: 'line', strokeWidth: 2, color: colors.target, interpolate: 'linear' },
         encoding: {
