@@ -3,6 +3,7 @@ import type { Preview } from '@storybook/web-components-vite';
 import attentionHeatmap from '../packages/attention-heatmap/custom-elements.json';
 import positionalEncodingExplorer from '../packages/positional-encoding-explorer/custom-elements.json';
 import shapeDatasetViewer from '../packages/shape-dataset-viewer/custom-elements.json';
+import trainableModel from '../packages/trainable-model/custom-elements.json';
 
 interface Member {
   kind: string;
@@ -43,6 +44,7 @@ setCustomElementsManifest(
     shapeDatasetViewer as Manifest,
     attentionHeatmap as Manifest,
     positionalEncodingExplorer as Manifest,
+    trainableModel as Manifest,
   ]),
 );
 

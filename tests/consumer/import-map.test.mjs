@@ -19,6 +19,7 @@ describe('plain HTML page with an import map', () => {
         `${root}packages/shape-dataset-viewer/dist/shape-dataset-viewer.js`,
         `${root}packages/attention-heatmap/dist/attention-heatmap.js`,
         `${root}packages/positional-encoding-explorer/dist/positional-encoding-explorer.js`,
+        `${root}packages/trainable-model/dist/trainable-model.js`,
       ],
       { root },
     );
@@ -32,6 +33,7 @@ describe('plain HTML page with an import map', () => {
     <script type="module" src="/packages/shape-dataset-viewer/dist/shape-dataset-viewer.js"></script>
     <script type="module" src="/packages/attention-heatmap/dist/attention-heatmap.js"></script>
     <script type="module" src="/packages/positional-encoding-explorer/dist/positional-encoding-explorer.js"></script>
+    <script type="module" src="/packages/trainable-model/dist/trainable-model.js"></script>
   </head>
   <body>
     <h1>A post about attention</h1>
@@ -40,6 +42,7 @@ describe('plain HTML page with an import map', () => {
     <attention-heatmap id="heatmap" for="one" compare="causal"></attention-heatmap>
     <positional-encoding-explorer id="sinusoidal"></positional-encoding-explorer>
     <positional-encoding-explorer id="rope" encoding="rope" compare="linear" for="one"></positional-encoding-explorer>
+    <trainable-model id="model" model="mha" length="64" hidden-size="16" heads="2" batch-size="16" validation-size="32" learning-rate="0.003" budget="30 steps"></trainable-model>
   </body>
 </html>`;
     server = await startStaticServer({ root, pages: { '/consumer/import-map.html': page } });
@@ -118,6 +121,47 @@ describe('plain HTML page with an import map', () => {
       assert.deepEqual(state[encoding], { heatmaps: 4, curves: 6, alert: '' }, encoding);
     }
     assert.deepEqual(state.compare, { tables: 2, offsets: 3, sampleLength: 400 });
+    assert.deepEqual(problems, []);
+  });
+
+  it('trains a model in a Worker, its loss falling and its attention updating', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/consumer/import-map.html`);
+    await page.waitForFunction(() => customElements.get('trainable-model') !== undefined, {
+      timeout: 30_000,
+    });
+    const result = await page.evaluate(async () => {
+      const model = document.querySelector('#model');
+      await model.updateComplete;
+      const losses = [];
+      const snapshots = new Set();
+      model.addEventListener('training-progress', (event) => losses.push(event.detail.trainLoss));
+      model.addEventListener('attention-change', (event) =>
+        snapshots.add(event.detail.heads[0].data[0]),
+      );
+      const done = new Promise((resolve) =>
+        model.addEventListener('training-done', (event) => resolve(event.detail), { once: true }),
+      );
+      model.train();
+      const detail = await done;
+      await model.updateComplete;
+      const first = losses.slice(0, 5).reduce((a, b) => a + b, 0) / 5;
+      const last = losses.slice(-5).reduce((a, b) => a + b, 0) / 5;
+      return {
+        runsOn: model.runsOn,
+        steps: losses.length,
+        first,
+        last,
+        snapshots: snapshots.size,
+        results: detail.results.length,
+        heads: model.attentionMaps[0].length,
+      };
+    });
+    assert.equal(result.runsOn, 'worker');
+    assert.equal(result.steps, 30);
+    assert.ok(result.last < result.first, `loss ${result.first} -> ${result.last}`);
+    assert.ok(result.snapshots >= 2, 'the attention maps updated during training');
+    assert.equal(result.results, 1);
+    assert.equal(result.heads, 2);
     assert.deepEqual(problems, []);
   });
 

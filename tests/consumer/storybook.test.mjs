@@ -64,4 +64,72 @@ describe('Storybook', () => {
     }
     assert.deepEqual(failures, []);
   });
+
+  it('trains every model from its story: the loss falls, attention maps update', async () => {
+    const storyOf = {
+      fcn: 'fcn',
+      cnn: 'cnn',
+      lstm: 'lstm',
+      attention: 'attention',
+      'attention-pe': 'attention-pe',
+      mha: 'multi-head',
+      transformer: 'transformer',
+    };
+    const models = Object.keys(storyOf);
+    const results = {};
+    for (const model of models) {
+      const id = `elements-trainable-model--${storyOf[model]}`;
+      assert.ok(
+        stories.some((story) => story.id === id),
+        `a story ${id}`,
+      );
+      const started = performance.now();
+      // Small sizes through the story's args, so seven models train in seconds.
+      const args = `model:${model};length:48;batch-size:8;learning-rate:0.003;budget:12+steps;backend:cpu;validation-size:16;hidden-size:16`;
+      const { page, problems } = await openPage(
+        browser,
+        `${server.url}/iframe.html?id=${id}&viewMode=story&args=${args}`,
+      );
+      await page.waitForFunction(() => document.querySelector('trainable-model')?.updateComplete, {
+        timeout: 30_000,
+      });
+      results[model] = await page.evaluate(async () => {
+        const element = document.querySelector('trainable-model');
+        await element.updateComplete;
+        const losses = [];
+        element.addEventListener('training-progress', (event) =>
+          losses.push(event.detail.trainLoss),
+        );
+        const done = new Promise((resolve) =>
+          element.addEventListener('training-done', resolve, { once: true }),
+        );
+        element.train();
+        await done;
+        await element.updateComplete;
+        return {
+          model: element.trainingResults[0].model,
+          steps: losses.length,
+          falls:
+            losses.slice(-3).reduce((a, b) => a + b, 0) <
+            losses.slice(0, 3).reduce((a, b) => a + b, 0),
+          layers: element.attentionMaps.length,
+        };
+      });
+      results[model].problems = problems;
+      console.log(`${model}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      await page.close();
+    }
+    for (const model of models) {
+      const attention = ['attention', 'attention-pe', 'mha'].includes(model)
+        ? 1
+        : model === 'transformer'
+          ? 2
+          : 0;
+      assert.deepEqual(
+        results[model],
+        { model, steps: 12, falls: true, layers: attention, problems: [] },
+        model,
+      );
+    }
+  });
 });

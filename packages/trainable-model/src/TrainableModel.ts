@@ -1,0 +1,1102 @@
+import '@decoding-attention/attention-heatmap/attention-heatmap.js';
+import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
+import {
+  MODEL_ENCODINGS,
+  MODEL_IDS,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  generateShapes1D,
+  modelCatalog,
+  resolveModelOptions,
+  resolveShapes1DOptions,
+  sampleSeed,
+  type Matrix,
+  type ModelEncoding,
+  type ModelId,
+} from '@decoding-attention/core';
+import type {
+  ProgressMessage,
+  SnapshotMessage,
+  Trainer,
+  TrainerMessage,
+  TrainingBackend,
+  TrainingConfig,
+  WeightsFile,
+} from '@decoding-attention/core/train';
+import {
+  DecodingElement,
+  attributeNamesFor,
+  downloadBlob,
+  downloadJson,
+  embedChart,
+  readThemeColors,
+  type Chart,
+} from '@decoding-attention/ui';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { lossSpec, predictionSpec, type LossRow } from './charts.js';
+import { VERSION } from './version.js';
+
+/** One finished run: a row of the results table. */
+export interface TrainingResult {
+  model: ModelId;
+  label: string;
+  parameters: number;
+  /** Validation MSE at the end of the budget. */
+  validationLoss: number;
+  samplesSeen: number;
+  samplesPerSecond: number;
+  seconds: number;
+  backend: string;
+}
+
+/** What `training-done` carries: every run of this training, in order. */
+export interface TrainingDoneDetail {
+  results: TrainingResult[];
+}
+
+type Phase = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'error';
+
+const BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
+const ATTRIBUTES = {
+  hidden: 'hidden-size',
+  ...attributeNamesFor(['learningRate', 'batchSize', 'validationSize', 'runOn', 'hiddenSize']),
+};
+/** Validation MSE of copying the input and of predicting zeros (spec/datasets.md). */
+const COPY_BASELINE = 26;
+
+const modelList = {
+  fromAttribute: (value: string | null) => (value ?? '').split(/[\s,]+/).filter(Boolean),
+  toAttribute: (value: string[]) => value.join(' '),
+};
+
+/** Reads a budget such as `60s`, `2m`, `20000` or `20000 samples`, `300 steps`. */
+export function parseBudget(text: string): NonNullable<TrainingConfig['budget']> {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|seconds?|m|min|minutes?|samples?|steps?)?\s*$/i.exec(
+    text,
+  );
+  if (!match)
+    throw new RangeError(
+      `budget must be like "60s", "2m", "20000 samples" or "300 steps", got "${text}"`,
+    );
+  const value = Number(match[1]);
+  const unit = (match[2] ?? 'samples').toLowerCase();
+  if (!(value > 0)) throw new RangeError(`budget must be positive, got "${text}"`);
+  if (unit.startsWith('s') && unit !== 'samples' && unit !== 'sample' && !unit.startsWith('st'))
+    return { seconds: value };
+  if (unit.startsWith('m')) return { seconds: value * 60 };
+  if (unit.startsWith('st')) return { steps: Math.ceil(value) };
+  return { samples: Math.ceil(value) };
+}
+
+/**
+ * Trains a model on the 1D shapes task in the reader's browser, in a Worker so the page stays
+ * responsive: live loss curves against the baselines, the prediction on a validation sample,
+ * and, for attention models, the attention maps forming. With `models="fcn cnn lstm attention"`
+ * it trains each in turn on the same data and budget and fills a results table.
+ *
+ * @tag trainable-model
+ * @summary Trains FCN, CNN, RNN and attention models in the browser and shows what they learn.
+ *
+ * @attr {'auto' | 'light' | 'dark'} theme - `light` or `dark` forces a colour scheme; `auto` (the default) follows the reader's.
+ *
+ * @fires training-progress - After every training step. `detail`: `{ step, samplesSeen, trainLoss, validationLoss, samplesPerSecond, elapsed, backend, fraction, model }`.
+ * @fires training-done - Every model has used its budget. `detail: { results }`.
+ * @fires attention-change - New attention weights of the model's last attention layer, for `<attention-heatmap for="...">`. `detail: { heads }`.
+ *
+ * @csspart controls - The model choice and the buttons.
+ * @csspart button - Every button.
+ * @csspart progress - The progress bar.
+ * @csspart figures - Parameters, samples per second, backend, time, losses.
+ * @csspart loss-chart - The loss curves.
+ * @csspart prediction-chart - Input, target and prediction on a validation sample.
+ * @csspart attention - The attention maps.
+ * @csspart results - The results table.
+ * @csspart error - The message shown for bad input.
+ *
+ * @cssprop [--da-color-accent] - The prediction line and the progress bar.
+ * @cssprop [--da-heatmap-size] - Width of each attention map.
+ */
+export class TrainableModel extends DecodingElement {
+  static readonly version = VERSION;
+
+  static override styles = [
+    ...DecodingElement.styles,
+    css`
+      :host {
+        --da-heatmap-size: 240px;
+      }
+      .controls {
+        margin-bottom: 0.5rem;
+      }
+      .controls label {
+        display: inline-flex;
+        gap: 0.3rem;
+        align-items: center;
+        color: var(--_muted);
+        font-size: 0.85em;
+      }
+      button.primary {
+        background: var(--_accent);
+        border-color: var(--_accent);
+        color: var(--_background);
+        font-weight: 600;
+      }
+      .bar {
+        height: 0.5rem;
+        border-radius: 999px;
+        background: var(--_surface);
+        border: 1px solid var(--_border);
+        overflow: hidden;
+        margin: 0.5rem 0;
+      }
+      .bar > div {
+        height: 100%;
+        background: var(--_accent);
+        width: 0;
+      }
+      .figures {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem 1.2rem;
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+      }
+      .figures div {
+        display: grid;
+      }
+      .figures dt {
+        color: var(--_muted);
+        font-size: 0.75em;
+      }
+      .figures dd {
+        margin: 0;
+        font-weight: 600;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+        gap: var(--_gap);
+        margin-top: 0.75rem;
+      }
+      h3 {
+        font-size: 0.85em;
+        margin: 0 0 0.25rem;
+        color: var(--_muted);
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+      }
+      .attention {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--_gap);
+        margin-top: 0.75rem;
+      }
+      attention-heatmap {
+        border: none;
+        padding: 0;
+      }
+      table {
+        border-collapse: collapse;
+        margin-top: 0.75rem;
+        font-variant-numeric: tabular-nums;
+        font-size: 0.9em;
+      }
+      th,
+      td {
+        border-bottom: 1px solid var(--_border);
+        padding: 0.25rem 0.6rem;
+        text-align: right;
+      }
+      th:first-child,
+      td:first-child {
+        text-align: left;
+      }
+      .beats {
+        color: var(--_accent);
+        font-weight: 600;
+      }
+      .note {
+        color: var(--_muted);
+        font-size: 0.85em;
+      }
+      .legend {
+        display: flex;
+        gap: 1rem;
+        color: var(--_muted);
+        font-size: 0.8em;
+      }
+      .legend .line {
+        display: inline-block;
+        width: 1.5em;
+        vertical-align: middle;
+        border-top: 2px solid var(--_target);
+      }
+      .legend .line.input {
+        border-top: 1px solid var(--_input);
+      }
+      .legend .line.prediction {
+        border-top-color: var(--_accent);
+      }
+    `,
+  ];
+
+  @query('.loss') private lossContainer?: HTMLDivElement;
+  @query('.prediction') private predictionContainer?: HTMLDivElement;
+
+  @state() private phase: Phase = 'idle';
+  @state() private progress: (ProgressMessage & { model: ModelId }) | undefined;
+  @state() private snapshot: SnapshotMessage | undefined;
+  @state() private results: TrainingResult[] = [];
+  @state() private current: ModelId | undefined;
+  @state() private backendUsed = '';
+
+  /** The model trained: `fcn`, `cnn`, `lstm`, `attention`, `attention-pe`, `mha` or `transformer`. */
+  @property({ reflect: true }) model: ModelId = 'attention';
+  /** Comparison mode: these models, one after another on the same data and budget, e.g. `"fcn cnn lstm attention mha"`. */
+  @property({ converter: modelList }) models?: string[];
+  /** Samples per series (default 400). */
+  @property({ type: Number }) length = 400;
+  /** Width of every layer (default 64); `hidden` itself is HTML's attribute for hiding elements. */
+  @property({ type: Number, attribute: 'hidden-size' }) hiddenSize = 64;
+  /** Attention heads of `mha` and `transformer` (default 4). */
+  @property({ type: Number }) heads = 4;
+  /** transformer: `none`, `linear`, `learnable`, `sinusoidal`, `sinusoidal-inverted` or `rope`. */
+  @property() positional: ModelEncoding = 'sinusoidal';
+  /** transformer: `full` or `causal` attention. */
+  @property() mask: 'full' | 'causal' = 'full';
+  /** transformer: `conv` or `dense` input embedding. */
+  @property() embedding: 'dense' | 'conv' = 'conv';
+  /** transformer: number of blocks. */
+  @property({ type: Number }) blocks = 2;
+  /** Adam's learning rate after warm-up (default 3e-4). */
+  @property({ type: Number, attribute: 'learning-rate' }) learningRate = 3e-4;
+  /** Fresh samples per step (default 128). */
+  @property({ type: Number, attribute: 'batch-size' }) batchSize = 128;
+  /** How long each model trains: `60s`, `2m`, `20000 samples` or `300 steps` (default `60s`). */
+  @property() budget = '60s';
+  /** Seed of the training data; validation uses its own seed derived from it. */
+  @property({ type: Number }) seed = 0;
+  /** `auto` (measures and picks the fastest), `wasm`, `webgl` or `cpu`. */
+  @property() backend: TrainingBackend = 'auto';
+  /** `worker` (default: the page never freezes) or `page` (train on the main thread, yielding between steps). */
+  @property({ attribute: 'run-on' }) runOn: 'worker' | 'page' = 'worker';
+  /** Which validation sample the prediction and attention show. */
+  @property({ type: Number }) sample = 0;
+  /** Samples in the validation set (default 256). */
+  @property({ type: Number, attribute: 'validation-size' }) validationSize = 256;
+
+  private trainer: Trainer | undefined;
+  private queue: ModelId[] = [];
+  private lossRows: LossRow[] = [];
+  /** Loss rows not yet in the chart, and whether the chart must be cleared first. */
+  private unplotted: LossRow[] = [];
+  private clearPlot = false;
+  private plottedSnapshot: SnapshotMessage | undefined;
+  private plottedSample = '';
+  private catalog: ReturnType<typeof modelCatalog> = [];
+  private lossChart: Chart | undefined;
+  private predictionChart: Chart | undefined;
+  private chartWork: Promise<void> = Promise.resolve();
+  private pendingSnapshot: Promise<void> = Promise.resolve();
+  private chartTimer = 0;
+  private marks: number[] = [];
+  private stopWatchingScheme: (() => void) | undefined;
+
+  /** Every finished run so far. */
+  get trainingResults(): TrainingResult[] {
+    return this.results.map((r) => ({ ...r }));
+  }
+
+  /** The latest attention weights: per attention layer, one matrix per head. */
+  get attentionMaps(): Matrix[][] {
+    return (this.snapshot?.attention ?? []).map(({ heads, length, data }) =>
+      Array.from({ length: heads }, (_, h) => ({
+        data: data.subarray(h * length * length, (h + 1) * length * length),
+        rows: length,
+        cols: length,
+      })),
+    );
+  }
+
+  /** Where training runs: `worker`, `main`, or undefined before the first run. */
+  get runsOn(): string | undefined {
+    return this.trainer?.mode;
+  }
+
+  /** The trainer itself (created by the first `train()`), for tests and advanced pages. */
+  get activeTrainer(): Trainer | undefined {
+    return this.trainer;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopWatchingScheme = this.onColorSchemeChange(() => this.redrawCharts());
+    if (this.hasUpdated) this.redrawCharts();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopWatchingScheme?.();
+    this.trainer?.dispose();
+    this.trainer = undefined;
+    this.queue = [];
+    if (this.phase === 'training' || this.phase === 'paused' || this.phase === 'starting')
+      this.phase = 'idle';
+    clearTimeout(this.chartTimer);
+    this.chartTimer = 0;
+    this.disposeCharts();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const settings = [
+      'model',
+      'models',
+      'length',
+      'hiddenSize',
+      'heads',
+      'positional',
+      'mask',
+      'embedding',
+      'blocks',
+      'learningRate',
+      'batchSize',
+      'budget',
+      'seed',
+      'backend',
+      'runOn',
+      'sample',
+      'validationSize',
+    ];
+    if (
+      !this.hasUpdated ||
+      ([...changed.keys()] as string[]).some((key) => settings.includes(key))
+    ) {
+      try {
+        this.catalog = modelCatalog(this.configFor(this.model));
+        this.comparison().forEach((id) => this.configFor(id));
+        this.clearError();
+      } catch (error) {
+        this.catalog = [];
+        this.reportError(error, ATTRIBUTES);
+      }
+    }
+  }
+
+  protected override firstUpdated(): void {
+    this.redrawCharts();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (
+      changed.has('length') ||
+      changed.has('seed') ||
+      changed.has('sample') ||
+      changed.has('theme')
+    ) {
+      if (this.hasUpdated && changed.size > 0 && !changed.has('phase' as keyof TrainableModel))
+        this.redrawCharts();
+    }
+  }
+
+  /** Resolves once the charts, loaded lazily, are drawn. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.pendingSnapshot;
+    const result = await super.getUpdateComplete();
+    await this.chartWork;
+    return result;
+  }
+
+  /** The models trained by Train: the comparison list, or the one model. */
+  private comparison(): ModelId[] {
+    return (this.models?.length ? this.models : [this.model]).map((id) =>
+      checkOneOf('models', id, MODEL_IDS),
+    );
+  }
+
+  private validationSeed(): number {
+    return this.seed + 1_000_003;
+  }
+
+  /** The training configuration for one model; throws a RangeError naming a bad attribute. */
+  private configFor(id: ModelId): TrainingConfig {
+    checkOneOf('model', this.model, MODEL_IDS);
+    checkOneOf('positional', this.positional, MODEL_ENCODINGS);
+    checkOneOf('backend', this.backend, BACKENDS);
+    checkOneOf('run-on', this.runOn, ['worker', 'page'] as const);
+    checkNumber('learning-rate', this.learningRate, 1e-9, 10);
+    checkInteger('batch-size', this.batchSize, 1, 4096);
+    checkInteger('validation-size', this.validationSize, 1, 100_000);
+    checkInteger('sample', this.sample, 0, this.validationSize - 1);
+    checkInteger('seed', this.seed, 0, Number.MAX_SAFE_INTEGER);
+    // The dataset must fit the length: shapes are 10 to 40 samples wide.
+    resolveShapes1DOptions({ length: this.length });
+    const options = resolveModelOptions(id, {
+      length: this.length,
+      hidden: this.hiddenSize,
+      heads: id === 'mha' || id === 'transformer' ? this.heads : undefined,
+      positional: this.positional,
+      mask: this.mask,
+      embedding: this.embedding,
+      blocks: this.blocks,
+    });
+    return {
+      ...options,
+      model: id,
+      learningRate: this.learningRate,
+      batchSize: this.batchSize,
+      budget: parseBudget(this.budget),
+      seed: this.seed,
+      validationSeed: this.validationSeed(),
+      validationSize: this.validationSize,
+      sampleIndex: this.sample,
+      backend: this.backend,
+    };
+  }
+
+  // ---- Training ----
+
+  /** Trains the model (or each model of the comparison), from scratch. */
+  async train(): Promise<void> {
+    if (this.errorMessage) return;
+    const queue = this.comparison();
+    this.results = [];
+    this.clearLoss();
+    this.snapshot = undefined;
+    this.progress = undefined;
+    this.phase = 'starting';
+    this.scheduleChartUpdate();
+    try {
+      if (!this.trainer) {
+        const { Trainer } = await import('@decoding-attention/core/train');
+        const trainer = await Trainer.create({ mode: this.runOn === 'page' ? 'main' : 'auto' });
+        if (!this.isConnected) {
+          trainer.dispose();
+          return;
+        }
+        this.trainer = trainer;
+        for (const type of [
+          'ready',
+          'progress',
+          'evaluation',
+          'snapshot',
+          'done',
+          'error',
+        ] as const) {
+          trainer.addEventListener(type, (event) =>
+            this.onMessage((event as CustomEvent<TrainerMessage>).detail),
+          );
+        }
+      }
+      this.queue = queue;
+      this.startNext();
+    } catch (error) {
+      this.phase = 'error';
+      this.reportError(error);
+    }
+  }
+
+  /** Pauses training; `resume()` continues where it stopped. */
+  pause(): void {
+    if (this.phase !== 'training') return;
+    this.trainer?.pause();
+    this.phase = 'paused';
+  }
+
+  resume(): void {
+    if (this.phase !== 'paused') return;
+    this.trainer?.resume();
+    this.phase = 'training';
+  }
+
+  /** Stops training and forgets the models, the curves and the results. */
+  reset(): void {
+    this.queue = [];
+    this.trainer?.reset();
+    this.results = [];
+    this.clearLoss();
+    this.snapshot = undefined;
+    this.progress = undefined;
+    this.current = undefined;
+    this.phase = 'idle';
+    this.marks = [];
+    this.scheduleChartUpdate();
+  }
+
+  /** The trained weights of the last model, as JSON. */
+  async exportWeights(): Promise<WeightsFile> {
+    if (!this.trainer) throw new Error('Train a model first.');
+    return this.trainer.exportWeights();
+  }
+
+  /** Loads weights exported before; the model they belong to becomes this element's model. */
+  async importWeights(weights: WeightsFile): Promise<void> {
+    if (!this.trainer) {
+      const { Trainer } = await import('@decoding-attention/core/train');
+      this.trainer = await Trainer.create({ mode: this.runOn === 'page' ? 'main' : 'auto' });
+    }
+    await this.trainer.importWeights(weights);
+    this.model = weights.model;
+  }
+
+  /** The loss and prediction charts as SVG, for export (they are drawn on canvas while training). */
+  async chartsSVG(): Promise<{ loss: string; prediction: string }> {
+    await this.updateComplete;
+    await this.chartWork;
+    return {
+      loss: (await this.lossChart?.toSvg()) ?? '',
+      prediction: (await this.predictionChart?.toSvg()) ?? '',
+    };
+  }
+
+  /** The results table as CSV. */
+  resultsCsv(): string {
+    const header =
+      'model,parameters,validation_mse,samples_seen,samples_per_second,seconds,backend';
+    const rows = this.results.map((r) =>
+      [
+        r.model,
+        r.parameters,
+        r.validationLoss.toFixed(3),
+        r.samplesSeen,
+        r.samplesPerSecond.toFixed(1),
+        r.seconds.toFixed(1),
+        r.backend,
+      ].join(','),
+    );
+    return [header, ...rows].join('\n') + '\n';
+  }
+
+  private startNext(): void {
+    const id = this.queue.shift();
+    if (!id || !this.trainer) return;
+    this.current = id;
+    this.trainer.start(this.configFor(id));
+  }
+
+  private onMessage(message: TrainerMessage): void {
+    const model = this.current ?? this.model;
+    switch (message.type) {
+      case 'ready':
+        this.phase = 'training';
+        this.backendUsed = message.backend;
+        this.announce(`Training ${this.label(model)} on the ${message.backend} backend.`);
+        break;
+      case 'progress':
+        this.progress = { ...message, model };
+        this.addLoss({
+          model,
+          split: 'train',
+          samples: message.samplesSeen,
+          loss: message.trainLoss,
+        });
+        this.scheduleChartUpdate();
+        this.dispatchEvent(
+          new CustomEvent('training-progress', {
+            detail: { ...message, model },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+        break;
+      case 'evaluation':
+        if (Number.isFinite(message.validationLoss)) {
+          this.addLoss({
+            model,
+            split: 'validation',
+            samples: message.samplesSeen,
+            loss: message.validationLoss,
+          });
+          this.scheduleChartUpdate();
+        }
+        break;
+      case 'snapshot':
+        // The attention maps render in a task of their own, apart from the message handling.
+        this.pendingSnapshot = nextTask().then(() => {
+          this.snapshot = message;
+          this.scheduleChartUpdate();
+          if (message.attention.length === 0) return;
+          this.dispatchEvent(
+            new CustomEvent('attention-change', {
+              detail: { heads: this.attentionMaps.at(-1) },
+              bubbles: true,
+              composed: true,
+            }),
+          );
+        });
+        break;
+      case 'done': {
+        const parameters = modelCatalog(this.configFor(model)).find(
+          (m) => m.id === model,
+        )!.parameters;
+        this.results = [
+          ...this.results,
+          {
+            model,
+            label: this.label(model),
+            parameters,
+            validationLoss: message.validationLoss,
+            samplesSeen: message.samplesSeen,
+            samplesPerSecond: message.samplesPerSecond,
+            seconds: message.elapsed,
+            backend: message.backend,
+          },
+        ];
+        if (this.queue.length > 0 && message.reason === 'budget') {
+          this.startNext();
+        } else {
+          this.phase = 'done';
+          this.announce(
+            `Done: ${this.label(model)} reached a validation MSE of ${message.validationLoss.toFixed(1)}.`,
+          );
+          this.dispatchEvent(
+            new CustomEvent<TrainingDoneDetail>('training-done', {
+              detail: { results: this.trainingResults },
+              bubbles: true,
+              composed: true,
+            }),
+          );
+        }
+        break;
+      }
+      case 'error':
+        this.phase = 'error';
+        this.queue = [];
+        this.reportError(new Error(`Training failed: ${message.message}`));
+        break;
+    }
+  }
+
+  private label(id: ModelId): string {
+    return modelCatalog().find((m) => m.id === id)?.label ?? id;
+  }
+
+  private announce(text: string): void {
+    const region = this.renderRoot.querySelector('.live');
+    if (region) region.textContent = text;
+  }
+
+  // ---- Charts ----
+
+  private disposeCharts(): void {
+    this.lossChart?.finalize();
+    this.predictionChart?.finalize();
+    this.lossChart = undefined;
+    this.predictionChart = undefined;
+  }
+
+  private redrawCharts(): void {
+    this.chartWork = this.chartWork
+      .then(async () => {
+        this.disposeCharts();
+        if (!this.lossContainer || !this.predictionContainer || this.errorMessage) return;
+        const colors = readThemeColors(this.renderRoot as ShadowRoot);
+        const width = (container: HTMLElement) => Math.max(260, container.clientWidth - 10);
+        const loss = await embedChart(
+          this.lossContainer,
+          lossSpec(width(this.lossContainer), colors),
+          {
+            colors,
+            renderer: 'canvas',
+          },
+        );
+        await nextTask();
+        const prediction = await embedChart(
+          this.predictionContainer,
+          predictionSpec(width(this.predictionContainer), this.length, colors),
+          { colors, renderer: 'canvas' },
+        );
+        if (!this.isConnected) {
+          loss.finalize();
+          prediction.finalize();
+          return;
+        }
+        this.lossChart = loss;
+        this.predictionChart = prediction;
+        await this.warmCharts();
+        // New charts: everything is to be plotted again.
+        this.unplotted = this.lossRows.slice();
+        this.plottedSample = '';
+        this.plottedSnapshot = undefined;
+        await this.updateCharts();
+      })
+      .catch((error: unknown) =>
+        console.warn(`<${this.localName}>: a chart could not be drawn.`, error),
+      );
+  }
+
+  /**
+   * Runs a few throwaway updates through new charts, each in its own task: vega's first updates
+   * (compiling its code paths, growing its caches) are several times slower than later ones,
+   * and they should happen now, not in the middle of training.
+   */
+  private async warmCharts(): Promise<void> {
+    const { lossChart: loss, predictionChart: prediction } = this;
+    const sample = this.validationSample();
+    if (!loss || !prediction || !sample) return;
+    const points = Array.from(sample.input, (value, position) => ({ position, value }));
+    for (let round = 1; round <= 8; round++) {
+      const rows = Array.from({ length: 20 * round }, (_, i) => ({
+        model: 'warm',
+        samples: 128 * (i + 1),
+        loss: 300 / (i + 1),
+      }));
+      await loss.view.data('train', rows).data('validation', rows).runAsync();
+      await nextTask();
+      await prediction.view
+        .data('prediction', points)
+        .data('input', points)
+        .data('target', points)
+        .runAsync();
+      await nextTask();
+    }
+    await loss.view.data('train', []).data('validation', []).runAsync();
+    await prediction.view.data('prediction', []).runAsync();
+    // The same for the attention maps: a throwaway heatmap, drawn once out of sight.
+    const heatmap = document.createElement('attention-heatmap') as AttentionHeatmap;
+    heatmap.compact = true;
+    heatmap.heads = [0, 1].map(() =>
+      Array.from({ length: 16 }, () => new Array<number>(16).fill(1 / 16)),
+    );
+    heatmap.style.cssText = 'position: absolute; visibility: hidden; pointer-events: none';
+    this.renderRoot.appendChild(heatmap);
+    await heatmap.updateComplete;
+    heatmap.remove();
+  }
+
+  private addLoss(row: LossRow): void {
+    this.lossRows.push(row);
+    this.unplotted.push(row);
+  }
+
+  private clearLoss(): void {
+    this.lossRows = [];
+    this.unplotted = [];
+    this.clearPlot = true;
+  }
+
+  /**
+   * Coalesces chart updates to at most one every 400 ms: steps can come faster, and each vega
+   * update is main-thread work the reader's scrolling shares.
+   */
+  private scheduleChartUpdate(): void {
+    if (this.chartTimer) return;
+    this.chartTimer = window.setTimeout(() => {
+      this.chartTimer = 0;
+      this.chartWork = this.chartWork.then(() => this.updateCharts()).catch(() => undefined);
+    }, 400);
+  }
+
+  /** Brings the charts up to date with as little work as possible: new loss points are inserted. */
+  private async updateCharts(): Promise<void> {
+    const loss = this.lossChart;
+    if (loss) {
+      if (this.clearPlot) {
+        loss.view.data('train', []).data('validation', []);
+        this.clearPlot = false;
+      }
+      const rows = this.unplotted;
+      this.unplotted = [];
+      loss.view.insert(
+        'train',
+        rows.filter((r) => r.split === 'train'),
+      );
+      loss.view.insert(
+        'validation',
+        rows.filter((r) => r.split === 'validation'),
+      );
+      await loss.view.runAsync();
+    }
+    const prediction = this.predictionChart;
+    if (prediction) {
+      const points = (values: Float32Array) =>
+        Array.from(values, (value, position) => ({ position, value }));
+      const sampleKey = `${this.seed}/${this.sample}/${this.length}`;
+      if (this.plottedSample !== sampleKey) {
+        const sample = this.validationSample();
+        prediction.view
+          .data('input', sample ? points(sample.input) : [])
+          .data('target', sample ? points(sample.target) : []);
+        this.plottedSample = sampleKey;
+      }
+      if (this.plottedSnapshot !== this.snapshot) {
+        prediction.view.data('prediction', this.snapshot ? points(this.snapshot.prediction) : []);
+        this.plottedSnapshot = this.snapshot;
+      }
+      await prediction.view
+        .data(
+          'marks',
+          this.marks.map((position) => ({ position })),
+        )
+        .runAsync();
+    }
+  }
+
+  /** The validation sample shown, generated here before training starts (the same one the Worker uses). */
+  private validationSample(): { input: Float32Array; target: Float32Array } | undefined {
+    try {
+      return generateShapes1D({
+        seed: sampleSeed(this.validationSeed(), this.sample),
+        length: this.length,
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private onAttentionHover(event: CustomEvent<{ query: number; key: number }>): void {
+    const { query: q, key: k } = event.detail;
+    this.marks = q >= 0 ? [q, k] : [];
+    for (const heatmap of this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap')) {
+      if (heatmap !== event.target) heatmap.highlightCell(q, k);
+    }
+    this.scheduleChartUpdate();
+  }
+
+  // ---- Export ----
+
+  private exportCsv(): void {
+    downloadBlob(new Blob([this.resultsCsv()], { type: 'text/csv' }), 'training-results.csv');
+  }
+
+  private exportJson(): void {
+    downloadJson({ results: this.results, losses: this.lossRows }, 'training-results.json');
+  }
+
+  private async exportSvg(): Promise<void> {
+    const { loss, prediction } = await this.chartsSVG();
+    downloadBlob(new Blob([loss], { type: 'image/svg+xml' }), 'loss.svg');
+    downloadBlob(new Blob([prediction], { type: 'image/svg+xml' }), 'prediction.svg');
+  }
+
+  private async exportWeightsFile(): Promise<void> {
+    try {
+      downloadJson(await this.exportWeights(), `${this.current ?? this.model}-weights.json`);
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private async onImport(event: Event): Promise<void> {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    try {
+      await this.importWeights(JSON.parse(await file.text()) as WeightsFile);
+      this.announce(`Loaded weights for ${file.name}.`);
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  // ---- Rendering ----
+
+  override render(): TemplateResult {
+    const comparison = Boolean(this.models?.length);
+    const running = this.phase === 'training' || this.phase === 'starting';
+    const catalog = this.catalog;
+    const entry = catalog.find((m) => m.id === (this.current ?? this.model));
+    const progress = this.progress;
+    return html`
+      <div class="toolbar controls" part="controls">
+        ${
+          comparison
+            ? html`<span>Comparing ${this.models!.join(', ')}</span>`
+            : html`<label>
+                Model
+                <select
+                  ?disabled=${running}
+                  @change=${(e: Event) => (this.model = (e.target as HTMLSelectElement).value as ModelId)}
+                >
+                  ${catalog.map(
+                    (m) =>
+                      html`<option value=${m.id} ?selected=${m.id === this.model}>
+                        ${m.label} (${m.parameters.toLocaleString('en')} parameters)
+                      </option>`,
+                  )}
+                </select>
+              </label>`
+        }
+        ${
+          this.phase === 'training'
+            ? html`<button part="button" @click=${this.pause}>Pause</button>`
+            : this.phase === 'paused'
+              ? html`<button part="button" class="primary" @click=${this.resume}>Resume</button>`
+              : html`<button
+                  part="button"
+                  class="primary"
+                  ?disabled=${Boolean(this.errorMessage) || this.phase === 'starting'}
+                  @click=${this.train}
+                >
+                  Train
+                </button>`
+        }
+        <button part="button" ?disabled=${this.phase === 'idle'} @click=${this.reset}>Reset</button>
+        <button part="button" ?disabled=${this.results.length === 0} @click=${this.exportCsv}>
+          CSV
+        </button>
+        <button part="button" @click=${this.exportSvg}>SVG</button>
+        <button part="button" ?disabled=${this.results.length === 0} @click=${this.exportJson}>
+          JSON
+        </button>
+        <button
+          part="button"
+          ?disabled=${!this.trainer || running}
+          @click=${this.exportWeightsFile}
+        >
+          Weights
+        </button>
+        <label>
+          Load weights
+          <input type="file" accept="application/json,.json" @change=${this.onImport} />
+        </label>
+      </div>
+      ${this.renderError()}
+      <div
+        class="bar"
+        part="progress"
+        role="progressbar"
+        aria-label="Training progress"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${Math.round((progress?.fraction ?? 0) * 100)}
+      >
+        <div style="width: ${(progress?.fraction ?? 0) * 100}%"></div>
+      </div>
+      <dl class="figures" part="figures">
+        <div>
+          <dt>Model</dt>
+          <dd>${entry?.label ?? this.model}</dd>
+        </div>
+        <div>
+          <dt>Parameters</dt>
+          <dd>${entry?.parameters.toLocaleString('en') ?? '–'}</dd>
+        </div>
+        <div>
+          <dt>Backend</dt>
+          <dd>${this.backendUsed || this.backend}</dd>
+        </div>
+        <div>
+          <dt>Samples / s</dt>
+          <dd>${progress ? progress.samplesPerSecond.toFixed(1) : '–'}</dd>
+        </div>
+        <div>
+          <dt>Time</dt>
+          <dd>${progress ? `${progress.elapsed.toFixed(1)} s` : '–'}</dd>
+        </div>
+        <div>
+          <dt>Samples seen</dt>
+          <dd>${progress ? progress.samplesSeen.toLocaleString('en') : '–'}</dd>
+        </div>
+        <div>
+          <dt>Train MSE</dt>
+          <dd>${progress ? progress.trainLoss.toFixed(1) : '–'}</dd>
+        </div>
+        <div>
+          <dt>Validation MSE</dt>
+          <dd class=${progress && progress.validationLoss < COPY_BASELINE ? 'beats' : ''}>
+            ${progress && Number.isFinite(progress.validationLoss) ? progress.validationLoss.toFixed(1) : '–'}
+          </dd>
+        </div>
+      </dl>
+      <p class="note">
+        ${
+          this.phase === 'idle'
+            ? `Press Train: ${this.budget} per model, batches of ${this.batchSize} fresh samples, validated on ${this.validationSize} others. Beating ${COPY_BASELINE} (copying the input) means it learned to use the group.`
+            : this.phase === 'starting'
+              ? 'Starting: loading tfjs and choosing the fastest backend…'
+              : this.phase === 'paused'
+                ? 'Paused.'
+                : ''
+        }
+      </p>
+      <div class="charts">
+        <div>
+          <h3>Loss</h3>
+          <div class="loss" part="loss-chart"></div>
+        </div>
+        <div>
+          <h3>Validation sample ${this.sample}</h3>
+          <div class="legend" aria-hidden="true">
+            <span><span class="line input"></span> input</span>
+            <span><span class="line"></span> target</span>
+            <span><span class="line prediction"></span> prediction</span>
+          </div>
+          <div class="prediction" part="prediction-chart"></div>
+        </div>
+      </div>
+      ${this.renderAttention()} ${this.results.length > 0 ? this.renderResults() : nothing}
+      <p class="visually-hidden live" aria-live="polite"></p>
+    `;
+  }
+
+  private renderAttention(): TemplateResult | typeof nothing {
+    const layers = this.attentionMaps;
+    if (layers.length === 0) return nothing;
+    return html`
+      <div class="attention" part="attention">
+        ${layers.map(
+          (heads, index) => html`
+            <attention-heatmap
+              compact
+              theme=${this.theme}
+              label=${layers.length > 1 ? `Layer ${index + 1} attention` : 'Attention'}
+              .heads=${heads}
+              @attention-hover=${this.onAttentionHover}
+            ></attention-heatmap>
+          `,
+        )}
+      </div>
+    `;
+  }
+
+  private renderResults(): TemplateResult {
+    return html`
+      <table part="results">
+        <caption class="visually-hidden">
+          Results: validation MSE after the same budget
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">Parameters</th>
+            <th scope="col">Validation MSE</th>
+            <th scope="col">Samples</th>
+            <th scope="col">Samples / s</th>
+            <th scope="col">Time (s)</th>
+            <th scope="col">Backend</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${this.results.map(
+            (r) => html`
+              <tr>
+                <th scope="row">${r.label}</th>
+                <td>${r.parameters.toLocaleString('en')}</td>
+                <td class=${r.validationLoss < COPY_BASELINE ? 'beats' : ''}>
+                  ${r.validationLoss.toFixed(2)}
+                </td>
+                <td>${r.samplesSeen.toLocaleString('en')}</td>
+                <td>${r.samplesPerSecond.toFixed(1)}</td>
+                <td>${r.seconds.toFixed(1)}</td>
+                <td>${r.backend}</td>
+              </tr>
+            `,
+          )}
+        </tbody>
+      </table>
+    `;
+  }
+}
+
+/** Resolves in a later task, letting input and rendering in between. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'training-done': CustomEvent<TrainingDoneDetail>;
+    'training-progress': CustomEvent<ProgressMessage & { model: ModelId }>;
+  }
+}

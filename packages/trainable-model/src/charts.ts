@@ -1,0 +1,137 @@
+import type { ThemeColors } from '@decoding-attention/ui';
+import type { VisualizationSpec } from 'vega-embed';
+
+/** One point of a loss curve. */
+export interface LossRow {
+  model: string;
+  split: 'train' | 'validation';
+  samples: number;
+  loss: number;
+}
+
+/** The reference lines of the 1D task: what predicting zeros and copying the input score. */
+export const BASELINES = [
+  { label: 'predict zeros ≈ 310', loss: 310 },
+  { label: 'copy the input ≈ 26', loss: 26 },
+];
+
+/**
+ * Loss curves on a log scale: training (thin, faint) and validation (thick) MSE against samples
+ * seen, one colour per model, with the two baselines as dashed rules. The curves arrive through
+ * the `train` and `validation` datasets; no expression is evaluated per point, since vega's
+ * CSP-safe interpreter is slow and these charts update while training runs.
+ */
+export function lossSpec(width: number, colors: ThemeColors): VisualizationSpec {
+  const x = {
+    field: 'samples',
+    type: 'quantitative' as const,
+    axis: { title: 'Samples seen', format: '~s' },
+  };
+  const y = {
+    field: 'loss',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, domain: [1, 1000], clamp: true },
+    axis: { title: 'MSE (log): thin train, thick validation' },
+  };
+  const color = {
+    field: 'model',
+    type: 'nominal' as const,
+    legend: { title: 'Model', orient: 'right' as const },
+    scale: { scheme: 'tableau10' },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: 'Training and validation loss (MSE, log scale) against samples seen',
+    width,
+    height: 200,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    datasets: { train: [], validation: [], baselines: BASELINES },
+    layer: [
+      {
+        data: { name: 'baselines', format: { parse: null } },
+        mark: { type: 'rule', strokeDash: [4, 4], color: colors.muted, aria: false },
+        encoding: { y: { field: 'loss', type: 'quantitative' } },
+      },
+      {
+        data: { name: 'baselines', format: { parse: null } },
+        mark: {
+          type: 'text',
+          align: 'left',
+          dx: 4,
+          dy: -6,
+          color: colors.muted,
+          fontSize: 10,
+          aria: false,
+        },
+        encoding: {
+          y: { field: 'loss', type: 'quantitative' },
+          x: { value: 0 },
+          text: { field: 'label' },
+        },
+      },
+      {
+        data: { name: 'train', format: { parse: null } },
+        mark: { type: 'line', clip: true, strokeWidth: 1, strokeOpacity: 0.45 },
+        encoding: { x, y, color },
+      },
+      {
+        data: { name: 'validation', format: { parse: null } },
+        mark: { type: 'line', clip: true, strokeWidth: 2.5, point: { size: 16 } },
+        encoding: { x, y, color },
+      },
+    ],
+  } as VisualizationSpec;
+}
+
+/** The series of the prediction chart, each its own dataset of `{ position, value }`. */
+export const PREDICTION_SERIES = ['input', 'target', 'prediction'] as const;
+
+/** Input, target and the model's prediction on one validation sample; marked positions as rules. */
+export function predictionSpec(
+  width: number,
+  length: number,
+  colors: ThemeColors,
+): VisualizationSpec {
+  const x = {
+    field: 'position',
+    type: 'quantitative' as const,
+    scale: { domain: [0, length - 1], nice: false },
+    axis: { title: 'Position' },
+  };
+  const style = {
+    input: [colors.input, 1],
+    target: [colors.target, 2],
+    prediction: [colors.accent, 2],
+  } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: 'Input, target and prediction on a validation sample',
+    width,
+    height: 180,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    datasets: { input: [], target: [], prediction: [], marks: [] },
+    layer: [
+      {
+        data: { name: 'marks', format: { parse: null } },
+        mark: {
+          type: 'rule',
+          strokeDash: [4, 3],
+          strokeWidth: 2,
+          color: colors.accent,
+          aria: false,
+        },
+        encoding: { x },
+      },
+      ...PREDICTION_SERIES.map((series) => ({
+        data: { name: series, format: { parse: null } },
+        mark: {
+          type: 'line',
+          interpolate: 'linear',
+          color: style[series][0],
+          strokeWidth: style[series][1],
+        },
+        encoding: { x, y: { field: 'value', type: 'quantitative', axis: { title: 'Amplitude' } } },
+      })),
+    ],
+  } as VisualizationSpec;
+}

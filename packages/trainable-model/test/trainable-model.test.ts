@@ -1,0 +1,255 @@
+import '@decoding-attention/attention-heatmap/attention-heatmap.js';
+import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
+import { generateShapes1D, modelCatalog, sampleSeed } from '@decoding-attention/core';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { parseBudget, type TrainableModel, type TrainingDoneDetail } from '../src/index.js';
+import '../src/trainable-model.js';
+
+const $ = <T extends Element = HTMLElement>(el: TrainableModel, selector: string) =>
+  el.shadowRoot!.querySelector<T>(selector)!;
+const $$ = <T extends Element = HTMLElement>(el: TrainableModel, selector: string) => [
+  ...el.shadowRoot!.querySelectorAll<T>(selector),
+];
+/** The charts' SVG, parsed: what a reader sees, as marks. */
+async function charts(el: TrainableModel): Promise<{ loss: Document; prediction: Document }> {
+  const { loss, prediction } = await el.chartsSVG();
+  const parse = (text: string) => new DOMParser().parseFromString(text, 'image/svg+xml');
+  return { loss: parse(loss), prediction: parse(prediction) };
+}
+
+const button = (el: TrainableModel, text: string) =>
+  $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent!.trim() === text)!;
+
+async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
+  const original = console.warn;
+  const warnings: string[] = [];
+  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+  try {
+    await body();
+  } finally {
+    console.warn = original;
+  }
+  return warnings;
+}
+
+/** A small, fast configuration: the same element, seconds instead of minutes. */
+const small = html`<trainable-model
+  length="48"
+  hidden-size="16"
+  heads="2"
+  batch-size="16"
+  validation-size="32"
+  learning-rate="0.003"
+  budget="24 steps"
+  backend="cpu"
+></trainable-model>`;
+
+describe('parseBudget', () => {
+  it('reads seconds, minutes, samples and steps', () => {
+    expect(parseBudget('60s')).to.deep.equal({ seconds: 60 });
+    expect(parseBudget('2m')).to.deep.equal({ seconds: 120 });
+    expect(parseBudget('20000')).to.deep.equal({ samples: 20000 });
+    expect(parseBudget('1280 samples')).to.deep.equal({ samples: 1280 });
+    expect(parseBudget('300 steps')).to.deep.equal({ steps: 300 });
+    expect(() => parseBudget('forever')).to.throw(RangeError, /budget must be like/);
+  });
+});
+
+describe('<trainable-model>', () => {
+  it('before training: every model in the menu with its parameters, the validation sample, the baselines', async () => {
+    const el = await fixture<TrainableModel>(html`<trainable-model></trainable-model>`);
+    await el.updateComplete;
+    const options = $$<HTMLOptionElement>(el, 'select option').map((o) =>
+      o.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(options).to.deep.equal(
+      modelCatalog().map((m) => `${m.label} (${m.parameters.toLocaleString('en')} parameters)`),
+    );
+    expect(options[3]).to.equal('Attention (12,673 parameters)');
+    // The validation sample the Worker will use, drawn before any training.
+    const expected = generateShapes1D({ seed: sampleSeed(1_000_003, 0), length: 400 });
+    const { loss, prediction } = await charts(el);
+    // Input and target are drawn (the prediction line is empty before training).
+    const lines = [...prediction.querySelectorAll('.mark-line path')].filter(
+      (p) => (p.getAttribute('d') ?? '').length > 0,
+    );
+    expect(lines).to.have.length(2);
+    expect(expected.input.length).to.equal(400);
+    expect(
+      [...loss.querySelectorAll('.role-mark.mark-text text')].map((t) => t.textContent),
+    ).to.deep.equal(['predict zeros ≈ 310', 'copy the input ≈ 26']);
+    expect($(el, '[role="progressbar"]').getAttribute('aria-valuenow')).to.equal('0');
+  });
+
+  it('trains in a Worker: progress, falling loss, live attention, results', async () => {
+    const el = await fixture<TrainableModel>(small);
+    const progress: number[] = [];
+    el.addEventListener('training-progress', (event) => progress.push(event.detail.trainLoss));
+    setTimeout(() => button(el, 'Train').click());
+    const done = await oneEvent(el, 'training-done');
+    expect(el.runsOn).to.equal('worker');
+    expect(progress).to.have.length(24);
+    const [result] = done.detail.results;
+    expect(result).to.include({
+      model: 'attention',
+      samplesSeen: 24 * 16,
+      backend: 'cpu',
+      parameters: 3 * 16 * 16 + 6 * 16 + 1,
+    });
+    expect(result.validationLoss).to.be.a('number').and.be.above(0);
+    await el.updateComplete;
+    expect($(el, '[role="progressbar"]').getAttribute('aria-valuenow')).to.equal('100');
+    // Attention: one layer, one head, 48 x 48, rows summing to 1.
+    const [layer] = el.attentionMaps;
+    expect(layer).to.have.length(1);
+    const heatmap = $<AttentionHeatmap>(el, 'attention-heatmap');
+    await heatmap.updateComplete;
+    expect(heatmap.shown[0].rows).to.equal(48);
+    const row = layer[0].data.subarray(0, 48);
+    expect(row.reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-4);
+    // The prediction is drawn beside input and target; the loss curves have train and validation points.
+    const drawn = await charts(el);
+    const lines = [...drawn.prediction.querySelectorAll('.mark-line path')].filter(
+      (p) => (p.getAttribute('d') ?? '').length > 0,
+    );
+    expect(lines).to.have.length(3);
+    const curves = [...drawn.loss.querySelectorAll('.mark-line path')].filter(
+      (p) => (p.getAttribute('d') ?? '').length > 0,
+    );
+    // The training curve, and the validation loss as points (measured every 2 s and at the end).
+    expect(curves.length).to.be.at.least(1);
+    expect(drawn.loss.querySelectorAll('.mark-symbol path').length).to.be.at.least(1);
+    expect($$(el, 'tbody tr')).to.have.length(1);
+    expect(el.resultsCsv().split('\n')[0]).to.equal(
+      'model,parameters,validation_mse,samples_seen,samples_per_second,seconds,backend',
+    );
+  });
+
+  it('compares models on the same data and budget, and fills the table', async () => {
+    const el = await fixture<TrainableModel>(
+      html`<trainable-model
+        models="fcn cnn mha"
+        length="48"
+        hidden-size="16"
+        heads="2"
+        batch-size="16"
+        validation-size="32"
+        budget="6 steps"
+        backend="cpu"
+      ></trainable-model>`,
+    );
+    setTimeout(() => button(el, 'Train').click());
+    const done = (await oneEvent(el, 'training-done')) as CustomEvent<TrainingDoneDetail>;
+    expect(done.detail.results.map((r) => r.model)).to.deep.equal(['fcn', 'cnn', 'mha']);
+    expect(done.detail.results.every((r) => r.samplesSeen === 96)).to.equal(true);
+    await el.updateComplete;
+    expect($$(el, 'tbody tr th').map((th) => th.textContent)).to.deep.equal([
+      'FCN',
+      'CNN',
+      'Multi-head attention',
+    ]);
+    const csv = el.resultsCsv().trim().split('\n');
+    expect(csv).to.have.length(4);
+    expect(csv[2].startsWith('cnn,')).to.equal(true);
+  });
+
+  it('pauses and resumes from its buttons, and resets', async () => {
+    const el = await fixture<TrainableModel>(small);
+    el.budget = '60s';
+    await el.updateComplete;
+    button(el, 'Train').click();
+    await oneEvent(el, 'training-progress');
+    await el.updateComplete;
+    button(el, 'Pause').click();
+    await el.updateComplete;
+    expect(button(el, 'Resume')).to.exist;
+    let during = 0;
+    const count = () => during++;
+    el.addEventListener('training-progress', count);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    el.removeEventListener('training-progress', count);
+    expect(during).to.be.at.most(1);
+    button(el, 'Resume').click();
+    await oneEvent(el, 'training-progress');
+    button(el, 'Reset').click();
+    await el.updateComplete;
+    expect(button(el, 'Train')).to.exist;
+    expect(el.attentionMaps).to.deep.equal([]);
+  });
+
+  it('hands its attention to a heatmap that follows it', async () => {
+    const container = await fixture<HTMLDivElement>(
+      html`<div>
+        <trainable-model
+          id="model"
+          model="mha"
+          length="40"
+          hidden-size="8"
+          heads="2"
+          batch-size="8"
+          validation-size="8"
+          budget="3 steps"
+          backend="cpu"
+        ></trainable-model>
+        <attention-heatmap for="model"></attention-heatmap>
+      </div>`,
+    );
+    const el = container.querySelector<TrainableModel>('trainable-model')!;
+    const heatmap = container.querySelector<AttentionHeatmap>('attention-heatmap')!;
+    el.train();
+    await oneEvent(el, 'training-done');
+    await heatmap.updateComplete;
+    expect(heatmap.shown[0].rows).to.equal(40);
+    expect($$(el, 'attention-heatmap')).to.have.length(1);
+    expect(el.attentionMaps[0]).to.have.length(2);
+  });
+
+  it('stops training and ends its Worker when removed', async () => {
+    const el = await fixture<TrainableModel>(small);
+    el.budget = '60s';
+    el.train();
+    await oneEvent(el, 'training-progress');
+    expect(el.activeTrainer).to.exist;
+    el.remove();
+    expect(el.activeTrainer).to.equal(undefined);
+  });
+
+  it('names bad attributes, warns, and recovers', async () => {
+    const cases: [string, RegExp][] = [
+      [
+        'model="gpt"',
+        /model must be one of fcn, cnn, lstm, attention, attention-pe, mha, transformer, got "gpt"/,
+      ],
+      [
+        'model="mha" hidden-size="30" heads="4"',
+        /hidden-size \(30\) must be divisible by heads \(4\)/,
+      ],
+      ['budget="forever"', /budget must be like "60s"/],
+      ['batch-size="0"', /batch-size must be a whole number in \[1, 4096\]/],
+      ['models="fcn rnn"', /models must be one of/],
+      ['backend="tpu"', /backend must be one of auto, wasm, webgl, cpu/],
+    ];
+    for (const [attributes, message] of cases) {
+      const container = document.createElement('div');
+      const warnings = await capturingWarnings(async () => {
+        container.innerHTML = `<trainable-model ${attributes}></trainable-model>`;
+        document.body.append(container);
+        await (container.firstElementChild as TrainableModel).updateComplete;
+      });
+      const el = container.firstElementChild as TrainableModel;
+      expect($(el, '[role="alert"]')?.textContent, attributes).to.match(message);
+      expect(warnings.length, attributes).to.be.at.least(1);
+      expect(button(el, 'Train').disabled).to.equal(true);
+      container.remove();
+    }
+  });
+
+  it('is accessible, before and after training', async () => {
+    const el = await fixture<TrainableModel>(small);
+    await expect(el).to.be.accessible();
+    el.train();
+    await oneEvent(el, 'training-done');
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+});
