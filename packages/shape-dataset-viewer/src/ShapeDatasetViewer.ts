@@ -255,6 +255,7 @@ export class ShapeDatasetViewer extends DecodingElement {
 
   @state() private currentSample: Sample1D | Sample2D | undefined;
   @state() private highlighted = -1;
+  private drawnImages: { sample: Sample2D; canvas?: HTMLCanvasElement } | undefined;
   @state() private marked: readonly number[] = [];
   @state() private chartReady = false;
 
@@ -341,7 +342,9 @@ export class ShapeDatasetViewer extends DecodingElement {
     const sample = this.currentSample;
     if (!sample) return;
     if (isSample2D(sample)) {
-      this.drawImages(sample);
+      // The pixels change with the sample only; highlights are drawn over them in SVG.
+      if (this.drawnImages?.sample !== sample || this.drawnImages.canvas !== this.inputCanvas)
+        this.drawImages(sample);
     } else {
       this.drawFastPlot(sample);
       void this.syncChart(sample);
@@ -407,11 +410,14 @@ export class ShapeDatasetViewer extends DecodingElement {
         this.mode === '2d'
           ? generateShapes2D(this.optionsFor2D())
           : generateShapes1D(this.optionsFor1D());
-      this.highlighted = -1;
+      this.clearHighlight();
       this.marked = [];
       this.clearError();
     } catch (error) {
       this.currentSample = undefined;
+      this.clearHighlight();
+      // The chart's container leaves the page with the sample; a fresh one comes back with it.
+      this.disposeChart();
       this.reportError(error, ATTRIBUTE_NAMES);
     }
   }
@@ -431,15 +437,27 @@ export class ShapeDatasetViewer extends DecodingElement {
     this.seed = crypto.getRandomValues(new Uint32Array(1))[0] % 1_000_000;
   }
 
+  /** Drops the highlight of a sample that is going away, telling followers it is gone. */
+  private clearHighlight(): void {
+    if (this.highlighted < 0) return;
+    this.highlighted = -1;
+    this.announceHighlight();
+  }
+
   /** Highlights shape `index` of the current sample (-1 for none), as hovering it does. */
   highlightShape(index: number): void {
     const count = this.currentSample?.shapes.length ?? 0;
     const next = Number.isInteger(index) && index >= 0 && index < count ? index : -1;
     if (next === this.highlighted) return;
     this.highlighted = next;
+    this.announceHighlight();
+  }
+
+  private announceHighlight(): void {
+    const index = this.highlighted;
     this.dispatchEvent(
       new CustomEvent<ShapeHighlightDetail>('shape-highlight', {
-        detail: { index: next, shape: next >= 0 ? this.currentSample?.shapes[next] : undefined },
+        detail: { index, shape: index >= 0 ? this.currentSample?.shapes[index] : undefined },
         bubbles: true,
         composed: true,
       }),
@@ -453,7 +471,11 @@ export class ShapeDatasetViewer extends DecodingElement {
   markPositions(positions: readonly number[]): void {
     const length =
       this.currentSample && !isSample2D(this.currentSample) ? this.currentSample.input.length : 0;
-    this.marked = positions.filter((p) => Number.isFinite(p) && p >= 0 && p < length);
+    const marked = positions.filter((p) => Number.isFinite(p) && p >= 0 && p < length);
+    // Hovering a heatmap calls this on every pointer move: redraw only when the marks move.
+    if (marked.length === this.marked.length && marked.every((p, i) => p === this.marked[i]))
+      return;
+    this.marked = marked;
   }
 
   /** The sample and the options that made it, as plain JSON-ready data. */
@@ -537,6 +559,12 @@ export class ShapeDatasetViewer extends DecodingElement {
     this.renderRoot
       .querySelector(`#shape-${moves[event.key]}`)
       ?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Leaving the list clears the hover highlight, unless the keyboard is moving through it. */
+  private onListPointerLeave(event: PointerEvent): void {
+    if ((event.currentTarget as HTMLElement).matches(':focus-visible')) return;
+    this.highlightShape(-1);
   }
 
   private onImagePointer(event: PointerEvent): void {
@@ -659,6 +687,7 @@ export class ShapeDatasetViewer extends DecodingElement {
   }
 
   private drawImages(sample: Sample2D): void {
+    this.drawnImages = { sample, canvas: this.inputCanvas };
     for (const [canvas, pixels] of [
       [this.inputCanvas, sample.input],
       [this.targetCanvas, sample.target],
@@ -683,7 +712,7 @@ export class ShapeDatasetViewer extends DecodingElement {
         <span class="title" id="title">
           ${this.mode === '2d' ? '2D coloured shapes' : '1D shapes'} · seed ${this.seed}
         </span>
-        <div class="toolbar" part="controls" role="toolbar" aria-label="Sample controls">
+        <div class="toolbar" part="controls" role="group" aria-label="Sample controls">
           <button
             part="button"
             @click=${this.previous}
@@ -795,7 +824,7 @@ export class ShapeDatasetViewer extends DecodingElement {
             aria-labelledby="shapes-label"
             aria-activedescendant=${active || nothing}
             @keydown=${this.onListKeyDown}
-            @pointerleave=${() => this.highlightShape(-1)}
+            @pointerleave=${this.onListPointerLeave}
           >
             ${sample.shapes.map(
               (shape, index) => html`

@@ -276,6 +276,32 @@ describe('<shape-dataset-viewer> with bad input', () => {
     expect((el.sample as Sample1D).input.length).to.equal(300);
   });
 
+  it('draws its chart again after recovering from a bad value, and drops a stale highlight', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="4"></shape-dataset-viewer>`,
+    );
+    await el.updateComplete;
+    el.highlightShape(1);
+    const cleared = oneEvent(el, 'shape-highlight');
+    await capturingWarnings(async () => {
+      el.setAttribute('length', '-1');
+      await el.updateComplete;
+    });
+    expect((await cleared).detail.index).to.equal(-1);
+    expect($(el, '.chart')).to.equal(null);
+    el.setAttribute('length', '250');
+    await el.updateComplete;
+    // The chart is drawn again, in the container that came back with the sample.
+    const chart = $(el, '.chart')!;
+    expect(chart.hidden).to.equal(false);
+    expect(chart.querySelector('canvas, svg')).to.not.equal(null);
+    // A new seed clears a highlight too, telling followers.
+    el.highlightShape(0);
+    const next = oneEvent(el, 'shape-highlight');
+    el.seed = 5;
+    expect((await next).detail).to.deep.equal({ index: -1, shape: undefined });
+  });
+
   it('names the attribute the author wrote, for every kind of bad value', async () => {
     const cases: [string, RegExp][] = [
       [

@@ -3,7 +3,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /**
  * Follows the element whose id is given (`for="other-id"`), in the same document or shadow
  * root: calls `attach` when it is found (now, or once it is added to the page) and `detach`
- * when the id changes or the host disconnects, so listeners never outlive either element.
+ * when it leaves the page, loses the id, the id changes or the host disconnects, so listeners
+ * never outlive either element and a replaced element is followed in its turn.
  */
 export class ElementLink<T extends Element = Element> implements ReactiveController {
   private target: T | undefined;
@@ -41,30 +42,27 @@ export class ElementLink<T extends Element = Element> implements ReactiveControl
   }
 
   private connect(): void {
-    if (!this.id || this.target) return;
+    if (!this.id) return;
     const root = this.host.getRootNode() as Document | ShadowRoot;
-    const found = root.getElementById?.(this.id) as T | null;
-    if (found && (found as Element) !== this.host) {
-      this.target = found;
-      this.attach(found);
-      return;
-    }
-    // Not on the page yet (elements may come in any order): watch until it is.
-    this.observer ??= new MutationObserver(() => {
-      const later = root.getElementById?.(this.id) as T | null;
-      if (later && (later as Element) !== this.host) {
-        this.observer?.disconnect();
-        this.observer = undefined;
-        this.target = later;
-        this.attach(later);
-      }
-    });
+    this.sync(root);
+    // Elements come and go in any order: watch for the id appearing, moving or leaving.
+    this.observer ??= new MutationObserver(() => this.sync(root));
     this.observer.observe(root, {
       childList: true,
       subtree: true,
       attributes: true,
       attributeFilter: ['id'],
     });
+  }
+
+  /** Attaches to whichever element holds the id now, detaching from one that no longer does. */
+  private sync(root: Document | ShadowRoot): void {
+    const found = root.getElementById?.(this.id) as T | null;
+    const next = found && (found as Element) !== this.host ? found : undefined;
+    if (next === this.target) return;
+    if (this.target) this.detach(this.target);
+    this.target = next;
+    if (next) this.attach(next);
   }
 
   private release(): void {
