@@ -445,7 +445,10 @@ export class AttentionHeatmap extends DecodingElement {
   highlightCell(query: number, key: number): void {
     if (this.locked || !this.data) return;
     const [{ rows, cols }] = this.data.heads;
-    this.cell = query >= 0 && query < rows ? { query, key: clamp(key, 0, cols - 1) } : undefined;
+    this.cell =
+      query >= 0 && query < rows
+        ? { query, key: key < 0 ? -1 : clamp(key, 0, cols - 1) }
+        : undefined;
     this.showCell();
     // The pointer is on the other element: its tooltip is the one to read.
     this.hideTooltip();
@@ -457,6 +460,8 @@ export class AttentionHeatmap extends DecodingElement {
       this.themeColors = undefined;
       this.requestUpdate();
     });
+    // Leaving the page cancels a load in flight; coming back picks it up again.
+    if (this.hasUpdated && this.src && !this.loaded && !this.errorMessage) void this.load();
   }
 
   override disconnectedCallback(): void {
@@ -470,6 +475,11 @@ export class AttentionHeatmap extends DecodingElement {
     if (changed.has('theme')) this.themeColors = undefined;
     if (changed.has('for')) this.link.follow(this.for);
     if (changed.has('src')) void this.load();
+    // Following a viewer: the source decides what is computed from its sample.
+    if (changed.has('source') && this.hasUpdated) {
+      const sample = this.followedSample();
+      if (sample) this.followSample(sample);
+    }
     const inputs = [
       'matrix',
       'heads',
@@ -544,8 +554,10 @@ export class AttentionHeatmap extends DecodingElement {
         );
       }
     })();
-    await this.pendingLoad;
-    this.pendingLoad = undefined;
+    const pending = this.pendingLoad;
+    await pending;
+    // A newer load may have started meanwhile: it owns pendingLoad now.
+    if (this.pendingLoad === pending) this.pendingLoad = undefined;
   }
 
   /** Works out the data and the panels from whichever input is set, or shows what is wrong. */
@@ -662,8 +674,22 @@ export class AttentionHeatmap extends DecodingElement {
     target.addEventListener('sample-change', this.onSampleChange);
     target.addEventListener('shape-highlight', this.onShapeHighlight);
     target.addEventListener('attention-change', this.onAttentionChange);
-    const sample = (target as HTMLElement & { sample?: Sample1D }).sample;
+    // An element that computes attention says what it shows now; a viewer, which sample.
+    if ('currentAttention' in target) {
+      const attention = (target as HTMLElement & { currentAttention?: AttentionChangeDetail })
+        .currentAttention;
+      if (attention) this.takeAttention(attention);
+      return;
+    }
+    const sample = this.followedSample();
     if (sample) this.followSample(sample);
+  }
+
+  /** The sample of the followed `<shape-dataset-viewer>`, if it is one. */
+  private followedSample(): Sample1D | undefined {
+    const target = this.link.element;
+    if (!target || 'currentAttention' in target) return undefined;
+    return (target as HTMLElement & { sample?: Sample1D }).sample;
   }
 
   private detachFrom(target: HTMLElement): void {
@@ -690,7 +716,10 @@ export class AttentionHeatmap extends DecodingElement {
   };
 
   private readonly onAttentionChange = (event: Event): void => {
-    const detail = (event as CustomEvent<AttentionChangeDetail>).detail;
+    this.takeAttention((event as CustomEvent<AttentionChangeDetail>).detail);
+  };
+
+  private takeAttention(detail: AttentionChangeDetail): void {
     try {
       const heads = toHeads(detail.heads, 'attention-change heads');
       this.linked = {
@@ -702,7 +731,7 @@ export class AttentionHeatmap extends DecodingElement {
     } catch (error) {
       this.reportError(error);
     }
-  };
+  }
 
   private followSample(sample: Sample1D): void {
     if (!sample || !('input' in sample) || 'width' in sample) {
@@ -744,13 +773,19 @@ export class AttentionHeatmap extends DecodingElement {
   private showCell(pointer?: { x: number; y: number }): void {
     const [{ rows, cols }] = this.data?.heads ?? [{ rows: 0, cols: 0 }];
     const frames = [...this.frames];
+    // A fresh id for the active cell each move: screen readers announce a changed
+    // aria-activedescendant, not new text in the element it already points at.
+    this.cellTick++;
     frames.forEach((frame, index) => {
       const [rowLine, colLine, box] = [
         ...frame.querySelectorAll<HTMLElement>('.line.row, .line.col, .box'),
       ];
       const visible = this.cell !== undefined;
-      for (const element of [rowLine, colLine, box])
-        element.style.display = visible ? 'block' : 'none';
+      // key -1: the whole query row, from a linked element, without a key.
+      const wholeRow = visible && this.cell!.key < 0;
+      rowLine.style.display = visible ? 'block' : 'none';
+      for (const element of [colLine, box])
+        element.style.display = visible && !wholeRow ? 'block' : 'none';
       frame.toggleAttribute('data-locked', this.locked);
       if (!this.cell) {
         frame.removeAttribute('aria-activedescendant');
@@ -764,21 +799,23 @@ export class AttentionHeatmap extends DecodingElement {
       Object.assign(rowLine.style, { top, height });
       Object.assign(colLine.style, { left, width });
       Object.assign(box.style, { top, left, width, height });
-      frame.setAttribute('aria-activedescendant', `cell-${index}`);
+      const cell = frame.querySelector<HTMLElement>('[role="gridcell"]');
+      const panel = this.panels[index];
+      if (cell && panel && !wholeRow) {
+        cell.id = `cell-${index}-${this.cellTick % 2}`;
+        cell.parentElement!.setAttribute('aria-rowindex', String(query + 1));
+        cell.setAttribute('aria-colindex', String(key + 1));
+        cell.textContent = this.describeCell(panel, query, key);
+        frame.setAttribute('aria-activedescendant', cell.id);
+      }
       this.drawRowChart(index);
-    });
-    const cells = this.renderRoot.querySelectorAll<HTMLElement>('[role="gridcell"]');
-    const rowElements = this.renderRoot.querySelectorAll<HTMLElement>(
-      '[role="grid"] > [role="row"]',
-    );
-    this.panels.forEach((panel, index) => {
-      if (!this.cell || !cells[index]) return;
-      rowElements[index].setAttribute('aria-rowindex', String(this.cell.query + 1));
-      cells[index].setAttribute('aria-colindex', String(this.cell.key + 1));
-      cells[index].textContent = this.describeCell(panel, this.cell.query, this.cell.key);
     });
     this.showTooltip(pointer);
   }
+
+  private cellTick = 0;
+  /** The panel the pointer or keyboard is on, where the tooltip goes. */
+  private activePanel = 0;
 
   private showBand(): void {
     const cols = this.data?.heads[0].cols ?? 0;
@@ -835,16 +872,18 @@ export class AttentionHeatmap extends DecodingElement {
       const h = (Math.abs(row[k]) / max) * (height - 2);
       context.fillRect(k * step, height - h, Math.max(1, step - (step > 3 ? 1 : 0)), h);
     }
-    context.fillStyle = colors.accent;
-    const h = (Math.abs(row[key]) / max) * (height - 2);
-    context.fillRect(key * step, height - Math.max(h, 2), Math.max(2, step), Math.max(h, 2));
+    if (key >= 0) {
+      context.fillStyle = colors.accent;
+      const h = (Math.abs(row[key]) / max) * (height - 2);
+      context.fillRect(key * step, height - Math.max(h, 2), Math.max(2, step), Math.max(h, 2));
+    }
     caption.textContent = `${this.name('query', query)} attends to (peak ${formatWeight(max)})`;
   }
 
   private showTooltip(pointer?: { x: number; y: number }): void {
     const tooltip = this.tooltip;
     if (!tooltip) return;
-    if (!this.cell || this.panels.length === 0) {
+    if (!this.cell || this.cell.key < 0 || this.panels.length === 0) {
       this.hideTooltip();
       return;
     }
@@ -859,7 +898,7 @@ export class AttentionHeatmap extends DecodingElement {
     let x = pointer?.x;
     let y = pointer?.y;
     if (x === undefined || y === undefined) {
-      const frame = this.frames[0];
+      const frame = this.frames[this.activePanel] ?? this.frames[0];
       const rect = frame.getBoundingClientRect();
       const [{ rows, cols }] = this.data!.heads;
       x = rect.left + ((key + 1) / cols) * rect.width;
@@ -904,10 +943,16 @@ export class AttentionHeatmap extends DecodingElement {
     if (this.locked) return;
     const cell = this.cellAt(event);
     if (!cell) return;
-    const changed = !this.cell || cell.query !== this.cell.query || cell.key !== this.cell.key;
+    const pointer = { x: event.clientX, y: event.clientY };
+    if (this.cell && cell.query === this.cell.query && cell.key === this.cell.key) {
+      // Still on the same cell: only the tooltip follows the pointer.
+      this.showTooltip(pointer);
+      return;
+    }
     this.cell = cell;
-    this.showCell({ x: event.clientX, y: event.clientY });
-    if (changed) this.announce('attention-hover', panelIndex);
+    this.activePanel = panelIndex;
+    this.showCell(pointer);
+    this.announce('attention-hover', panelIndex);
   }
 
   private onPointerLeave(): void {
@@ -935,7 +980,8 @@ export class AttentionHeatmap extends DecodingElement {
   private onKeyDown(event: KeyboardEvent, panelIndex: number): void {
     if (!this.data) return;
     const [{ rows, cols }] = this.data.heads;
-    const { query, key } = this.cell ?? { query: 0, key: 0 };
+    const { query, key: rawKey } = this.cell ?? { query: 0, key: 0 };
+    const key = Math.max(0, rawKey);
     const page = Math.max(1, Math.round(rows / 10));
     const moves: Record<string, [number, number]> = {
       ArrowUp: [query - 1, key],
@@ -947,13 +993,14 @@ export class AttentionHeatmap extends DecodingElement {
       Home: event.ctrlKey ? [0, 0] : [query, 0],
       End: event.ctrlKey ? [rows - 1, cols - 1] : [query, cols - 1],
     };
+    this.activePanel = panelIndex;
     if (event.key in moves) {
       const [q, k] = moves[event.key];
       this.cell = { query: clamp(q, 0, rows - 1), key: clamp(k, 0, cols - 1) };
       this.showCell();
       this.announce(this.locked ? 'attention-select' : 'attention-hover', panelIndex);
     } else if (event.key === 'Enter' || event.key === ' ') {
-      this.cell ??= { query: 0, key: 0 };
+      this.cell = { query, key };
       this.setLocked(!this.locked, panelIndex);
     } else if (event.key === 'Escape') {
       this.cell = undefined;
@@ -965,8 +1012,8 @@ export class AttentionHeatmap extends DecodingElement {
   }
 
   private onFocus(): void {
-    if (!this.cell && this.data) {
-      this.cell = { query: 0, key: 0 };
+    if ((!this.cell || this.cell.key < 0) && this.data) {
+      this.cell = { query: this.cell?.query ?? 0, key: 0 };
       this.showCell();
     }
   }
@@ -1148,7 +1195,7 @@ export class AttentionHeatmap extends DecodingElement {
                 <div class="line col" aria-hidden="true"></div>
                 <div class="box" aria-hidden="true"></div>
                 <div role="row" class="visually-hidden" aria-rowindex="1">
-                  <div role="gridcell" id="cell-${index}" aria-colindex="1"></div>
+                  <div role="gridcell" aria-colindex="1"></div>
                 </div>
               </div>
               <div class="colorbar" part="colorbar" aria-hidden="true">

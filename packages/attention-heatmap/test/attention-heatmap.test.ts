@@ -281,6 +281,13 @@ describe('<attention-heatmap> pointer and keyboard', () => {
     expect(grid.getAttribute('aria-activedescendant')).to.equal(cell.id);
     expect(cell.textContent).to.equal('Query 1, Key 1: weight 0.500');
     expect(cell.getAttribute('aria-colindex')).to.equal('2');
+    // Each move points aria-activedescendant at a new id, so screen readers announce it.
+    const before = cell.id;
+    await sendKeys({ press: 'ArrowLeft' });
+    expect(cell.id).to.not.equal(before);
+    expect(grid.getAttribute('aria-activedescendant')).to.equal(cell.id);
+    expect(cell.textContent).to.equal('Query 1, Key 0: weight 0.026');
+    await sendKeys({ press: 'ArrowRight' });
     await sendKeys({ press: 'PageDown' });
     expect(el.activeCell).to.deep.equal({ query: 3, key: 1 });
     await sendKeys({ press: 'End' });
@@ -298,6 +305,35 @@ describe('<attention-heatmap> pointer and keyboard', () => {
     expect(select.detail).to.deep.include({ query: 19, key: 19, locked: true });
     await sendKeys({ press: 'Escape' });
     expect(el.activeCell).to.equal(undefined);
+  });
+
+  it('marks a whole query row for a linked element, and puts the tooltip on the panel in use', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap .matrix=${matrix} compare="causal"></attention-heatmap>`,
+    );
+    el.highlightCell(4, -1);
+    const [first] = $$(el, '.frame');
+    const visible = (selector: string) => first.querySelector<HTMLElement>(selector)!.style.display;
+    expect(el.activeCell).to.deep.equal({ query: 4, key: -1 });
+    expect([visible('.line.row'), visible('.line.col'), visible('.box')]).to.deep.equal([
+      'block',
+      'none',
+      'none',
+    ]);
+    expect(parseFloat(first.querySelector<HTMLElement>('.line.row')!.style.top)).to.equal(20);
+    expect(getComputedStyle($(el, '.tooltip')).display).to.equal('none');
+    el.highlightCell(-1, -1);
+    expect(el.activeCell).to.equal(undefined);
+    expect(visible('.line.row')).to.equal('none');
+
+    // The keyboard on the second panel: the tooltip sits beside that panel's cell.
+    const second = $$(el, '.frame')[1];
+    second.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    const tooltip = $(el, '.tooltip').getBoundingClientRect();
+    const panel = second.getBoundingClientRect();
+    expect(tooltip.left).to.be.greaterThan(panel.left);
+    expect(tooltip.left).to.be.lessThan(panel.right + 20);
   });
 
   it('offers its values as a table for small matrices only', async () => {
@@ -403,6 +439,101 @@ describe('<attention-heatmap> data sources', () => {
     );
   });
 
+  it('follows any element that computes attention, from the moment it attaches, and lets go when it leaves', async () => {
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    const source = Object.assign(document.createElement('div'), {
+      id: 'attention-source',
+      currentAttention: {
+        heads: [
+          [
+            [1, 0],
+            [0.5, 0.5],
+          ],
+        ],
+      },
+    });
+    container.append(source);
+    const el = document.createElement('attention-heatmap') as AttentionHeatmap;
+    el.setAttribute('for', 'attention-source');
+    container.append(el);
+    await el.updateComplete;
+    // What the source shows now, without waiting for its next event.
+    expect(matrixToArrays(el.shown[0])).to.deep.equal([
+      [1, 0],
+      [0.5, 0.5],
+    ]);
+    source.dispatchEvent(
+      new CustomEvent('attention-change', {
+        detail: {
+          heads: [
+            [
+              [0, 1],
+              [1, 0],
+            ],
+          ],
+        },
+      }),
+    );
+    await el.updateComplete;
+    expect(matrixToArrays(el.shown[0])).to.deep.equal([
+      [0, 1],
+      [1, 0],
+    ]);
+    // The source leaves the page: the heatmap lets go of it.
+    source.remove();
+    await el.updateComplete;
+    expect(el.shown).to.deep.equal([]);
+    source.dispatchEvent(
+      new CustomEvent('attention-change', {
+        detail: {
+          heads: [
+            [
+              [1, 0],
+              [1, 0],
+            ],
+          ],
+        },
+      }),
+    );
+    await el.updateComplete;
+    expect(el.shown).to.deep.equal([]);
+    // Another element takes the id: the heatmap follows it.
+    const replacement = Object.assign(document.createElement('div'), {
+      currentAttention: {
+        heads: [
+          [
+            [0.25, 0.75],
+            [0.75, 0.25],
+          ],
+        ],
+      },
+    });
+    replacement.id = 'attention-source';
+    container.append(replacement);
+    await new Promise((resolve) => setTimeout(resolve));
+    await el.updateComplete;
+    expect(matrixToArrays(el.shown[0])).to.deep.equal([
+      [0.25, 0.75],
+      [0.75, 0.25],
+    ]);
+  });
+
+  it('loads src again when put back on the page before the load finished', async () => {
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    const el = document.createElement('attention-heatmap') as AttentionHeatmap;
+    el.src = '/packages/attention-heatmap/test/fixtures/matrix.json';
+    container.append(el);
+    // The first update starts the fetch; leave while it is in flight.
+    await null;
+    await null;
+    expect((el as unknown as { pendingLoad?: Promise<void> }).pendingLoad).to.not.equal(undefined);
+    expect(el.shown).to.deep.equal([]);
+    el.remove();
+    container.append(el);
+    await el.updateComplete;
+    expect(el.shown[0]?.rows).to.equal(3);
+  });
+
   it('shows what a perfect model attends to with source="groups"', async () => {
     const container = await fixture<HTMLDivElement>(html`
       <div>
@@ -422,6 +553,15 @@ describe('<attention-heatmap> data sources', () => {
     ];
     expect(weights).to.have.length(1);
     expect(row.reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-5);
+
+    // Switching the source recomputes from the same sample.
+    el.source = 'local-shape';
+    await el.updateComplete;
+    const viewer = container.querySelector<ShapeDatasetViewer>('shape-dataset-viewer')!;
+    const local = localShapeAttention1D((viewer.sample as Sample1D).input).average;
+    const causal = el.shown[0];
+    expect(causal.data[0]).to.equal(1);
+    expect(causal.data[399 * 400 + 10]).to.be.closeTo(local.data[399 * 400 + 10], 1e-6);
   });
 });
 

@@ -88,7 +88,7 @@ const ATTENTION_INPUTS = [
   'seed',
   'strength',
   'sampleLength',
-  'sample',
+  'linkedSample',
   'view',
 ];
 const CHART_INPUTS = [
@@ -269,7 +269,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
   @query('.curves') private curvesContainer?: HTMLDivElement;
   @query('.offsets') private offsetsContainer?: HTMLDivElement;
 
-  @state() private sample: Sample1D | undefined;
+  @state() private linkedSample: Sample1D | undefined;
 
   /** `linear`, `learnable`, `sinusoidal`, `sinusoidal-inverted` or `rope`. */
   @property({ reflect: true }) encoding: EncodingKind = 'sinusoidal';
@@ -314,12 +314,12 @@ export class PositionalEncodingExplorer extends DecodingElement {
     (target) => {
       target.addEventListener('sample-change', this.onSampleChange);
       const sample = (target as HTMLElement & { sample?: Sample1D }).sample;
-      if (sample && !('width' in sample)) this.sample = sample;
+      if (sample && !('width' in sample)) this.linkedSample = sample;
     },
     (target) => {
       target.removeEventListener('sample-change', this.onSampleChange);
       (target as HTMLElement & { markPositions?: (p: number[]) => void }).markPositions?.([]);
-      this.sample = undefined;
+      this.linkedSample = undefined;
     },
   );
 
@@ -333,9 +333,24 @@ export class PositionalEncodingExplorer extends DecodingElement {
     return this.worked.map((w) => w.spread);
   }
 
+  /** What the last `attention-change` carried (attention with the encoding), for followers that attach later. */
+  get currentAttention(): { heads: Matrix[] } | undefined {
+    const withEncoding = this.attention[1];
+    return withEncoding ? { heads: [withEncoding.matrix] } : undefined;
+  }
+
   /** The attention matrices of the attention part: without, then with each encoding. */
   get attentionMaps(): Matrix[] {
     return this.attention.map((a) => a.matrix);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back on the page after a move: the charts were let go on leaving, so draw them again.
+    if (this.hasUpdated) {
+      this.chartsStale = true;
+      this.requestUpdate();
+    }
   }
 
   override disconnectedCallback(): void {
@@ -343,11 +358,15 @@ export class PositionalEncodingExplorer extends DecodingElement {
     this.disposeCharts();
   }
 
+  /** Set when the charts must be drawn afresh whatever changed (first render, error, reconnect). */
+  private chartsStale = true;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('for')) this.link.follow(this.for);
     const keys = [...changed.keys()] as string[];
     const hadError = Boolean(this.errorMessage);
     const all = !this.hasUpdated || hadError;
+    if (hadError) this.chartsStale = true;
     this.recompute({
       encodings: all || keys.some((key) => ENCODING_INPUTS.includes(key)),
       attention: all || keys.some((key) => ATTENTION_INPUTS.includes(key)),
@@ -357,8 +376,10 @@ export class PositionalEncodingExplorer extends DecodingElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (
       !this.errorMessage &&
-      ([...changed.keys()] as string[]).some((key) => CHART_INPUTS.includes(key))
+      (this.chartsStale ||
+        ([...changed.keys()] as string[]).some((key) => CHART_INPUTS.includes(key)))
     ) {
+      this.chartsStale = false;
       this.chartWork = this.chartWork
         .then(() => this.drawCharts())
         .catch((error: unknown) => {
@@ -376,7 +397,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
 
   private readonly onSampleChange = (event: Event): void => {
     const sample = (event as CustomEvent<{ sample: Sample1D }>).detail.sample;
-    if (sample && !('width' in sample)) this.sample = sample;
+    if (sample && !('width' in sample)) this.linkedSample = sample;
   };
 
   private kinds(): EncodingKind[] {
@@ -488,7 +509,8 @@ export class PositionalEncodingExplorer extends DecodingElement {
 
   private attentionParts(): { label: string; matrix: Matrix }[] {
     const input =
-      this.sample?.input ?? generateShapes1D({ seed: this.seed, length: this.sampleLength }).input;
+      this.linkedSample?.input ??
+      generateShapes1D({ seed: this.seed, length: this.sampleLength }).input;
     const dim = Math.max(16, this.dim);
     const base = { dim, strength: this.strength, base: this.base, seed: this.seed };
     const parts = [
@@ -937,7 +959,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
   }
 
   private renderAttention(): TemplateResult {
-    const source = this.sample
+    const source = this.linkedSample
       ? `the sample of the linked viewer`
       : `a 1D sample (seed ${this.seed}, length ${this.sampleLength})`;
     return html`

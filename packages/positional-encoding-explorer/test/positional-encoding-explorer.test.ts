@@ -213,10 +213,39 @@ describe('<positional-encoding-explorer>', () => {
     `);
     const el = container.querySelector<PositionalEncodingExplorer>('positional-encoding-explorer')!;
     const heatmap = container.querySelector<AttentionHeatmap>('attention-heatmap')!;
+    await el.updateComplete;
+    await heatmap.updateComplete;
+    // From the start: the heatmap attached after the explorer's first announcement.
+    expect(heatmap.shown[0].data).to.deep.equal(el.attentionMaps[1].data);
     el.encoding = 'linear';
     await el.updateComplete;
     await heatmap.updateComplete;
     expect(heatmap.shown[0].data).to.deep.equal(el.attentionMaps[1].data);
+  });
+
+  it('draws its charts again after recovering from a bad value and after moving on the page', async () => {
+    const el = await fixture<PositionalEncodingExplorer>(
+      html`<positional-encoding-explorer view="encoding"></positional-encoding-explorer>`,
+    );
+    await el.updateComplete;
+    const drawn = () => $(el, '.curves')?.querySelector('canvas, svg') ?? null;
+    expect(drawn()).to.not.equal(null);
+    await capturingWarnings(async () => {
+      el.sampleLength = 5;
+      await el.updateComplete;
+    });
+    expect($(el, '[role="alert"]')).to.not.equal(null);
+    el.sampleLength = 400;
+    await el.updateComplete;
+    expect($(el, '[role="alert"]')).to.equal(null);
+    expect(drawn()).to.not.equal(null);
+    // Moved elsewhere on the page: the charts are let go on leaving and drawn again on arrival.
+    const elsewhere = document.createElement('section');
+    document.body.append(elsewhere);
+    elsewhere.append(el);
+    await el.updateComplete;
+    expect(drawn()).to.not.equal(null);
+    elsewhere.remove();
   });
 
   it('takes a trained table for the learnable encoding', async () => {

@@ -320,6 +320,12 @@ export class TrainableModel extends DecodingElement {
     );
   }
 
+  /** What the last `attention-change` carried (the last attention layer's heads), for followers that attach later. */
+  get currentAttention(): { heads: Matrix[] } | undefined {
+    const heads = this.attentionMaps.at(-1);
+    return heads ? { heads } : undefined;
+  }
+
   /** Where training runs: `worker`, `main`, or undefined before the first run. */
   get runsOn(): string | undefined {
     return this.trainer?.mode;
@@ -714,6 +720,11 @@ export class TrainableModel extends DecodingElement {
         }
         this.lossChart = loss;
         this.predictionChart = prediction;
+        // Hovering the prediction shows that position's query row in the attention maps.
+        prediction.view.addEventListener('pointermove', (event) =>
+          this.onPredictionPointer(prediction, event as PointerEvent),
+        );
+        prediction.view.addEventListener('pointerleave', () => this.highlightQuery(-1));
         await this.warmCharts();
         // New charts: everything is to be plotted again.
         this.unplotted = this.lossRows.slice();
@@ -845,13 +856,46 @@ export class TrainableModel extends DecodingElement {
     }
   }
 
+  private onPredictionPointer(chart: Chart, event: PointerEvent): void {
+    const surface = chart.view.container()?.querySelector('canvas, svg');
+    if (!surface) return;
+    const left = surface.getBoundingClientRect().left + chart.view.origin()[0];
+    const x = chart.view.scale('x') as ((value: number) => number) & {
+      invert(pixel: number): number;
+    };
+    const position = Math.round(x.invert(event.clientX - left));
+    this.highlightQuery(position >= 0 && position < this.length ? position : -1);
+  }
+
+  /** Marks a position of the prediction plot and its query row in every attention map. */
+  private highlightQuery(position: number): void {
+    const marks = position >= 0 ? [position] : [];
+    if (marks.length === this.marks.length && marks[0] === this.marks[0]) return;
+    this.marks = marks;
+    for (const heatmap of this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap'))
+      heatmap.highlightCell(position, -1);
+    this.showMarks();
+  }
+
+  /** Hover marks go straight to the prediction plot, not through the throttled chart update. */
+  private showMarks(): void {
+    const prediction = this.predictionChart;
+    if (!prediction) return;
+    void prediction.view
+      .data(
+        'marks',
+        this.marks.map((position) => ({ position })),
+      )
+      .runAsync();
+  }
+
   private onAttentionHover(event: CustomEvent<{ query: number; key: number }>): void {
     const { query: q, key: k } = event.detail;
     this.marks = q >= 0 ? [q, k] : [];
     for (const heatmap of this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap')) {
       if (heatmap !== event.target) heatmap.highlightCell(q, k);
     }
-    this.scheduleChartUpdate();
+    this.showMarks();
   }
 
   // ---- Export ----

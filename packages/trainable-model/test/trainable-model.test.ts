@@ -2,6 +2,7 @@ import '@decoding-attention/attention-heatmap/attention-heatmap.js';
 import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
 import { generateShapes1D, modelCatalog, sampleSeed } from '@decoding-attention/core';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import { parseBudget, type TrainableModel, type TrainingDoneDetail } from '../src/index.js';
 import '../src/trainable-model.js';
 
@@ -119,6 +120,20 @@ describe('<trainable-model>', () => {
     // The training curve, and the validation loss as points (measured every 2 s and at the end).
     expect(curves.length).to.be.at.least(1);
     expect(drawn.loss.querySelectorAll('.mark-symbol path').length).to.be.at.least(1);
+    // Hovering the prediction plot marks that position's query row in the attention map.
+    const plot = $(el, '.prediction canvas').getBoundingClientRect();
+    const at = (fraction: number): [number, number] => [
+      Math.round(plot.left + fraction * plot.width),
+      Math.round(plot.top + plot.height / 3),
+    ];
+    await sendMouse({ type: 'move', position: at(0.45) });
+    const middle = heatmap.activeCell;
+    expect(middle?.key).to.equal(-1);
+    expect(middle!.query).to.be.within(8, 40);
+    await sendMouse({ type: 'move', position: at(0.8) });
+    expect(heatmap.activeCell!.query).to.be.above(middle!.query);
+    await sendMouse({ type: 'move', position: [0, 0] });
+    expect(heatmap.activeCell).to.equal(undefined);
     expect($$(el, 'tbody tr')).to.have.length(1);
     expect(el.resultsCsv().split('\n')[0]).to.equal(
       'model,parameters,validation_mse,samples_seen,samples_per_second,seconds,backend',
@@ -202,6 +217,13 @@ describe('<trainable-model>', () => {
     expect(heatmap.shown[0].rows).to.equal(40);
     expect($$(el, 'attention-heatmap')).to.have.length(1);
     expect(el.attentionMaps[0]).to.have.length(2);
+
+    // A heatmap added after training shows the trained attention at once.
+    const later = document.createElement('attention-heatmap') as AttentionHeatmap;
+    later.setAttribute('for', 'model');
+    container.append(later);
+    await later.updateComplete;
+    expect(later.shown[0].data).to.deep.equal(heatmap.shown[0].data);
   });
 
   it('stops training and ends its Worker when removed', async () => {
