@@ -35,6 +35,7 @@ import {
   type ThemeColors,
 } from '@decoding-attention/ui';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import {
   checkLabels,
@@ -1113,7 +1114,7 @@ export class AttentionHeatmap extends DecodingElement {
         <label>
           Colours
           <select
-            .value=${this.colormap}
+            .value=${live(this.colormap)}
             @change=${(e: Event) => (this.colormap = (e.target as HTMLSelectElement).value as ColormapName)}
           >
             ${COLORMAPS.map((name) => html`<option value=${name} ?selected=${name === this.colormap}>${name}</option>`)}
@@ -1122,6 +1123,7 @@ export class AttentionHeatmap extends DecodingElement {
         <label>
           Scale
           <select
+            .value=${live(this.scale)}
             @change=${(e: Event) => (this.scale = (e.target as HTMLSelectElement).value as 'linear' | 'log')}
           >
             ${HEATMAP_SCALES.map((name) => html`<option value=${name} ?selected=${name === this.scale}>${name}</option>`)}
@@ -1130,6 +1132,7 @@ export class AttentionHeatmap extends DecodingElement {
         <label>
           Normalise
           <select
+            .value=${live(this.normalization)}
             @change=${(e: Event) => (this.normalization = (e.target as HTMLSelectElement).value as 'global' | 'row')}
           >
             ${HEATMAP_NORMALIZATIONS.map((name) => html`<option value=${name} ?selected=${name === this.normalization}>${name === 'row' ? 'per row' : 'global'}</option>`)}

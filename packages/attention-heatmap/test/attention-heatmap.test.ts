@@ -118,6 +118,30 @@ describe('<attention-heatmap> drawing', () => {
   });
 });
 
+describe('<attention-heatmap> toolbar', () => {
+  it('keeps its menus in step with the properties, after the reader has used them too', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap .matrix=${[[1]]}></attention-heatmap>`,
+    );
+    const [colormap, scale, normalize] = $$<HTMLSelectElement>(el, 'select');
+    expect([colormap.value, scale.value, normalize.value]).to.deep.equal([
+      'viridis',
+      'linear',
+      'global',
+    ]);
+    colormap.value = 'magma';
+    colormap.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.colormap).to.equal('magma');
+    // Set from script after the reader's choice: the menu shows it.
+    el.colormap = 'viridis';
+    el.scale = 'log';
+    el.normalization = 'row';
+    await el.updateComplete;
+    expect([colormap.value, scale.value, normalize.value]).to.deep.equal(['viridis', 'log', 'row']);
+  });
+});
+
 describe('<attention-heatmap> masks', () => {
   const uniform = [
     [1 / 3, 1 / 3, 1 / 3],

@@ -276,6 +276,31 @@ describe('generateShapes2D: filters', () => {
     expect(checked).to.be.above(3);
   });
 
+  it('keeps filtered shapes in their group mean colour, under both filters', () => {
+    let differs = 0;
+    for (const filter of ['channel', 'filled-circles'] as const) {
+      for (const { shapes } of withFilter(filter)) {
+        for (const s of shapes) {
+          const group = shapes.filter((t) => t.type === s.type);
+          const mean = (members: Shape2D[]) =>
+            [0, 1, 2].map((c) =>
+              Math.trunc(members.reduce((sum, t) => sum + t.color[c], 0) / members.length),
+            );
+          expect(s.groupColor).to.deep.equal(mean(group));
+          const kept = group.filter((t) => t.inTarget);
+          if (
+            kept.length > 0 &&
+            kept.length < group.length &&
+            mean(kept).join() !== s.groupColor.join()
+          )
+            differs++;
+        }
+      }
+    }
+    // Groups where leaving the filtered members out would have given another colour.
+    expect(differs).to.be.above(10);
+  });
+
   it('filled-circles: only filled circles are tested, for blue >= 128', () => {
     let filtered = 0;
     for (const { shapes } of withFilter('filled-circles')) {

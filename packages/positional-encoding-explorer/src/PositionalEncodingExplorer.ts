@@ -32,6 +32,7 @@ import {
   type Chart,
 } from '@decoding-attention/ui';
 import { css, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { property, query, state } from 'lit/decorators.js';
 import { curvesSpec, offsetSpec, type CurveRow, type OffsetRow } from './charts.js';
 import { VERSION } from './version.js';
@@ -744,7 +745,10 @@ export class PositionalEncodingExplorer extends DecodingElement {
 
   private renderControls(): TemplateResult {
     const choose = (current: string, onChange: (value: string) => void, allowNone = false) => html`
-      <select @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+      <select
+        .value=${live(current)}
+        @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}
+      >
         ${allowNone ? html`<option value="" ?selected=${!current}>none</option>` : nothing}
         ${ENCODING_KINDS.map((kind) => html`<option value=${kind} ?selected=${kind === current}>${kind}</option>`)}
       </select>
@@ -928,6 +932,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
             <label>
               Pair
               <select
+                .value=${live(String(this.pair))}
                 @change=${(e: Event) => (this.pair = Number((e.target as HTMLSelectElement).value))}
               >
                 ${Array.from(

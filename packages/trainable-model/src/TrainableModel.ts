@@ -34,6 +34,7 @@ import {
   type Chart,
 } from '@decoding-attention/ui';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { property, query, state } from 'lit/decorators.js';
 import { lossSpec, predictionSpec, type LossRow } from './charts.js';
 import { VERSION } from './version.js';
@@ -950,6 +951,7 @@ export class TrainableModel extends DecodingElement {
                 Model
                 <select
                   ?disabled=${running}
+                  .value=${live(this.model)}
                   @change=${(e: Event) => (this.model = (e.target as HTMLSelectElement).value as ModelId)}
                 >
                   ${catalog.map(
