@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from '@open-wc/testing';
 import { MODEL_IDS, modelCatalog, parameterCount } from '../src/index.js';
 import { attentionLayers, buildModel, withAttentionOutputs } from '../src/models/index.js';
+import { lstmRecurrence } from '../src/models/lstm-recurrence.js';
 
 /** Parameter counts at length 400 from spec/models.md (tfjs: one bias per LSTM gate set). */
 const SPEC_COUNTS = {
@@ -121,5 +122,94 @@ describe('buildModel', () => {
     );
     // @ts-expect-error an unknown model, as an attribute could give
     expect(() => buildModel('gpt')).to.throw(RangeError, /model must be one of/);
+  });
+});
+
+/** The LSTM recurrence written step by step with tfjs ops: the reference for the fused op. */
+function referenceRecurrence(
+  projected: tf.Tensor3D,
+  recurrent: tf.Tensor2D,
+  reverse = false,
+): tf.Tensor3D {
+  const [batch, length] = projected.shape;
+  const units = recurrent.shape[0];
+  const steps = tf.unstack(projected, 1) as tf.Tensor2D[];
+  let h = tf.zeros([batch, units]) as tf.Tensor2D;
+  let c = tf.zeros([batch, units]) as tf.Tensor2D;
+  const outputs = new Array<tf.Tensor2D>(length);
+  for (let k = 0; k < length; k++) {
+    const t = reverse ? length - 1 - k : k;
+    const z = tf.add(steps[t], tf.matMul(h, recurrent));
+    const [i, f, g, o] = tf.split(z, 4, 1);
+    c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
+    h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
+    outputs[t] = h;
+  }
+  return tf.stack(outputs, 1) as tf.Tensor3D;
+}
+
+describe('the fused LSTM recurrence', () => {
+  const close = (actual: tf.Tensor, expected: tf.Tensor, what: string) => {
+    const a = actual.dataSync();
+    const e = expected.dataSync();
+    expect(a.length, what).to.equal(e.length);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++)
+      worst = Math.max(worst, Math.abs(a[i] - e[i]) / Math.max(1, Math.abs(e[i])));
+    expect(worst, what).to.be.below(1e-5);
+  };
+
+  for (const reverse of [false, true]) {
+    it(`matches the step-by-step ops, values and gradients (${reverse ? 'backward' : 'forward'} in time)`, () => {
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const [batch, length, units] = [3, 7, 5];
+        const projected = tf.randomNormal<tf.Rank.R3>(
+          [batch, length, 4 * units],
+          0,
+          1,
+          'float32',
+          1,
+        );
+        const recurrent = tf.randomNormal<tf.Rank.R2>([units, 4 * units], 0, 0.5, 'float32', 2);
+        // A weighting of the outputs, so every position's gradient differs.
+        const weights = tf.randomNormal([batch, length, units], 0, 1, 'float32', 3);
+        const loss = (run: typeof lstmRecurrence) => (p: tf.Tensor, r: tf.Tensor) =>
+          tf.sum(tf.mul(run(p as tf.Tensor3D, r as tf.Tensor2D, reverse), weights));
+        close(
+          lstmRecurrence(projected, recurrent, reverse),
+          referenceRecurrence(projected, recurrent, reverse),
+          'hidden states',
+        );
+        const ours = tf.grads(loss(lstmRecurrence))([projected, recurrent]);
+        const reference = tf.grads(loss(referenceRecurrence))([projected, recurrent]);
+        close(ours[0], reference[0], 'gradient of the projected inputs');
+        close(ours[1], reference[1], 'gradient of the recurrent kernel');
+      });
+      expect(tf.memory().numTensors).to.equal(before);
+    });
+  }
+
+  it('trains the lstm model: the loss falls in a few steps', async () => {
+    const model = buildModel('lstm', { length: 32, hidden: 8 });
+    const optimizer = tf.train.adam(0.01);
+    const x = tf.randomNormal([8, 32], 0, 10, 'float32', 4);
+    const y = tf.tidy(() => tf.mul(x, 0.5));
+    const step = async () => {
+      const loss = optimizer.minimize(
+        () => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar,
+        true,
+      )!;
+      const [value] = await loss.data();
+      loss.dispose();
+      return value;
+    };
+    const first = await step();
+    let last = first;
+    for (let i = 0; i < 30; i++) last = await step();
+    expect(last).to.be.below(first * 0.8);
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
   });
 });

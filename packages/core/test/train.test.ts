@@ -138,6 +138,24 @@ describe('Trainer in a module Worker', () => {
     }
     expect((await trainer.memory()).numTensors).to.equal(baseline);
   });
+
+  it('profiles one step kernel by kernel, the attention products among them, leaving no tensors', async () => {
+    trainer.reset();
+    await next(trainer, 'state');
+    const baseline = (await trainer.memory()).numTensors;
+    const profile = await trainer.profileStep({ ...small, budget: { steps: 1 } });
+    expect(profile).to.include({ backend: 'cpu', batchSize: 16 });
+    expect(profile.stepMs).to.be.above(0);
+    const names = profile.kernels.map((k) => k.name);
+    // Q K^T and weights x V forward, and their gradients: batched matrix products.
+    expect(names).to.include('BatchMatMul');
+    expect(names).to.include('Softmax');
+    const matmul = profile.kernels.find((k) => k.name === 'BatchMatMul')!;
+    expect(matmul.calls).to.be.at.least(6);
+    const ms = profile.kernels.map((k) => k.ms);
+    expect(ms).to.deep.equal([...ms].sort((a, b) => b - a));
+    expect((await trainer.memory()).numTensors).to.equal(baseline);
+  });
 });
 
 describe('Trainer on the page', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { attentionMask, type MaskKind, type MaskOptions } from '../attention.js';
 import { pairFrequency, positionalEncoding, type EncodingKind } from '../positional.js';
+import { lstmRecurrence } from './lstm-recurrence.js';
 
 type Shape = (number | null)[];
 /** What every layer takes: its name (the models name every layer, for weight export). */
@@ -431,28 +432,12 @@ export class BidirectionalLSTM extends tf.layers.Layer {
     const kernel = this.weightsOf[`${name}/kernel`].read() as tf.Tensor2D;
     const recurrent = this.weightsOf[`${name}/recurrent`].read() as tf.Tensor2D;
     const bias = this.weightsOf[`${name}/bias`].read();
-    // Every position's input projection at once: [length, batch, 4u], time first for slicing.
-    const projected = tf.transpose(
-      tf.reshape(tf.add(tf.matMul(tf.reshape(x, [batch * length, features]), kernel), bias), [
-        batch,
-        length,
-        4 * u,
-      ]),
-      [1, 0, 2],
-    );
-    const steps = tf.unstack(projected) as tf.Tensor2D[];
-    let h = tf.zeros([batch, u]) as tf.Tensor2D;
-    let c = tf.zeros([batch, u]) as tf.Tensor2D;
-    const outputs = new Array<tf.Tensor2D>(length);
-    for (let k = 0; k < length; k++) {
-      const t = name === 'forward' ? k : length - 1 - k;
-      const z = tf.add(steps[t], tf.matMul(h, recurrent));
-      const [i, f, g, o] = tf.split(z, 4, 1);
-      c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
-      h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
-      outputs[t] = h;
-    }
-    return tf.stack(outputs, 1) as tf.Tensor3D;
+    // Every position's input projection at once, [batch, length, 4u]; then the recurrence.
+    const projected = tf.reshape(
+      tf.add(tf.matMul(tf.reshape(x, [batch * length, features]), kernel), bias),
+      [batch, length, 4 * u],
+    ) as tf.Tensor3D;
+    return lstmRecurrence(projected, recurrent, name === 'backward');
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

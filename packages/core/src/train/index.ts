@@ -3,7 +3,13 @@
  * it, on the page, yielding between steps), controlled by a Trainer. The page imports no tfjs
  * when the Worker runs.
  */
-import type { TrainerCommand, TrainerMessage, TrainingConfig, WeightsFile } from './protocol.js';
+import type {
+  StepProfile,
+  TrainerCommand,
+  TrainerMessage,
+  TrainingConfig,
+  WeightsFile,
+} from './protocol.js';
 
 export * from './protocol.js';
 
@@ -169,6 +175,18 @@ export class Trainer extends EventTarget {
       numBytes: number;
     };
     return { numTensors: reply.numTensors, numBytes: reply.numBytes };
+  }
+
+  /**
+   * Where the time of one training step goes, kernel by kernel, for a fresh model of `config`
+   * (the backend as given, or the current one for `auto`); only while no run is in progress.
+   */
+  async profileStep(config: TrainingConfig): Promise<StepProfile> {
+    const reply = (await this.request({ type: 'profile', id: ++this.requests, config })) as {
+      type: 'profile';
+    } & StepProfile;
+    const { backend, batchSize, stepMs, kernels } = reply;
+    return { backend, batchSize, stepMs, kernels };
   }
 
   /** Stops everything and, in Worker mode, terminates the Worker. */

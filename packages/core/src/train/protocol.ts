@@ -42,7 +42,8 @@ export type TrainerCommand =
   | { type: 'reset' }
   | { type: 'export-weights'; id: number }
   | { type: 'import-weights'; id: number; weights: WeightsFile }
-  | { type: 'memory'; id: number };
+  | { type: 'memory'; id: number }
+  | { type: 'profile'; id: number; config: TrainingConfig };
 
 /** Progress of a run, sent after every step. */
 export interface ProgressMessage {
@@ -109,6 +110,7 @@ export type TrainerMessage =
   | { type: 'weights'; id: number; weights: WeightsFile }
   | { type: 'imported'; id: number }
   | { type: 'memory'; id: number; numTensors: number; numBytes: number }
+  | ({ type: 'profile'; id: number } & StepProfile)
   | { type: 'error'; message: string; id?: number };
 
 /** Trained weights as JSON: the model's configuration and every weight by name. */
@@ -118,4 +120,14 @@ export interface WeightsFile {
   model: ModelId;
   options: Required<ModelOptions>;
   weights: { name: string; shape: number[]; values: number[] }[];
+}
+
+/** Where one training step's time goes: tfjs kernels by total time, largest first. */
+export interface StepProfile {
+  backend: string;
+  batchSize: number;
+  /** Wall time of the profiled step, in ms. */
+  stepMs: number;
+  /** Per kernel name: its summed time (ms) and how many times it ran. */
+  kernels: { name: string; ms: number; calls: number }[];
 }

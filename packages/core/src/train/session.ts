@@ -10,6 +10,7 @@ import {
   type TrainerCommand,
   type TrainerMessage,
   type TrainingConfig,
+  type StepProfile,
   type WeightsFile,
 } from './protocol.js';
 
@@ -122,6 +123,12 @@ export class TrainingSession {
           this.importWeights(command.weights);
           this.post({ type: 'imported', id: command.id });
           break;
+        case 'profile': {
+          if (this.state !== 'idle') throw new Error('stop the run before profiling a step');
+          const profile = await this.profileStep(command.config);
+          this.post({ type: 'profile', id: command.id, ...profile });
+          break;
+        }
         case 'memory': {
           const { numTensors, numBytes } = tf.memory();
           this.post({ type: 'memory', id: command.id, numTensors, numBytes });
@@ -327,6 +334,58 @@ export class TrainingSession {
       { type: 'snapshot', step, sampleIndex: index, input, target, prediction, attention },
       values.map((v) => v.buffer),
     );
+  }
+
+  /** Times each tfjs kernel in one training step (after a warm-up step) of a fresh model. */
+  private async profileStep(requested: TrainingConfig): Promise<StepProfile> {
+    const c = resolveTrainingConfig(requested);
+    if (c.backend !== 'auto' && !(await useBackend(c.backend)))
+      throw new Error(`the ${c.backend} backend is not available here`);
+    const model = buildModel(c.model, c);
+    const optimizer = tf.train.adam(c.learningRate);
+    const data = generateBatch1D(c.batchSize, { seed: c.seed, length: c.length });
+    const xs = tf.tensor2d(data.inputs, [c.batchSize, c.length]);
+    const ys = tf.tensor2d(data.targets, [c.batchSize, c.length]);
+    const step = () =>
+      optimizer.minimize(
+        () =>
+          tf.losses.meanSquaredError(
+            ys,
+            model.apply(xs, { training: true }) as tf.Tensor,
+          ) as tf.Scalar,
+        true,
+      )!;
+    try {
+      const warm = step();
+      await warm.data();
+      warm.dispose();
+      const start = performance.now();
+      let loss: tf.Scalar | undefined;
+      const info = await tf.profile(() => {
+        loss = step();
+        return loss;
+      });
+      await loss?.data();
+      const stepMs = performance.now() - start;
+      loss?.dispose();
+      const byName = new Map<string, { name: string; ms: number; calls: number }>();
+      for (const kernel of info.kernels) {
+        const entry = byName.get(kernel.name) ?? { name: kernel.name, ms: 0, calls: 0 };
+        entry.ms += Number(await kernel.kernelTimeMs) || 0;
+        entry.calls++;
+        byName.set(kernel.name, entry);
+      }
+      return {
+        backend: tf.getBackend(),
+        batchSize: c.batchSize,
+        stepMs,
+        kernels: [...byName.values()].sort((a, b) => b.ms - a.ms),
+      };
+    } finally {
+      tf.dispose([xs, ys]);
+      optimizer.dispose();
+      model.dispose();
+    }
   }
 
   /** Measures each available backend on a few steps of this model and switches to the fastest. */
