@@ -1149,6 +1149,7 @@ export class AttentionHeatmap extends DecodingElement {
         </button>
         <button part="button" ?disabled=${!data} @click=${this.exportPng}>PNG</button>
         <button part="button" ?disabled=${!data} @click=${this.exportJson}>JSON</button>
+        ${this.renderEmbedButton()}
       </div>
       ${this.renderError()}
       ${data ? this.renderPanels(data) : this.errorMessage ? nothing : html`<p class="note">No attention to show yet.</p>`}

@@ -682,3 +682,42 @@ describe('<attention-heatmap> export', () => {
     expect([image.width, image.height]).to.deep.equal([512 * 2 + 16, 512]);
   });
 });
+
+describe('<attention-heatmap> embed code', () => {
+  it('gives the tag with its settings; pasted, it draws the same', async () => {
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <shape-dataset-viewer id="embed-viewer" seed="3"></shape-dataset-viewer>
+        <attention-heatmap for="embed-viewer"></attention-heatmap>
+      </div>
+    `);
+    const el = container.querySelector<AttentionHeatmap>('attention-heatmap')!;
+    el.mask = 'local';
+    el.window = 12;
+    el.compare = 'causal';
+    el.colormap = 'magma';
+    el.normalization = 'row';
+    el.globals = [0, 100];
+    await el.updateComplete;
+    // Data set from script (matrix, heads) cannot travel in a tag; for= and src do.
+    expect(el.embedCode()).to.equal(
+      [
+        '<attention-heatmap',
+        '  for="embed-viewer"',
+        '  mask="local"',
+        '  compare="causal"',
+        '  window="12"',
+        '  globals="0 100"',
+        '  colormap="magma"',
+        '  normalize="row"',
+        '></attention-heatmap>',
+      ].join('\n'),
+    );
+    const copyHolder = document.createElement('div');
+    copyHolder.innerHTML = el.embedCode();
+    container.append(copyHolder);
+    const copy = copyHolder.firstElementChild as AttentionHeatmap;
+    await copy.updateComplete;
+    expect(copy.shown.map((m) => m.data)).to.deep.equal(el.shown.map((m) => m.data));
+  });
+});

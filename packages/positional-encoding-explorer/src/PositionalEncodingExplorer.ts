@@ -779,6 +779,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
         ${number('Base', this.base, (v) => (this.base = v), 2)}
         <button part="button" @click=${this.exportPng}>PNG</button>
         <button part="button" @click=${this.exportJson}>JSON</button>
+        ${this.renderEmbedButton()}
       </div>
     `;
   }

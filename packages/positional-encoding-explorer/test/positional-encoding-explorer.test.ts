@@ -340,3 +340,29 @@ describe('<positional-encoding-explorer>', () => {
     expect(image.width).to.equal(512 + 16 + 512);
   });
 });
+
+describe('<positional-encoding-explorer> embed code', () => {
+  it('gives the tag with its settings; pasted, it shows the same encodings', async () => {
+    const el = await fixture<PositionalEncodingExplorer>(
+      html`<positional-encoding-explorer view="encoding rope"></positional-encoding-explorer>`,
+    );
+    el.encoding = 'rope';
+    el.compare = 'sinusoidal';
+    el.dim = 16;
+    el.base = 100;
+    await el.updateComplete;
+    const code = el.embedCode();
+    expect(code).to.contain('encoding="rope"');
+    expect(code).to.contain('compare="sinusoidal"');
+    expect(code).to.contain('dim="16"');
+    expect(code).to.contain('base="100"');
+    expect(code).to.contain('view="encoding rope"');
+    expect(code).to.not.contain('length=');
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    container.innerHTML = code;
+    const copy = container.firstElementChild as PositionalEncodingExplorer;
+    await copy.updateComplete;
+    expect(copy.tables).to.deep.equal(el.tables);
+    expect(copy.embedCode()).to.equal(code);
+  });
+});

@@ -749,6 +749,7 @@ export class ShapeDatasetViewer extends DecodingElement {
           </label>
           <button part="button" @click=${this.exportPng} ?disabled=${!sample}>PNG</button>
           <button part="button" @click=${this.exportJson} ?disabled=${!sample}>JSON</button>
+          ${this.renderEmbedButton()}
         </div>
       </div>
       ${this.renderError()}

@@ -455,3 +455,30 @@ describe('<shape-dataset-viewer> theming and clean-up', () => {
     }
   });
 });
+
+describe('<shape-dataset-viewer> embed code', () => {
+  it('gives the tag with the settings shown, which pasted shows the same sample', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer mode="2d" filter="channel"></shape-dataset-viewer>`,
+    );
+    el.seed = 12;
+    el.noiseStd = 40;
+    await el.updateComplete;
+    expect(el.embedCode()).to.equal(
+      [
+        '<shape-dataset-viewer',
+        '  mode="2d"',
+        '  seed="12"',
+        '  noise-std="40"',
+        '  filter="channel"',
+        '></shape-dataset-viewer>',
+      ].join('\n'),
+    );
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    container.innerHTML = el.embedCode();
+    const copy = container.firstElementChild as ShapeDatasetViewer;
+    await copy.updateComplete;
+    expect(copy.options).to.deep.equal(el.options);
+    expect((copy.sample as Sample2D).input).to.deep.equal((el.sample as Sample2D).input);
+  });
+});

@@ -996,6 +996,7 @@ export class TrainableModel extends DecodingElement {
           Load weights
           <input type="file" accept="application/json,.json" @change=${this.onImport} />
         </label>
+        ${this.renderEmbedButton()}
       </div>
       ${this.renderError()}
       <div

@@ -275,3 +275,32 @@ describe('<trainable-model>', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe('<trainable-model> embed code', () => {
+  it('gives the tag with its settings, ready to paste into a post', async () => {
+    const el = await fixture<TrainableModel>(small);
+    el.models = ['fcn', 'attention'];
+    await el.updateComplete;
+    const code = el.embedCode();
+    expect(code).to.equal(
+      [
+        '<trainable-model',
+        '  models="fcn attention"',
+        '  length="48"',
+        '  hidden-size="16"',
+        '  heads="2"',
+        '  learning-rate="0.003"',
+        '  batch-size="16"',
+        '  budget="24 steps"',
+        '  backend="cpu"',
+        '  validation-size="32"',
+        '></trainable-model>',
+      ].join('\n'),
+    );
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    container.innerHTML = code;
+    const copy = container.firstElementChild as TrainableModel;
+    await copy.updateComplete;
+    expect(copy.embedCode()).to.equal(code);
+  });
+});

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { copyText, embedCode } from './embed.js';
 import { themeStyles } from './theme.js';
 
 /**
@@ -15,6 +16,9 @@ export class DecodingElement extends LitElement {
 
   /** The message shown for bad input, or '' when all is well. */
   @state() protected errorMessage = '';
+
+  /** After "Copy embed code": `copied`, or the code itself where the clipboard refused it. */
+  @state() private embedStatus: { copied: boolean; code: string } | undefined;
 
   private readonly warned = new Set<string>();
 
@@ -43,6 +47,57 @@ export class DecodingElement extends LitElement {
     return this.errorMessage
       ? html`<div class="error" role="alert" part="error">${this.errorMessage}</div>`
       : nothing;
+  }
+
+  /**
+   * This element as a tag with its current attributes (those that differ from the defaults),
+   * ready to paste into a post: configure it in Storybook or on the page, then paste it.
+   */
+  embedCode(): string {
+    return embedCode(this);
+  }
+
+  /** Copies the embed code, or shows it selected for the reader to copy where the clipboard is closed. */
+  protected async copyEmbedCode(): Promise<void> {
+    const code = this.embedCode();
+    const status = { copied: await copyText(code), code };
+    this.embedStatus = status;
+    if (status.copied)
+      setTimeout(() => {
+        if (this.embedStatus === status) this.embedStatus = undefined;
+      }, 2500);
+    await this.updateComplete;
+    const field = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea.embed-code');
+    field?.focus();
+    field?.select();
+  }
+
+  /** The "Copy embed code" button, and what happened when it was pressed. */
+  protected renderEmbedButton(): TemplateResult {
+    const status = this.embedStatus;
+    return html`<button
+        part="button embed-button"
+        title="Copy this element's tag with its current settings, to paste into a post"
+        @click=${this.copyEmbedCode}
+      >
+        ${status?.copied ? 'Copied ✓' : 'Embed'}
+      </button>
+      <span class="visually-hidden" role="status"
+        >${status?.copied ? 'Embed code copied to the clipboard' : ''}</span
+      >${
+        status && !status.copied
+          ? html`<label class="embed-fallback"
+              >Copy this tag (Ctrl+C or ⌘C):
+              <textarea
+                class="embed-code"
+                readonly
+                rows=${status.code.split('\n').length}
+                @blur=${() => (this.embedStatus = undefined)}
+                .value=${status.code}
+              ></textarea>
+            </label>`
+          : nothing
+      }`;
   }
 
   /** Calls `listener` whenever the reader's colour scheme changes, until the element disconnects. */

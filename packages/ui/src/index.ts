@@ -28,3 +28,4 @@ export {
   type HeatmapStyle,
 } from './heatmap.js';
 export { ElementLink } from './link.js';
+export { embedCode, copyText } from './embed.js';

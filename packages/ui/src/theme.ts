@@ -83,6 +83,25 @@ export const themeStyles = css`
     white-space: nowrap;
     border: 0;
   }
+  .embed-fallback {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    flex-basis: 100%;
+    font-size: 0.85em;
+  }
+  .embed-code {
+    font:
+      0.85em / 1.4 ui-monospace,
+      SFMono-Regular,
+      Menlo,
+      Consolas,
+      monospace;
+    width: 100%;
+    box-sizing: border-box;
+    color: inherit;
+    background: var(--_surface, transparent);
+  }
   .error {
     color: var(--_error);
     border: 1px solid var(--_error);

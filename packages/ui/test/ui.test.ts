@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import {
+  DecodingElement,
   composeSideBySide,
   defineElement,
   embedChart,
@@ -161,5 +162,108 @@ describe('embedChart', () => {
       container.remove();
     }
     expect(evaluated).to.equal(0);
+  });
+});
+
+describe('embed code', () => {
+  class EmbedProbe extends DecodingElement {
+    static override properties = {
+      count: { type: Number },
+      label: {},
+      wide: { type: Boolean, reflect: true },
+      sizes: { attribute: 'sizes' },
+      hiddenData: { attribute: false },
+      widthPx: { attribute: 'width-px', type: Number },
+    };
+    declare count: number;
+    declare label: string;
+    declare wide: boolean;
+    declare sizes: number[];
+    declare hiddenData: number[];
+    declare widthPx?: number;
+    constructor() {
+      super();
+      this.count = 3;
+      this.label = 'Attention';
+      this.wide = false;
+      this.sizes = [1, 2];
+      this.hiddenData = [];
+    }
+    override render() {
+      return html`<div class="toolbar">${this.renderEmbedButton()}</div>`;
+    }
+  }
+  customElements.define('da-embed-probe', EmbedProbe);
+
+  it('writes the tag with the attributes that differ from the defaults, escaped', async () => {
+    const el = await fixture<EmbedProbe>(html`<da-embed-probe></da-embed-probe>`);
+    expect(el.embedCode()).to.equal('<da-embed-probe></da-embed-probe>');
+    el.id = 'probe';
+    el.count = 5;
+    el.label = 'Say "hi" & <go>';
+    el.wide = true;
+    el.sizes = [4, 8, 16];
+    el.hiddenData = [1];
+    el.widthPx = 320;
+    el.theme = 'dark';
+    expect(el.embedCode()).to.equal(
+      [
+        '<da-embed-probe',
+        '  id="probe"',
+        '  theme="dark"',
+        '  count="5"',
+        '  label="Say &quot;hi&quot; &amp; &lt;go>"',
+        '  wide',
+        '  sizes="4 8 16"',
+        '  width-px="320"',
+        '></da-embed-probe>',
+      ].join('\n'),
+    );
+    // Pasted into a page, the tag gives back the same settings.
+    const container = document.createElement('div');
+    container.innerHTML = el.embedCode();
+    const copy = container.firstElementChild as EmbedProbe;
+    expect([copy.count, copy.label, copy.wide, copy.widthPx, copy.theme]).to.deep.equal([
+      5,
+      'Say "hi" & <go>',
+      true,
+      320,
+      'dark',
+    ]);
+  });
+
+  it('copies from its button, or shows the code selected where the clipboard is closed', async () => {
+    const el = await fixture<EmbedProbe>(html`<da-embed-probe count="7"></da-embed-probe>`);
+    const clipboard = navigator.clipboard;
+    const written: string[] = [];
+    const button = el.shadowRoot!.querySelector('button')!;
+    try {
+      Object.defineProperty(navigator, 'clipboard', {
+        configurable: true,
+        value: { writeText: (text: string) => (written.push(text), Promise.resolve()) },
+      });
+      button.click();
+      await new Promise((resolve) => setTimeout(resolve));
+      await el.updateComplete;
+      expect(written).to.deep.equal(['<da-embed-probe count="7"></da-embed-probe>']);
+      expect(button.textContent!.trim()).to.equal('Copied ✓');
+      expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal(
+        'Embed code copied to the clipboard',
+      );
+
+      Object.defineProperty(navigator, 'clipboard', {
+        configurable: true,
+        value: { writeText: () => Promise.reject(new Error('denied')) },
+      });
+      button.click();
+      await new Promise((resolve) => setTimeout(resolve));
+      await el.updateComplete;
+      const field = el.shadowRoot!.querySelector('textarea')!;
+      expect(field.value).to.equal('<da-embed-probe count="7"></da-embed-probe>');
+      expect(el.shadowRoot!.activeElement).to.equal(field);
+      expect([field.selectionStart, field.selectionEnd]).to.deep.equal([0, field.value.length]);
+    } finally {
+      Object.defineProperty(navigator, 'clipboard', { configurable: true, value: clipboard });
+    }
   });
 });
