@@ -5,6 +5,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage } from './browser.js';
 import { ensureChrome } from './chrome.js';
+import { coreAssetsPlugin, trainingWorkerEntry } from './esbuild-assets.js';
 import { startStaticServer } from './static-server.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -27,7 +28,9 @@ await build({
   entryPoints: [
     `${root}bench/harness.ts`,
     ...suites.map((name) => `${root}bench/${name}.bench.ts`),
+    trainingWorkerEntry(root),
   ],
+  plugins: [coreAssetsPlugin(root, out)],
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -44,15 +47,19 @@ await build({
 
 const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>bench</title><script type="module" src="/harness.js"></script></head><body></body></html>`;
-const server = await startStaticServer({
+// Cross-origin isolated, so suites can use SharedArrayBuffer and precise timers; training is
+// measured as a blog reader runs it, on a page that is not (BENCH_ISOLATED=1 to isolate it too).
+const isolated = await startStaticServer({
   root: out,
   pages: { '/index.html': page },
-  // Cross-origin isolated, so suites can use SharedArrayBuffer and precise timers.
   headers: {
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-embedder-policy': 'require-corp',
   },
 });
+const plain = await startStaticServer({ root: out, pages: { '/index.html': page } });
+const serverFor = (name) =>
+  name === 'train' && process.env.BENCH_ISOLATED !== '1' ? plain : isolated;
 const browser = await launchBrowser();
 const version = await browser.version();
 let failed = false;
@@ -63,7 +70,14 @@ const format = (value, unit) => {
 };
 
 for (const name of suites) {
-  const { page: tab, problems } = await openPage(browser, `${server.url}/index.html?suite=${name}`);
+  const { page: tab, problems } = await openPage(
+    browser,
+    `${serverFor(name).url}/index.html?suite=${name}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`,
+  );
+  // Progress lines from long suites, as they happen.
+  tab.on('console', (message) => {
+    if (message.type() === 'log') console.log(`  ${message.text()}`);
+  });
   await tab.waitForFunction(() => window.benchResult?.done === true, {
     timeout: 30 * 60 * 1000,
     polling: 500,
@@ -92,5 +106,6 @@ for (const name of suites) {
 }
 
 await browser.close();
-await server.close();
+await isolated.close();
+await plain.close();
 process.exit(failed ? 1 : 0);
