@@ -17,6 +17,7 @@ import {
   type Sample1D,
 } from '@decoding-attention/core';
 import {
+  styleProps,
   DecodingElement,
   ElementLink,
   HEATMAP_NORMALIZATIONS,
@@ -1185,7 +1186,7 @@ export class AttentionHeatmap extends DecodingElement {
                 aria-label=${`${this.panelTitle(panel)}: ${rows} ${this.queryLabel.toLowerCase()} rows by ${cols} ${this.keyLabel.toLowerCase()} columns. Arrow keys move, Enter locks.`}
                 aria-rowcount=${rows}
                 aria-colcount=${cols}
-                style="--rows: ${rows}; --cols: ${cols}"
+                style=${styleProps({ '--rows': String(rows), '--cols': String(cols) })}
                 @pointermove=${(e: PointerEvent) => this.onPointerMove(e, index)}
                 @pointerleave=${this.onPointerLeave}
                 @click=${(e: PointerEvent) => this.onClick(e, index)}
@@ -1248,7 +1249,7 @@ export class AttentionHeatmap extends DecodingElement {
       labels && count <= 32 ? Array.from({ length: count }, (_, i) => i) : niceTicks(count);
     return positions.map((i) => {
       const at = `${((i + 0.5) / count) * 100}%`;
-      return html`<span class="tick" style=${axis === 'x' ? `left:${at}` : `top:${at}`}
+      return html`<span class="tick" style=${styleProps(axis === 'x' ? { left: at } : { top: at })}
         >${labels && count <= 32 ? labels[i] : i}</span
       >`;
     });

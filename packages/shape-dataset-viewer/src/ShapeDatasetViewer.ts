@@ -16,6 +16,7 @@ import {
   type Shape2D,
 } from '@decoding-attention/core';
 import {
+  styleProps,
   DecodingElement,
   attributeNamesFor,
   canvasToPng,
@@ -784,7 +785,7 @@ export class ShapeDatasetViewer extends DecodingElement {
       <figure>
         <div
           class="frame"
-          style="--aspect: ${aspect}"
+          style=${styleProps({ '--aspect': aspect })}
           @pointermove=${this.onImagePointer}
           @pointerleave=${() => this.highlightShape(-1)}
         >
@@ -847,7 +848,7 @@ export class ShapeDatasetViewer extends DecodingElement {
             ${groupsOf(sample).map(
               (group) => html`
                 <li>
-                  <span class="swatch" style="background:${group.color}"></span>
+                  <span class="swatch" style=${styleProps({ background: group.color })}></span>
                   <span>${group.type} ×${group.count}</span>
                   <span class="note">mean ${group.mean}</span>
                 </li>
@@ -873,7 +874,7 @@ export class ShapeDatasetViewer extends DecodingElement {
 
   private renderShape1D(shape: Shape1D): TemplateResult {
     return html`
-      <span class="swatch" style="background:${groupColor1D(shape.type)}"></span>
+      <span class="swatch" style=${styleProps({ background: groupColor1D(shape.type) })}></span>
       <span>${shape.type}</span>
       <span class="note">
         at ${shape.start}–${shape.start + shape.width - 1}, amplitude ${shape.amplitude.toFixed(1)}
@@ -884,10 +885,14 @@ export class ShapeDatasetViewer extends DecodingElement {
 
   private renderShape2D(shape: Shape2D): TemplateResult {
     return html`
-      <span class="swatch" style="background:${rgbToHex(shape.color)}" title="own colour"></span>
       <span
         class="swatch"
-        style="background:${rgbToHex(shape.groupColor)}"
+        style=${styleProps({ background: rgbToHex(shape.color) })}
+        title="own colour"
+      ></span>
+      <span
+        class="swatch"
+        style=${styleProps({ background: rgbToHex(shape.groupColor) })}
         title="group colour"
       ></span>
       <span>${shape.type}</span>

@@ -25,6 +25,7 @@ import type {
   WeightsFile,
 } from '@decoding-attention/core/train';
 import {
+  styleProps,
   DecodingElement,
   attributeNamesFor,
   downloadBlob,
@@ -1008,7 +1009,7 @@ export class TrainableModel extends DecodingElement {
         aria-valuemax="100"
         aria-valuenow=${Math.round((progress?.fraction ?? 0) * 100)}
       >
-        <div style="width: ${(progress?.fraction ?? 0) * 100}%"></div>
+        <div style=${styleProps({ width: `${(progress?.fraction ?? 0) * 100}%` })}></div>
       </div>
       <dl class="figures" part="figures">
         <div>

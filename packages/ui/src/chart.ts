@@ -68,6 +68,8 @@ export async function embedChart(
     renderer,
     actions: false,
     tooltip: false,
+    // No <style> element injected (a strict CSP blocks it): the theme carries the few rules.
+    defaultStyle: false,
     // Warnings such as "infinite extent" for a dataset that is still empty say nothing to a reader.
     logLevel: 1,
     config: chartConfig(colors) as never,

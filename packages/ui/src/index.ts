@@ -29,3 +29,4 @@ export {
 } from './heatmap.js';
 export { ElementLink } from './link.js';
 export { embedCode, copyText } from './embed.js';
+export { styleProps } from './style-props.js';

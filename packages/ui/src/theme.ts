@@ -83,6 +83,15 @@ export const themeStyles = css`
     white-space: nowrap;
     border: 0;
   }
+  .vega-embed {
+    position: relative;
+    display: inline-block;
+    box-sizing: border-box;
+  }
+  .vega-embed.fit-x {
+    display: block;
+    width: 100%;
+  }
   .embed-fallback {
     display: flex;
     flex-direction: column;

@@ -22,6 +22,8 @@ let wasmPathsSet = false;
 
 /** Switches tfjs to `name`, initialising it if needed; false if it cannot run here. */
 export async function useBackend(name: string): Promise<boolean> {
+  // Asking tfjs to start wasm where the page's CSP forbids it fills the console with warnings.
+  if (name === 'wasm' && !canCompileWasm()) return false;
   if (name === 'wasm' && !wasmPathsSet) {
     setWasmPaths(WASM_FILES);
     wasmPathsSet = true;
@@ -36,9 +38,26 @@ export async function useBackend(name: string): Promise<boolean> {
   }
 }
 
-/** The backends worth measuring here: wasm and cpu always, webgl where a WebGL context can be made. */
+/**
+ * Whether this context may compile WebAssembly: a Content-Security-Policy without
+ * 'wasm-unsafe-eval' (or 'unsafe-eval') in script-src forbids it.
+ */
+export function canCompileWasm(): boolean {
+  try {
+    // The smallest module there is: the magic number and version 1.
+    new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The backends worth measuring here: wasm where WebAssembly may be compiled, cpu always, webgl
+ * where a WebGL context can be made.
+ */
 export async function availableBackends(): Promise<string[]> {
-  const names = ['wasm', 'cpu'];
+  const names = canCompileWasm() ? ['wasm', 'cpu'] : ['cpu'];
   if (hasWebGL()) names.splice(1, 0, 'webgl');
   return names;
 }
