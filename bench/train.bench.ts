@@ -163,7 +163,7 @@ async function resultsTable(report: Report): Promise<void> {
     'attention-pe',
     'mha',
   ]) as ModelId[];
-  const samples = number('tableSamples', 3200);
+  const samples = number('tableSamples', 2560);
   const batchSize = number('tableBatch', 32);
   const results: { model: ModelId; loss: number; elapsed: number; rate: number }[] = [];
   for (const model of models) {

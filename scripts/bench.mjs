@@ -13,6 +13,9 @@ const out = `${root}.bench/`;
 const available = readdirSync(`${root}bench`)
   .filter((file) => file.endsWith('.bench.ts'))
   .map((file) => file.replace(/\.bench\.ts$/, ''));
+// `sizes` runs on the Node side (bundle sizes) with pages of its own; `train` takes minutes, so
+// it runs only when asked for (`npm run bench:train`).
+available.push('sizes');
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const suites = requested.length > 0 ? requested : available.filter((name) => name !== 'train');
 for (const name of suites) {
@@ -27,7 +30,7 @@ rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: [
     `${root}bench/harness.ts`,
-    ...suites.map((name) => `${root}bench/${name}.bench.ts`),
+    ...suites.filter((name) => name !== 'sizes').map((name) => `${root}bench/${name}.bench.ts`),
     trainingWorkerEntry(root),
   ],
   plugins: [coreAssetsPlugin(root, out)],
@@ -69,21 +72,8 @@ const format = (value, unit) => {
   return `${value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 };
 
-for (const name of suites) {
-  const { page: tab, problems } = await openPage(
-    browser,
-    `${serverFor(name).url}/index.html?suite=${name}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`,
-  );
-  // Progress lines from long suites, as they happen.
-  tab.on('console', (message) => {
-    if (message.type() === 'log') console.log(`  ${message.text()}`);
-  });
-  await tab.waitForFunction(() => window.benchResult?.done === true, {
-    timeout: 30 * 60 * 1000,
-    polling: 500,
-  });
-  const result = await tab.evaluate(() => window.benchResult);
-  await tab.close();
+/** Prints a suite's rows: each figure beside what it is compared against, and the ratio. */
+function printTable(result) {
   console.log(`\n${result.title}  (${version}, headless)`);
   const rows = result.rows.map((row) => [
     row.figure,
@@ -99,6 +89,34 @@ for (const name of suites) {
   for (const row of rows) console.log(line(row));
   for (const row of result.rows.filter((r) => r.note))
     console.log(`  * ${row.figure}: ${row.note}`);
+}
+
+for (const name of suites) {
+  if (name === 'sizes') {
+    const { sizesSuite } = await import('./bench-sizes.js');
+    const result = await sizesSuite(root, browser);
+    printTable(result);
+    if (result.problems.length > 0) {
+      failed = true;
+      console.error(...result.problems);
+    }
+    continue;
+  }
+  const { page: tab, problems } = await openPage(
+    browser,
+    `${serverFor(name).url}/index.html?suite=${name}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`,
+  );
+  // Progress lines from long suites, as they happen.
+  tab.on('console', (message) => {
+    if (message.type() === 'log') console.log(`  ${message.text()}`);
+  });
+  await tab.waitForFunction(() => window.benchResult?.done === true, {
+    timeout: 120 * 60 * 1000,
+    polling: 500,
+  });
+  const result = await tab.evaluate(() => window.benchResult);
+  await tab.close();
+  printTable(result);
   if (result.error || problems.length > 0) {
     failed = true;
     console.error(result.error ?? '', ...problems);
