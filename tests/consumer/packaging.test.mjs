@@ -58,10 +58,31 @@ describe('npm pack', () => {
         assert.ok(Array.isArray(manifest.sideEffects));
         for (const entry of manifest.sideEffects)
           assert.match(entry, new RegExp(`${folder}\\.(js|ts)$`));
+      } else if (folder === 'elements') {
+        // Script-tag bundles: loading one registers its tags.
+        assert.equal(manifest.sideEffects, true);
       } else {
         assert.equal(manifest.sideEffects, false);
       }
+      // What npm shows and what publishing needs.
+      assert.match(manifest.repository?.url ?? '', /^git\+https:\/\/github\.com\/.+\.git$/);
+      assert.equal(manifest.repository.directory, `packages/${folder}`);
+      assert.match(manifest.homepage ?? '', /^https:\/\//);
+      assert.ok(manifest.keywords?.length >= 3, 'keywords');
+      assert.equal(manifest.publishConfig?.access, 'public');
+      for (const file of ['CHANGELOG.md', 'LICENSE', 'README.md'])
+        assert.ok(files.includes(file), `${file} ships`);
       assert.ok(readdirSync(out).includes(pack.filename));
+    });
+
+    it(`${manifest.name} passes npm publish --dry-run`, () => {
+      const output = execFileSync('npm', ['publish', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const report = JSON.parse(output.slice(output.indexOf('{')));
+      assert.equal(report.name ?? report[manifest.name]?.name, manifest.name);
     });
   }
 });
