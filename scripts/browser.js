@@ -17,9 +17,15 @@ export function launchBrowser(flags = []) {
  * Opens `url` in a new page and records what the page reports: console errors and warnings,
  * uncaught exceptions and failed requests, so a test can assert there were none.
  */
-export async function openPage(browser, url, { viewport = { width: 1000, height: 800 } } = {}) {
+export async function openPage(
+  browser,
+  url,
+  { viewport = { width: 1000, height: 800 }, setup = async () => {} } = {},
+) {
   const page = await browser.newPage();
   await page.setViewport(viewport);
+  // Before the first request: request interception, for instance.
+  await setup(page);
   const problems = [];
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warn') {

@@ -1,0 +1,45 @@
+// The blog in docs/, built by Eleventy (`npm run docs`, `npm run docs:serve`). Posts embed the
+// elements as a blogger would, with plain tags; the build wraps each in a placeholder that
+// docs/assets/lazy.js brings to life when the reader scrolls near it.
+const ELEMENTS = [
+  'shape-dataset-viewer',
+  'attention-heatmap',
+  'positional-encoding-explorer',
+  'trainable-model',
+];
+// Markdown wraps a custom element standing alone in a paragraph: the wrapper goes too.
+const TAG = new RegExp(
+  `(?:<p>\\s*)?(<(${ELEMENTS.join('|')})\\b[\\s\\S]*?</\\2>)(?:\\s*</p>)?`,
+  'g',
+);
+
+/** Each element's tag inside a template, loaded (with its linked elements) when scrolled near. */
+export function lazyElements(html) {
+  return html.replace(
+    TAG,
+    (_match, markup, tag) =>
+      `<div class="da-lazy da-lazy-${tag}" data-tag="${tag}"><template>${markup}</template>` +
+      `<p class="da-lazy-note">Interactive figure: &lt;${tag}&gt;. It loads as you scroll to it.</p></div>`,
+  );
+}
+
+export default function (config) {
+  config.addPassthroughCopy({ 'docs/assets': 'assets', 'docs/images': 'images' });
+  // The script-tag builds, served from the site itself: nothing comes from another origin.
+  config.addPassthroughCopy(
+    { 'packages/elements/dist': 'elements' },
+    { filter: ['*.js', '*.wasm', '*.txt'] },
+  );
+  config.addTransform('lazy-elements', function (content) {
+    return this.page.outputPath?.endsWith('.html') ? lazyElements(content) : content;
+  });
+  config.addCollection('posts', (collection) =>
+    collection.getFilteredByGlob('docs/posts/*.md').sort((a, b) => a.data.order - b.data.order),
+  );
+  return {
+    dir: { input: 'docs', output: 'docs/_site', includes: '_includes' },
+    markdownTemplateEngine: false,
+    htmlTemplateEngine: 'njk',
+    pathPrefix: process.env.DOCS_PATH_PREFIX ?? '/',
+  };
+}
