@@ -158,7 +158,7 @@ describe('plain HTML page with an import map', () => {
     });
     assert.equal(result.runsOn, 'worker');
     assert.equal(result.steps, 30);
-    assert.ok(result.last < result.first, `loss ${result.first} -> ${result.last}`);
+    assert.ok(result.last < 0.8 * result.first, `loss ${result.first} -> ${result.last}`);
     assert.ok(result.snapshots >= 2, 'the attention maps updated during training');
     assert.equal(result.results, 1);
     assert.equal(result.heads, 2);

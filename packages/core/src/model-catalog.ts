@@ -33,6 +33,8 @@ export interface ModelOptions {
   embedding?: 'dense' | 'conv';
   /** transformer: number of blocks (default 2). */
   blocks?: number;
+  /** Seed of the initial weights (default 0): the same options build the same model. */
+  seed?: number;
 }
 
 export type ResolvedModelOptions = Required<ModelOptions>;
@@ -45,6 +47,7 @@ export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = Object.freeze({
   mask: 'full',
   embedding: 'conv',
   blocks: 2,
+  seed: 0,
 });
 
 /** Fills in defaults and checks every option, throwing a RangeError that names a bad one. */
@@ -57,6 +60,7 @@ export function resolveModelOptions(id: ModelId, options: ModelOptions = {}): Re
   checkInteger('hidden', o.hidden, 2, 1024);
   checkInteger('heads', o.heads, 1, 64);
   checkInteger('blocks', o.blocks, 1, 24);
+  checkInteger('seed', o.seed, 0, Number.MAX_SAFE_INTEGER);
   checkOneOf('positional', o.positional, MODEL_ENCODINGS);
   checkOneOf('mask', o.mask, ['full', 'causal'] as const);
   checkOneOf('embedding', o.embedding, ['dense', 'conv'] as const);

@@ -78,6 +78,24 @@ describe('buildModel', () => {
     }
   });
 
+  it('builds the same initial weights from the same seed, and different ones from another', () => {
+    const options = { length: 16, hidden: 8, heads: 2, positional: 'learnable' as const };
+    for (const id of MODEL_IDS) {
+      const [a, b, c] = [0, 0, 1].map((seed) => buildModel(id, { ...options, seed }));
+      const values = (model: tf.LayersModel) => model.weights.map((w) => w.read().dataSync());
+      const [wa, wb, wc] = [a, b, c].map(values);
+      // Each random weight is its own draw: no two kernels of a model start alike.
+      const kernels = wa.filter((w) => w.some((v) => v !== 0 && v !== 1));
+      expect(new Set(kernels.map((w) => w[0])).size, id).to.equal(kernels.length);
+      expect(wb, id).to.deep.equal(wa);
+      expect(
+        wc.some((w, i) => w.some((v, j) => v !== wa[i][j])),
+        id,
+      ).to.equal(true);
+      for (const model of [a, b, c]) model.dispose();
+    }
+  });
+
   it('hands back attention weights per layer: rows summing to 1, causal rows zero above the diagonal', () => {
     const model = buildModel('transformer', {
       length: 16,

@@ -74,6 +74,25 @@ describe('Trainer in a module Worker', () => {
     expect(evaluations.at(-1)).to.be.below(evaluations[0]);
   });
 
+  it('warms up over 300 steps, or over a tenth of a shorter budget', async () => {
+    const rates = async (steps: number) => {
+      const seen: number[] = [];
+      const onProgress = (event: Event) =>
+        seen.push((event as CustomEvent<{ learningRate: number }>).detail.learningRate);
+      trainer.addEventListener('progress', onProgress);
+      const done = next(trainer, 'done');
+      trainer.start({ ...small, learningRate: 1e-3, warmupSteps: 300, budget: { steps } });
+      await done;
+      trainer.removeEventListener('progress', onProgress);
+      return seen;
+    };
+    // 20 steps: step 1 is at 1/300 of the rate, step 3 (a tenth of the budget done) at all of it.
+    const short = await rates(20);
+    expect(short[0]).to.be.closeTo(1e-3 / 300, 1e-12);
+    expect(short[1]).to.be.closeTo(1e-3 * 0.5, 1e-12);
+    expect(short.slice(2)).to.deep.equal(Array(18).fill(1e-3));
+  });
+
   it('pauses, resumes and stops', async () => {
     const ready = next(trainer, 'ready');
     trainer.start({ ...small, budget: { seconds: 60 } });
@@ -173,6 +192,27 @@ describe('Trainer on the page', () => {
     }
     expect(tf.memory().numTensors).to.equal(baseline);
     trainer.dispose();
+  });
+
+  it('the same seed trains the same run, in a Worker or on the page; another seed another run', async () => {
+    const losses = async (mode: 'worker' | 'main', seed: number) => {
+      const trainer = await Trainer.create({ mode });
+      const seen: number[] = [];
+      const onProgress = (event: Event) =>
+        seen.push((event as CustomEvent<{ trainLoss: number }>).detail.trainLoss);
+      trainer.addEventListener('progress', onProgress);
+      const done = next(trainer, 'done');
+      trainer.start({ ...small, seed, budget: { steps: 4 } });
+      await done;
+      trainer.dispose();
+      return seen;
+    };
+    const worker = await losses('worker', 3);
+    expect(worker).to.have.length(4);
+    expect(await losses('main', 3)).to.deep.equal(worker);
+    const other = await losses('main', 4);
+    expect(other).to.have.length(4);
+    expect(other[0]).to.not.equal(worker[0]);
   });
 
   it('reports bad settings as an error event, not an exception', async () => {

@@ -103,7 +103,7 @@ export function parseBudget(text: string): NonNullable<TrainingConfig['budget']>
  *
  * @attr {'auto' | 'light' | 'dark'} theme - `light` or `dark` forces a colour scheme; `auto` (the default) follows the reader's.
  *
- * @fires training-progress - After every training step. `detail`: `{ step, samplesSeen, trainLoss, validationLoss, samplesPerSecond, elapsed, backend, fraction, model }`.
+ * @fires training-progress - After every training step. `detail`: `{ step, samplesSeen, trainLoss, validationLoss, learningRate, samplesPerSecond, elapsed, backend, fraction, model }`.
  * @fires training-done - Every model has used its budget. `detail: { results }`.
  * @fires attention-change - New attention weights of the model's last attention layer, for `<attention-heatmap for="...">`. `detail: { heads }`.
  *
@@ -278,7 +278,7 @@ export class TrainableModel extends DecodingElement {
   @property({ type: Number, attribute: 'batch-size' }) batchSize = 128;
   /** How long each model trains: `60s`, `2m`, `20000 samples` or `300 steps` (default `60s`). */
   @property() budget = '60s';
-  /** Seed of the training data; validation uses its own seed derived from it. */
+  /** Seed of the training data and of the initial weights: the same seed trains the same run. Validation uses its own seed derived from it. */
   @property({ type: Number }) seed = 0;
   /** `auto` (measures and picks the fastest), `wasm`, `webgl` or `cpu`. */
   @property() backend: TrainingBackend = 'auto';

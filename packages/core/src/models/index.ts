@@ -3,6 +3,7 @@
  * only when training or inference starts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sampleSeed } from '../random.js';
 import { resolveModelOptions, type ModelId, type ModelOptions } from '../model-catalog.js';
 import {
   AddPositionalEncoding,
@@ -29,32 +30,41 @@ export type { ModelDescription, ModelId, ModelOptions } from '../model-catalog.j
 export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersModel {
   const o = resolveModelOptions(id, options);
   const { length: L, hidden: d } = o;
+  // Every layer with random weights draws its own seed from the model's, in building order.
+  let layersSeeded = 0;
+  const seed = () => sampleSeed(o.seed, layersSeeded++);
+  const dense = (args: Omit<Parameters<typeof tf.layers.dense>[0], 'kernelInitializer'>) =>
+    tf.layers.dense({
+      ...args,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }),
+    });
   const input = tf.input({ shape: [L], name: 'input' });
   const sequence = () =>
     tf.layers.reshape({ targetShape: [L, 1] }).apply(input) as tf.SymbolicTensor;
   const flatten = (x: tf.SymbolicTensor) =>
     tf.layers
       .reshape({ targetShape: [L], name: 'prediction' })
-      .apply(tf.layers.dense({ units: 1, name: 'head' }).apply(x)) as tf.SymbolicTensor;
+      .apply(dense({ units: 1, name: 'head' }).apply(x)) as tf.SymbolicTensor;
   let output: tf.SymbolicTensor;
   switch (id) {
     case 'fcn': {
-      let x = tf.layers
-        .dense({ units: 256, activation: 'gelu', name: 'dense1' })
-        .apply(input) as tf.SymbolicTensor;
-      x = tf.layers
-        .dense({ units: 256, activation: 'gelu', name: 'dense2' })
-        .apply(x) as tf.SymbolicTensor;
-      output = tf.layers.dense({ units: L, name: 'prediction' }).apply(x) as tf.SymbolicTensor;
+      let x = dense({ units: 256, activation: 'gelu', name: 'dense1' }).apply(
+        input,
+      ) as tf.SymbolicTensor;
+      x = dense({ units: 256, activation: 'gelu', name: 'dense2' }).apply(x) as tf.SymbolicTensor;
+      output = dense({ units: L, name: 'prediction' }).apply(x) as tf.SymbolicTensor;
       break;
     }
     case 'cnn': {
       let x = sequence();
       for (let i = 0; i < 4; i++)
-        x = new Conv1DSame({ filters: d, activation: 'gelu', name: `conv${i + 1}` }).apply(
-          x,
-        ) as tf.SymbolicTensor;
-      x = new Conv1DSame({ filters: 1, name: 'conv5' }).apply(x) as tf.SymbolicTensor;
+        x = new Conv1DSame({
+          seed: seed(),
+          filters: d,
+          activation: 'gelu',
+          name: `conv${i + 1}`,
+        }).apply(x) as tf.SymbolicTensor;
+      x = new Conv1DSame({ seed: seed(), filters: 1, name: 'conv5' }).apply(x) as tf.SymbolicTensor;
       output = tf.layers
         .reshape({ targetShape: [L], name: 'prediction' })
         .apply(x) as tf.SymbolicTensor;
@@ -63,23 +73,28 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
     case 'lstm': {
       let x = sequence();
       for (let i = 0; i < 2; i++)
-        x = new BidirectionalLSTM({ units: d, name: `lstm${i + 1}` }).apply(x) as tf.SymbolicTensor;
+        x = new BidirectionalLSTM({ seed: seed(), units: d, name: `lstm${i + 1}` }).apply(
+          x,
+        ) as tf.SymbolicTensor;
       output = flatten(x);
       break;
     }
     case 'attention':
     case 'attention-pe':
     case 'mha': {
-      let x = tf.layers
-        .dense({ units: d, activation: 'relu', name: 'embed' })
-        .apply(sequence()) as tf.SymbolicTensor;
+      let x = dense({ units: d, activation: 'relu', name: 'embed' }).apply(
+        sequence(),
+      ) as tf.SymbolicTensor;
       if (id !== 'attention') {
         x = tf.layers
           .reLU()
-          .apply(new PositionalProjection({ name: 'positional' }).apply(x)) as tf.SymbolicTensor;
+          .apply(
+            new PositionalProjection({ seed: seed(), name: 'positional' }).apply(x),
+          ) as tf.SymbolicTensor;
       }
       const heads = id === 'mha' ? o.heads : 1;
       const [attended] = new SelfAttention({
+        seed: seed(),
         heads,
         outputProjection: id === 'mha',
         name: 'attention',
@@ -90,23 +105,28 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
     case 'transformer': {
       let x: tf.SymbolicTensor;
       if (o.embedding === 'conv') {
-        x = new Conv1DSame({ filters: d, activation: 'gelu', name: 'stem1' }).apply(
+        x = new Conv1DSame({ seed: seed(), filters: d, activation: 'gelu', name: 'stem1' }).apply(
           sequence(),
         ) as tf.SymbolicTensor;
-        x = new Conv1DSame({ filters: d, name: 'stem2' }).apply(x) as tf.SymbolicTensor;
-      } else {
-        x = tf.layers.dense({ units: d, name: 'embed' }).apply(sequence()) as tf.SymbolicTensor;
-      }
-      if (o.positional !== 'none' && o.positional !== 'rope') {
-        x = new AddPositionalEncoding({ kind: o.positional, name: 'positional' }).apply(
+        x = new Conv1DSame({ seed: seed(), filters: d, name: 'stem2' }).apply(
           x,
         ) as tf.SymbolicTensor;
+      } else {
+        x = dense({ units: d, name: 'embed' }).apply(sequence()) as tf.SymbolicTensor;
+      }
+      if (o.positional !== 'none' && o.positional !== 'rope') {
+        x = new AddPositionalEncoding({
+          seed: seed(),
+          kind: o.positional,
+          name: 'positional',
+        }).apply(x) as tf.SymbolicTensor;
       }
       for (let b = 0; b < o.blocks; b++) {
         const normed = tf.layers
           .layerNormalization({ name: `block${b + 1}/norm1` })
           .apply(x) as tf.SymbolicTensor;
         const [attended] = new SelfAttention({
+          seed: seed(),
           heads: o.heads,
           outputProjection: true,
           mask: o.mask,
@@ -119,10 +139,10 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
         let y = tf.layers
           .layerNormalization({ name: `block${b + 1}/norm2` })
           .apply(x) as tf.SymbolicTensor;
-        y = tf.layers
-          .dense({ units: 4 * d, activation: 'gelu', name: `block${b + 1}/ff1` })
-          .apply(y) as tf.SymbolicTensor;
-        y = tf.layers.dense({ units: d, name: `block${b + 1}/ff2` }).apply(y) as tf.SymbolicTensor;
+        y = dense({ units: 4 * d, activation: 'gelu', name: `block${b + 1}/ff1` }).apply(
+          y,
+        ) as tf.SymbolicTensor;
+        y = dense({ units: d, name: `block${b + 1}/ff2` }).apply(y) as tf.SymbolicTensor;
         x = tf.layers.add({ name: `block${b + 1}/residual2` }).apply([x, y]) as tf.SymbolicTensor;
       }
       x = tf.layers.layerNormalization({ name: 'final-norm' }).apply(x) as tf.SymbolicTensor;

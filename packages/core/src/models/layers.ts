@@ -1,16 +1,40 @@
 import * as tf from '@tensorflow/tfjs';
 import { attentionMask, type MaskKind, type MaskOptions } from '../attention.js';
 import { pairFrequency, positionalEncoding, type EncodingKind } from '../positional.js';
+import { sampleSeed } from '../random.js';
 import { lstmRecurrence } from './lstm-recurrence.js';
 
 type Shape = (number | null)[];
-/** What every layer takes: its name (the models name every layer, for weight export). */
-type LayerArgs = { name?: string; trainable?: boolean };
+/**
+ * What every layer takes: its name (the models name every layer, for weight export) and the seed
+ * of its initial weights (drawn unseeded without one).
+ */
+type LayerArgs = { name?: string; trainable?: boolean; seed?: number };
 type DisposeResult = ReturnType<tf.layers.Layer['dispose']>;
 
 /** GELU, exactly: 0.5 x (1 + erf(x / sqrt 2)), from ops every backend has. */
 export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+}
+
+/** A layer whose random initial weights each draw their own seed from the layer's seed. */
+abstract class SeededLayer extends tf.layers.Layer {
+  private readonly seed: number | undefined;
+  private drawn = 0;
+
+  constructor(args: LayerArgs) {
+    super(args);
+    this.seed = args.seed;
+  }
+
+  /** The seed of the next random weight, or undefined (unseeded) if the layer has no seed. */
+  protected nextSeed(): number | undefined {
+    return this.seed === undefined ? undefined : sampleSeed(this.seed, this.drawn++);
+  }
+
+  protected glorotUniform(): ReturnType<typeof tf.initializers.glorotUniform> {
+    return tf.initializers.glorotUniform({ seed: this.nextSeed() });
+  }
 }
 
 function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -23,7 +47,7 @@ function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
  * but needs no convolution kernels: tfjs's wasm backend has no Conv2DBackpropFilter, and a
  * matrix multiply is what the fast kernels accelerate.
  */
-export class Conv1DSame extends tf.layers.Layer {
+export class Conv1DSame extends SeededLayer {
   static className = 'DAConv1DSame';
   private readonly filters: number;
   private readonly kernelSize: number;
@@ -46,7 +70,7 @@ export class Conv1DSame extends tf.layers.Layer {
       'kernel',
       [this.kernelSize * channels, this.filters],
       'float32',
-      tf.initializers.glorotUniform({}),
+      this.glorotUniform(),
     );
     this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
     this.built = true;
@@ -138,7 +162,7 @@ export interface SelfAttentionArgs extends LayerArgs {
  * RoPE can turn queries and keys. Returns two tensors: the output [batch, length, width] and the
  * attention weights [batch, heads, length, length], so a model can show what it attends to.
  */
-export class SelfAttention extends tf.layers.Layer {
+export class SelfAttention extends SeededLayer {
   static className = 'DASelfAttention';
   private readonly heads: number;
   private readonly outputProjection: boolean;
@@ -174,7 +198,7 @@ export class SelfAttention extends tf.layers.Layer {
         `${name}/kernel`,
         [width, width],
         'float32',
-        tf.initializers.glorotUniform({}),
+        this.glorotUniform(),
       );
       this.weightsOf[`${name}/bias`] = this.addWeight(
         `${name}/bias`,
@@ -271,7 +295,7 @@ export class SelfAttention extends tf.layers.Layer {
  * Adds a positional encoding to [batch, length, width] features: a fixed table (linear,
  * sinusoidal, inverted) or, for `learnable`, a trained [length, width] table started at N(0, 0.02).
  */
-export class AddPositionalEncoding extends tf.layers.Layer {
+export class AddPositionalEncoding extends SeededLayer {
   static className = 'DAAddPositionalEncoding';
   private readonly kind: Exclude<EncodingKind, 'rope'>;
   private table: tf.Tensor2D | undefined;
@@ -289,7 +313,7 @@ export class AddPositionalEncoding extends tf.layers.Layer {
         'table',
         [length, width],
         'float32',
-        tf.initializers.randomNormal({ mean: 0, stddev: 0.02 }),
+        tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.nextSeed() }),
       );
     } else {
       this.table = tf.keep(
@@ -323,7 +347,7 @@ export class AddPositionalEncoding extends tf.layers.Layer {
  * The draft's positional mixing for `attention-pe` and `mha`: features + dense(PE), with a
  * fixed sinusoidal PE and a trained dense layer (width x width, plus bias).
  */
-export class PositionalProjection extends tf.layers.Layer {
+export class PositionalProjection extends SeededLayer {
   static className = 'DAPositionalProjection';
   private table: tf.Tensor2D | undefined;
   private kernel!: tf.LayerVariable;
@@ -334,12 +358,7 @@ export class PositionalProjection extends tf.layers.Layer {
     this.table = tf.keep(
       tf.tensor2d(positionalEncoding('sinusoidal', length, width), [length, width]),
     );
-    this.kernel = this.addWeight(
-      'kernel',
-      [width, width],
-      'float32',
-      tf.initializers.glorotUniform({}),
-    );
+    this.kernel = this.addWeight('kernel', [width, width], 'float32', this.glorotUniform());
     this.bias = this.addWeight('bias', [width], 'float32', tf.initializers.zeros());
     this.built = true;
   }
@@ -378,7 +397,7 @@ for (const layer of [Conv1DSame, SelfAttention, AddPositionalEncoding, Positiona
  * than tfjs's RNN machinery: the input projections of all positions are one matrix multiply,
  * and each time step is a handful of ops.
  */
-export class BidirectionalLSTM extends tf.layers.Layer {
+export class BidirectionalLSTM extends SeededLayer {
   static className = 'DABidirectionalLSTM';
   private readonly units: number;
   private weightsOf: Record<string, tf.LayerVariable> = {};
@@ -396,13 +415,13 @@ export class BidirectionalLSTM extends tf.layers.Layer {
         `${direction}/kernel`,
         [features, 4 * u],
         'float32',
-        tf.initializers.glorotUniform({}),
+        this.glorotUniform(),
       );
       this.weightsOf[`${direction}/recurrent`] = this.addWeight(
         `${direction}/recurrent_kernel`,
         [u, 4 * u],
         'float32',
-        tf.initializers.glorotUniform({}),
+        this.glorotUniform(),
       );
       // Keras starts the forget gate's bias at 1, so early gradients flow through time.
       const bias = new Float32Array(4 * u);

@@ -9,13 +9,16 @@ export interface TrainingConfig extends ModelOptions {
   model: ModelId;
   /** Adam's learning rate after warm-up (default 3e-4). */
   learningRate?: number;
-  /** Steps of linear warm-up (default 300: the draft's 3 epochs of 100 batches). */
+  /**
+   * Steps of linear warm-up (default 300: the draft's 3 epochs of 100 batches). A short budget
+   * ends the warm-up sooner, at a tenth of the budget, so every run gets to learn at full rate.
+   */
   warmupSteps?: number;
   /** Fresh samples per step (default 128). */
   batchSize?: number;
   /** When to stop: after this many samples, seconds or steps, whichever comes first (default 60 s). */
   budget?: { samples?: number; seconds?: number; steps?: number };
-  /** Seed of the training stream: step s trains on samples s * batchSize ... of this seed. */
+  /** Seed of the training stream (step s trains on samples s * batchSize ... of this seed) and of the initial weights. */
   seed?: number;
   /** Seed of the fixed validation set, separate from training (default seed + 1,000,003). */
   validationSeed?: number;
@@ -54,6 +57,8 @@ export interface ProgressMessage {
   trainLoss: number;
   /** The latest validation MSE, or NaN before the first evaluation. */
   validationLoss: number;
+  /** The learning rate of this step, rising through warm-up. */
+  learningRate: number;
   /** Training throughput: samples per second spent in training steps. */
   samplesPerSecond: number;
   /** Seconds since the run started, pauses excluded. */

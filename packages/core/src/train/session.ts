@@ -14,6 +14,9 @@ import {
   type WeightsFile,
 } from './protocol.js';
 
+/** The fraction of the budget by which warm-up is over, however many steps that is. */
+const WARMUP_BUDGET = 0.1;
+
 /** Fills in the defaults of spec/models.md and checks every setting. */
 export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingConfig {
   const model = resolveModelOptions(config.model, config);
@@ -225,9 +228,12 @@ export class TrainingSession {
       );
       const xs = tf.tensor2d(buffers.inputs, [c.batchSize, c.length]);
       const ys = tf.tensor2d(buffers.targets, [c.batchSize, c.length]);
-      // Linear warm-up to the full learning rate over the first warmupSteps steps.
-      (optimizer as unknown as { learningRate: number }).learningRate =
-        c.learningRate * Math.min(1, (step + 1) / Math.max(1, c.warmupSteps));
+      // Linear warm-up to the full learning rate over the first warmupSteps steps, or over the
+      // first tenth of the budget when that comes first.
+      const learningRate =
+        c.learningRate *
+        Math.min(1, Math.max((step + 1) / Math.max(1, c.warmupSteps), fraction() / WARMUP_BUDGET));
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
       const model = this.model;
       const loss = optimizer.minimize(
         () =>
@@ -266,6 +272,7 @@ export class TrainingSession {
         samplesSeen,
         trainLoss,
         validationLoss,
+        learningRate,
         samplesPerSecond: samplesSeen / (trainTime / 1000),
         elapsed: elapsed(),
         backend,
@@ -448,6 +455,7 @@ export class TrainingSession {
         mask: config.mask,
         embedding: config.embedding,
         blocks: config.blocks,
+        seed: config.seed,
       },
       weights: model.weights.map((w) => ({
         // The name as built, without the counter tfjs appends when a name is reused.
