@@ -170,8 +170,6 @@ async function resultsTable(report: Report): Promise<void> {
     const run = await train({
       model,
       batchSize,
-      // The spec's warm-up is 3 epochs of 100 batches; at a short budget, warm up over a tenth.
-      warmupSteps: Math.max(1, Math.round(samples / batchSize / 10)),
       budget: { samples },
       evaluateEvery: 1e9,
       snapshotEvery: 1e9,
