@@ -44,13 +44,14 @@ export function browserModulePlugin(root) {
 /**
  * A @web/dev-server plugin for URLs the browser builds itself, such as
  * `new Worker(new URL('./worker.js', import.meta.url))` in a TypeScript source: where `x.js`
- * does not exist under a package's src/ but `x.ts` does, it serves the TypeScript, compiled.
+ * does not exist under a package's src/ or test/ but `x.ts` does, it serves the TypeScript,
+ * compiled.
  */
 export function typescriptSourcePlugin(root, transform) {
   return {
     name: 'typescript-sources',
     async serve(context) {
-      if (!context.path.endsWith('.js') || !context.path.includes('/src/')) return undefined;
+      if (!context.path.endsWith('.js') || !/\/(src|test)\//.test(context.path)) return undefined;
       const file = join(root, context.path);
       const source = `${file.slice(0, -3)}.ts`;
       if (existsSync(file) || !existsSync(source)) return undefined;

@@ -1,0 +1,8 @@
+/**
+ * @decoding-attention/wasm-kernels: WebAssembly SIMD kernels, compiled from AssemblyScript by the
+ * build and shipped inside this package, that serve tfjs's wasm backend.
+ */
+export { MatMul, kernelSupport, matMulShape } from './matmul.js';
+export type { KernelSupport, MatMulShape } from './matmul.js';
+export { useWasmKernels, wasmKernelsState } from './tfjs.js';
+export type { WasmKernelsOptions, WasmKernelsState } from './tfjs.js';

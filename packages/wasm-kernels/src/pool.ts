@@ -1,0 +1,250 @@
+import type { GemmExports } from './matmul.js';
+
+/** The twelve arguments of one `gemm` call, in its order. */
+export type GemmCall = [
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  c: number,
+  ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  pack: number,
+];
+
+/** Calls a helper takes at once: a batch of 128 on two threads fits in one round. */
+const MAX_CALLS = 128;
+/** Int32 slots of a helper's mailbox: round, rounds done, call count, then the calls. */
+const SLOT = 3 + 12 * MAX_CALLS;
+
+/**
+ * A helper: instantiates the kernels over the shared memory, then waits on its mailbox for
+ * rounds of calls. A negative round ends it. Kept in one function so it can ship as source.
+ */
+function helper(): void {
+  const scope = self as unknown as {
+    onmessage: ((event: MessageEvent) => void) | null;
+    postMessage(message: unknown): void;
+    close(): void;
+  };
+  scope.onmessage = (event: MessageEvent) => {
+    const { module, memory, control, slot, slotSize } = event.data as {
+      module: WebAssembly.Module;
+      memory: WebAssembly.Memory;
+      control: SharedArrayBuffer;
+      slot: number;
+      slotSize: number;
+    };
+    scope.onmessage = null;
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const gemm = instance.exports.gemm as (...args: number[]) => void;
+    const box = new Int32Array(control, slot * slotSize * 4, slotSize);
+    scope.postMessage('ready');
+    let seen = 0;
+    for (;;) {
+      Atomics.wait(box, 0, seen);
+      seen = Atomics.load(box, 0);
+      if (seen < 0) break;
+      const count = box[2];
+      for (let i = 0; i < count; i++) {
+        const o = 3 + 12 * i;
+        gemm(
+          box[o],
+          box[o + 1],
+          box[o + 2],
+          box[o + 3],
+          box[o + 4],
+          box[o + 5],
+          box[o + 6],
+          box[o + 7],
+          box[o + 8],
+          box[o + 9],
+          box[o + 10],
+          box[o + 11],
+        );
+      }
+      Atomics.store(box, 1, seen);
+      Atomics.notify(box, 1);
+    }
+    scope.close();
+  };
+}
+
+/** Whether this thread may block in Atomics.wait (workers may; a page's main thread may not). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Threads that run `gemm` calls over one shared WebAssembly memory: the calling thread and
+ * `helpers` workers, each with the same kernels instantiated over that memory. A product's calls
+ * are split between them and the caller waits for all, so a product stays a synchronous call,
+ * as tfjs's kernels must be.
+ */
+export class GemmPool {
+  /** How many products the helpers have taken part in. */
+  helperRounds = 0;
+  private round = 0;
+  private readonly blocking = canBlock();
+
+  private constructor(
+    private readonly kernels: GemmExports,
+    private readonly workers: Worker[],
+    private readonly boxes: Int32Array[],
+  ) {}
+
+  /**
+   * Starts `threads - 1` helpers over `memory` (a shared memory the module imports as
+   * env.memory). Undefined where they cannot start: no SharedArrayBuffer (the page is not
+   * cross-origin isolated), a Content-Security-Policy without blob: workers, or no answer within
+   * `timeoutMs`.
+   */
+  static async create(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    threads: number,
+    timeoutMs = 10_000,
+  ): Promise<GemmPool | undefined> {
+    const helpers = Math.floor(threads) - 1;
+    if (
+      helpers < 1 ||
+      typeof SharedArrayBuffer !== 'function' ||
+      !(memory.buffer instanceof SharedArrayBuffer) ||
+      typeof Worker !== 'function'
+    )
+      return undefined;
+    const kernels = new WebAssembly.Instance(module, { env: { memory } })
+      .exports as unknown as GemmExports;
+    const control = new SharedArrayBuffer(helpers * SLOT * 4);
+    const workers: Worker[] = [];
+    let url = '';
+    try {
+      url = URL.createObjectURL(
+        new Blob([`(${helper.toString()})()`], { type: 'text/javascript' }),
+      );
+      for (let slot = 0; slot < helpers; slot++) workers.push(new Worker(url));
+      await Promise.all(
+        workers.map(
+          (worker, slot) =>
+            new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(() => reject(new Error('no answer')), timeoutMs);
+              worker.onmessage = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+              worker.onerror = (event) => {
+                clearTimeout(timer);
+                event.preventDefault();
+                reject(new Error(event.message));
+              };
+              worker.postMessage({ module, memory, control, slot, slotSize: SLOT });
+            }),
+        ),
+      );
+    } catch {
+      for (const worker of workers) worker.terminate();
+      return undefined;
+    } finally {
+      if (url) URL.revokeObjectURL(url);
+    }
+    const boxes = workers.map((_, slot) => new Int32Array(control, slot * SLOT * 4, SLOT));
+    return new GemmPool(kernels, workers, boxes);
+  }
+
+  /** The calling thread and the helpers. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Runs every call, the caller's share here and the rest on the helpers, and returns when all
+   * are done. Each thread's calls must use scratch of their own: `scratch[t]` replaces the
+   * calls' `pack` argument on thread t.
+   */
+  run(calls: GemmCall[], scratch: readonly number[]): void {
+    const threads = this.threads;
+    const shares = splitCalls(calls, threads);
+    for (let start = 0; ; start += MAX_CALLS) {
+      const more = shares.some((share) => share.length > start);
+      if (!more) return;
+      const round = ++this.round;
+      let helped = false;
+      for (let t = 1; t < threads; t++) {
+        const box = this.boxes[t - 1];
+        const part = shares[t].slice(start, start + MAX_CALLS);
+        box[2] = part.length;
+        part.forEach((call, i) => {
+          box.set(call, 3 + 12 * i);
+          box[3 + 12 * i + 11] = scratch[t];
+        });
+        helped ||= part.length > 0;
+        Atomics.store(box, 0, round);
+        Atomics.notify(box, 0);
+      }
+      if (helped) this.helperRounds++;
+      for (const call of shares[0].slice(start, start + MAX_CALLS)) {
+        call[11] = scratch[0];
+        this.kernels.gemm(...call);
+      }
+      for (const box of this.boxes) {
+        // Workers sleep until the helper is done; a page's main thread may only spin.
+        while (Atomics.load(box, 1) !== round) {
+          if (this.blocking) Atomics.wait(box, 1, round - 1, 100);
+        }
+      }
+    }
+  }
+
+  /** Ends the helpers. */
+  dispose(): void {
+    for (const box of this.boxes) {
+      Atomics.store(box, 0, -1);
+      Atomics.notify(box, 0);
+    }
+    for (const worker of this.workers) worker.terminate();
+    this.workers.length = 0;
+  }
+}
+
+/**
+ * Splits calls between threads: whole calls, as many to each thread, then the calls left over
+ * by their rows, in blocks of four (the kernels' tile height).
+ */
+export function splitCalls(calls: readonly GemmCall[], threads: number): GemmCall[][] {
+  const shares: GemmCall[][] = Array.from({ length: threads }, () => []);
+  const per = Math.floor(calls.length / threads);
+  calls.slice(0, per * threads).forEach((call, i) => {
+    shares[Math.floor(i / per)].push([...call] as GemmCall);
+  });
+  for (const call of calls.slice(per * threads)) {
+    const [a, ars, acs, b, brs, bcs, c, ldc, m, n, k, pack] = call;
+    const rows = Math.ceil(m / threads / 4) * 4;
+    for (let t = 0, first = 0; t < threads && first < m; t++, first += rows) {
+      const count = Math.min(rows, m - first);
+      shares[t].push([
+        a + first * ars * 4,
+        ars,
+        acs,
+        b,
+        brs,
+        bcs,
+        c + first * ldc * 4,
+        ldc,
+        count,
+        n,
+        k,
+        pack,
+      ]);
+    }
+  }
+  return shares;
+}

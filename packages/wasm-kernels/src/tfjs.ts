@@ -1,0 +1,268 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import {
+  MatMul,
+  compileInHeapKernels,
+  gemmCalls,
+  matMulShape,
+  type GemmExports,
+} from './matmul.js';
+import { GemmPool } from './pool.js';
+
+const NAME = 'BatchMatMul';
+const BACKEND = 'wasm';
+
+/** How the wasm backend's BatchMatMul is served now. */
+export interface WasmKernelsState {
+  /** Our kernels serve BatchMatMul (false: tfjs's own). */
+  active: boolean;
+  /** They use relaxed SIMD's fused multiply-add. */
+  relaxedSimd: boolean;
+  /**
+   * They run inside tfjs's heap, on the tensors where they lie (false: on copies in memory of
+   * their own). Known once the wasm backend has started.
+   */
+  inTfjsHeap: boolean;
+  /**
+   * Threads a product is split between: more than one where tfjs-wasm's heap is shared (its
+   * threaded build, on a cross-origin isolated page) and helper workers could start.
+   */
+  threads: number;
+  /** Products the helper threads have taken part in so far. */
+  helperRounds: number;
+}
+
+/** Options of useWasmKernels. */
+export interface WasmKernelsOptions {
+  /** Use relaxed SIMD's fused multiply-add where the browser has it (default true). */
+  relaxedSimd?: boolean;
+  /**
+   * Threads to split products between where tfjs's heap is shared: default, as many as
+   * tfjs-wasm's own thread pool (the logical cores). 1 keeps them on the calling thread.
+   */
+  threads?: number;
+  /** Work on copies in memory of the kernels' own even where tfjs's heap could be used. */
+  copy?: boolean;
+}
+
+/** What the emscripten module of tfjs-wasm exposes that the kernels use. */
+interface TfjsWasmModule {
+  asm?: { memory?: WebAssembly.Memory };
+  /** The threaded build's heap, which it creates and shares with its threads. */
+  wasmMemory?: WebAssembly.Memory;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+/** The kernels instantiated inside one tfjs-wasm backend's heap, with scratch from its malloc. */
+interface InHeap {
+  kernels: GemmExports;
+  wasm: TfjsWasmModule;
+  /** One scratch block per thread. */
+  scratch: number[];
+  scratchBytes: number;
+  pool?: GemmPool;
+}
+
+let stock: tf.KernelConfig | undefined;
+let settings: Required<Pick<WasmKernelsOptions, 'relaxedSimd' | 'copy'>> & { threads?: number } = {
+  relaxedSimd: true,
+  copy: false,
+};
+let modules:
+  | {
+      imported?: { module: WebAssembly.Module; relaxedSimd: boolean };
+      shared?: { module: WebAssembly.Module; relaxedSimd: boolean };
+      copying?: MatMul;
+    }
+  | undefined;
+let active = false;
+const inHeap = new WeakMap<object, InHeap | null>();
+
+function heapMemory(wasm: TfjsWasmModule): WebAssembly.Memory | undefined {
+  return wasm.wasmMemory ?? wasm.asm?.memory;
+}
+
+// SharedArrayBuffer is undefined where the page is not cross-origin isolated.
+const isShared = (memory: WebAssembly.Memory) =>
+  typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+
+/**
+ * The kernels running in tfjs's own heap (no copies), or null where its memory cannot be
+ * imported and operands must be copied. Helper threads are added by prepareThreads.
+ */
+function inHeapFor(backend: BackendWasm): InHeap | null {
+  let found = inHeap.get(backend);
+  if (found !== undefined) return found;
+  found = null;
+  const wasm = backend.wasm as unknown as TfjsWasmModule;
+  const memory = heapMemory(wasm);
+  const compiled = memory && (isShared(memory) ? modules?.shared : modules?.imported);
+  if (memory && compiled && !settings.copy) {
+    try {
+      const instance = new WebAssembly.Instance(compiled.module, { env: { memory } });
+      found = {
+        kernels: instance.exports as unknown as GemmExports,
+        wasm,
+        scratch: [],
+        scratchBytes: 0,
+      };
+    } catch {
+      found = null;
+    }
+  }
+  inHeap.set(backend, found);
+  return found;
+}
+
+/** Starts helper threads for a backend whose heap is shared, as many as settings ask. */
+async function prepareThreads(backend: BackendWasm): Promise<void> {
+  const heap = inHeapFor(backend);
+  const memory = heapMemory(backend.wasm as unknown as TfjsWasmModule);
+  if (!heap || heap.pool || !memory || !isShared(memory) || !modules?.shared) return;
+  let threads = settings.threads;
+  if (threads === undefined) {
+    try {
+      threads = getThreadsCount();
+    } catch {
+      threads = 1;
+    }
+  }
+  if (threads < 2) return;
+  heap.pool = await GemmPool.create(modules.shared.module, memory, threads);
+}
+
+/** Frees what an in-heap instance holds: its scratch back to tfjs, its helper threads. */
+function release(backend: object | undefined): void {
+  if (!backend) return;
+  const old = inHeap.get(backend);
+  if (old) {
+    for (const pointer of old.scratch) old.wasm._free(pointer);
+    old.pool?.dispose();
+  }
+  inHeap.delete(backend);
+}
+
+function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+  const backend = args.backend as BackendWasm;
+  const floats = a.dtype === 'float32' && b.dtype === 'float32';
+  const heap = floats ? inHeapFor(backend) : null;
+  const copying = modules?.copying;
+  if (!floats || (!heap && !copying)) return stock!.kernelFunc(args) as tf.TensorInfo;
+  const shape = matMulShape(a.shape, b.shape, transposeA, transposeB);
+  const { batchShape, m, n, k } = shape;
+  const out = backend.makeOutput([...batchShape, m, n], 'float32');
+  if (m * n === 0 || batchShape.includes(0)) return out;
+  if (heap) {
+    const threads = heap.pool?.threads ?? 1;
+    const bytes = heap.kernels.packFloats(m, n, k) * 4 + 16;
+    if (bytes > heap.scratchBytes || heap.scratch.length !== threads) {
+      for (const pointer of heap.scratch) heap.wasm._free(pointer);
+      heap.scratch = Array.from({ length: threads }, () => heap.wasm._malloc(bytes));
+      heap.scratchBytes = bytes;
+    }
+    const scratch = heap.scratch.map((pointer) => Math.ceil(pointer / 16) * 16);
+    // Offsets into tfjs's heap, taken after makeOutput and malloc (which may grow the memory).
+    const offset = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info).byteOffset;
+    const calls = gemmCalls(
+      shape,
+      transposeA,
+      transposeB,
+      offset(a),
+      offset(b),
+      offset(out),
+      scratch[0],
+    );
+    if (heap.pool) heap.pool.run(calls, scratch);
+    else for (const call of calls) heap.kernels.gemm(...call);
+    return out;
+  }
+  // Copies in and out of the kernels' own memory; views into tfjs's heap taken after makeOutput.
+  copying!.batchMatMul(
+    backend.typedArrayFromHeap(a) as Float32Array,
+    a.shape,
+    backend.typedArrayFromHeap(b) as Float32Array,
+    b.shape,
+    transposeA,
+    transposeB,
+    backend.typedArrayFromHeap(out) as Float32Array,
+  );
+  return out;
+}
+
+/**
+ * Serves tfjs's wasm backend's BatchMatMul (every tf.matMul, and the gradients built from it)
+ * with this package's packed SIMD kernels, so models need no change; `false` switches back to
+ * tfjs's own. The kernels run inside tfjs's heap where they can import it, else on copies in
+ * memory of their own. Where tfjs's heap is shared (its threaded build, on a cross-origin
+ * isolated page), products are split between the calling thread and helper workers. Where the
+ * kernels cannot run at all (no SIMD128, or a CSP forbidding WebAssembly), tfjs's kernel stays.
+ * Call it after the wasm backend has started to have its threads ready for the first product.
+ * Resolves with what now serves BatchMatMul.
+ */
+export async function useWasmKernels(
+  enabled = true,
+  options: WasmKernelsOptions = {},
+): Promise<WasmKernelsState> {
+  stock ??= tf.getKernel(NAME, BACKEND);
+  if (!stock) throw new Error('wasm-kernels: import @tensorflow/tfjs-backend-wasm first');
+  const wanted = {
+    relaxedSimd: options.relaxedSimd !== false,
+    copy: options.copy === true,
+    threads: options.threads,
+  };
+  const backend = tf.findBackend(BACKEND) as BackendWasm | undefined;
+  const changed =
+    !modules ||
+    wanted.relaxedSimd !== settings.relaxedSimd ||
+    wanted.copy !== settings.copy ||
+    wanted.threads !== settings.threads;
+  if (enabled && changed) {
+    // An instance made with earlier settings goes, with its scratch and threads.
+    release(backend);
+    if (!modules || wanted.relaxedSimd !== settings.relaxedSimd) {
+      const [imported, shared, copying] = await Promise.all([
+        compileInHeapKernels({ relaxedSimd: wanted.relaxedSimd }),
+        compileInHeapKernels({ relaxedSimd: wanted.relaxedSimd, shared: true }),
+        MatMul.create({ relaxedSimd: wanted.relaxedSimd }),
+      ]);
+      modules = { imported, shared, copying };
+    }
+    settings = wanted;
+  }
+  if (enabled && backend) await prepareThreads(backend);
+  const on = enabled && modules?.copying !== undefined;
+  if (on !== active) {
+    tf.unregisterKernel(NAME, BACKEND);
+    tf.registerKernel(
+      on
+        ? {
+            kernelName: NAME,
+            backendName: BACKEND,
+            // tfjs's own kernel is set up whenever the backend starts, so switching back works.
+            setupFunc: stock.setupFunc,
+            kernelFunc: batchMatMul as unknown as tf.KernelFunc,
+          }
+        : stock,
+    );
+    active = on;
+  }
+  return wasmKernelsState();
+}
+
+/** Whether our kernels serve the wasm backend's BatchMatMul now, and how. */
+export function wasmKernelsState(): WasmKernelsState {
+  const backend = tf.findBackend(BACKEND);
+  const heap = active && backend ? inHeap.get(backend) : undefined;
+  return {
+    active,
+    // The in-heap and copying builds are chosen by the same support and setting.
+    relaxedSimd: active && (modules?.copying?.relaxedSimd ?? false),
+    inTfjsHeap: Boolean(heap),
+    threads: heap?.pool?.threads ?? 1,
+    helperRounds: heap?.pool?.helperRounds ?? 0,
+  };
+}
