@@ -12,7 +12,9 @@ import { launchBrowser, openPage } from '../../scripts/browser.js';
 import { startStaticServer } from '../../scripts/static-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+// Every package the elements need, as npm would fetch them: core brings wasm-kernels.
 const PACKAGES = [
+  'wasm-kernels',
   'core',
   'ui',
   'shape-dataset-viewer',

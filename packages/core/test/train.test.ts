@@ -215,12 +215,44 @@ describe('Trainer on the page', () => {
     expect(other[0]).to.not.equal(worker[0]);
   });
 
+  it('trains the same on wasm with our SIMD kernels as with the stock tfjs kernels', async () => {
+    const run = async (wasmKernels: boolean) => {
+      const trainer = await Trainer.create({ mode: 'main' });
+      const seen: number[] = [];
+      const onProgress = (event: Event) =>
+        seen.push((event as CustomEvent<{ trainLoss: number }>).detail.trainLoss);
+      trainer.addEventListener('progress', onProgress);
+      const ready = next(trainer, 'ready');
+      const done = next(trainer, 'done');
+      trainer.start({ ...small, seed: 5, backend: 'wasm', wasmKernels, budget: { steps: 6 } });
+      const { backend, wasmKernels: served, threads } = await ready;
+      const { validationLoss } = await done;
+      trainer.dispose();
+      return { backend, served, threads, losses: seen, validationLoss };
+    };
+    const ours = await run(true);
+    const stock = await run(false);
+    await tf.setBackend('cpu');
+    // Not cross-origin isolated: tfjs-wasm's single-threaded build, and one thread for ours.
+    expect([ours.backend, ours.served, ours.threads]).to.deep.equal(['wasm', true, 1]);
+    expect([stock.backend, stock.served, stock.threads]).to.deep.equal(['wasm', false, 1]);
+    expect(ours.losses).to.have.length(6);
+    ours.losses.forEach((loss, i) =>
+      expect(loss, `step ${i + 1}`).to.be.closeTo(stock.losses[i], 1e-4 * stock.losses[i]),
+    );
+    expect(ours.validationLoss).to.be.closeTo(stock.validationLoss, 1e-4 * stock.validationLoss);
+    expect(ours.losses[5]).to.be.below(ours.losses[0]);
+  });
+
   it('reports bad settings as an error event, not an exception', async () => {
     const trainer = await Trainer.create({ mode: 'main' });
     const error = next(trainer, 'error');
     trainer.start({ ...small, batchSize: 0 });
     const { message } = await error;
     expect(message).to.match(/batchSize must be a whole number in \[1, 4096\]/);
+    const threadsError = next(trainer, 'error');
+    trainer.start({ ...small, threads: 0 });
+    expect((await threadsError).message).to.match(/threads must be a whole number in \[1, 64\]/);
     trainer.dispose();
   });
 });

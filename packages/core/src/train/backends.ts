@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { useWasmKernels, wasmKernelsState } from '@decoding-attention/wasm-kernels';
 
 /**
  * The wasm backend's binaries, shipped in this package's dist/wasm (copied there by the build)
@@ -20,22 +21,52 @@ const WASM_FILES = {
 
 let wasmPathsSet = false;
 
-/** Switches tfjs to `name`, initialising it if needed; false if it cannot run here. */
-export async function useBackend(name: string): Promise<boolean> {
+/**
+ * Switches tfjs to `name`, initialising it if needed; false if it cannot run here. On wasm, our
+ * SIMD kernels serve the matrix multiplies unless `wasmKernels` is false, and where the page is
+ * cross-origin isolated, tfjs's threaded build and our kernels use `threads` threads (settled when
+ * the wasm backend first starts: 1 keeps its single-threaded build).
+ */
+export async function useBackend(
+  name: string,
+  options: { wasmKernels?: boolean; threads?: number } = {},
+): Promise<boolean> {
+  const { wasmKernels = true, threads } = options;
   // Asking tfjs to start wasm where the page's CSP forbids it fills the console with warnings.
   if (name === 'wasm' && !canCompileWasm()) return false;
   if (name === 'wasm' && !wasmPathsSet) {
     setWasmPaths(WASM_FILES);
     wasmPathsSet = true;
+    if (threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else if (threads !== undefined) setThreadsCount(threads);
   }
   try {
-    if (tf.getBackend() === name) return true;
-    const switched = await tf.setBackend(name);
-    await tf.ready();
-    return switched && tf.getBackend() === name;
+    if (tf.getBackend() !== name) {
+      const switched = await tf.setBackend(name);
+      await tf.ready();
+      if (!switched || tf.getBackend() !== name) return false;
+    }
+    if (name === 'wasm') await useWasmKernels(wasmKernels, { threads });
+    return true;
   } catch {
     return false;
   }
+}
+
+/** Threads the current backend's matrix multiplies are split between. */
+export function threadsInUse(): number {
+  if (tf.getBackend() !== 'wasm') return 1;
+  if (wasmKernelsState().active) return wasmKernelsState().threads;
+  try {
+    return getThreadsCount();
+  } catch {
+    return 1;
+  }
+}
+
+/** Whether our wasm kernels serve the current backend's matrix multiplies. */
+export function wasmKernelsActive(): boolean {
+  return tf.getBackend() === 'wasm' && wasmKernelsState().active;
 }
 
 /**

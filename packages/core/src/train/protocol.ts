@@ -31,6 +31,17 @@ export interface TrainingConfig extends ModelOptions {
   /** How often to send a snapshot (prediction and attention), in ms (default 1000). */
   snapshotEvery?: number;
   backend?: TrainingBackend;
+  /**
+   * On the wasm backend, serve matrix multiplies with @decoding-attention/wasm-kernels' SIMD
+   * kernels where the browser can run them (default true); false keeps tfjs's own, to compare.
+   */
+  wasmKernels?: boolean;
+  /**
+   * Threads for the wasm backend where the page is cross-origin isolated: tfjs-wasm's threaded
+   * build and our kernels' helpers (default: the logical cores, at most 4). 1 keeps training on
+   * one thread. It takes effect when the wasm backend first starts in this trainer.
+   */
+  threads?: number;
 }
 
 export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, keyof ModelOptions | 'budget'>> &
@@ -94,6 +105,10 @@ export type TrainerMessage =
   | {
       type: 'ready';
       backend: string;
+      /** Whether @decoding-attention/wasm-kernels serve this run's matrix multiplies. */
+      wasmKernels: boolean;
+      /** Threads this run's matrix multiplies are split between. */
+      threads: number;
       parameters: number;
       timings: Record<string, number>;
       config: ResolvedTrainingConfig;

@@ -3,7 +3,7 @@ import { resolveModelOptions } from '../model-catalog.js';
 import { buildModel, withAttentionOutputs } from '../models/index.js';
 import { generateBatch1D } from '../shapes1d.js';
 import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
-import { availableBackends, useBackend } from './backends.js';
+import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
 import {
   TRAINING_BACKENDS,
   type ResolvedTrainingConfig,
@@ -39,6 +39,9 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     evaluateEvery: config.evaluateEvery ?? 2000,
     snapshotEvery: config.snapshotEvery ?? 1000,
     backend: config.backend ?? 'auto',
+    wasmKernels: config.wasmKernels ?? true,
+    threads:
+      config.threads ?? Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1)),
   };
   checkNumber('learningRate', resolved.learningRate, 1e-9, 10);
   checkInteger('warmupSteps', resolved.warmupSteps, 0);
@@ -48,6 +51,9 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
   checkNumber('evaluateEvery', resolved.evaluateEvery, 0);
   checkNumber('snapshotEvery', resolved.snapshotEvery, 0);
   checkOneOf('backend', resolved.backend, TRAINING_BACKENDS);
+  if (typeof resolved.wasmKernels !== 'boolean')
+    throw new RangeError(`wasmKernels must be true or false, got ${String(resolved.wasmKernels)}`);
+  checkInteger('threads', resolved.threads, 1, 64);
   for (const [name, value] of Object.entries(resolved.budget)) {
     if (!(value > 0)) throw new RangeError(`budget ${name} must be positive, got ${String(value)}`);
   }
@@ -168,7 +174,7 @@ export class TrainingSession {
     this.disposeAll();
     this.state = 'running';
     const timings = c.backend === 'auto' ? await this.chooseBackend(c) : {};
-    if (c.backend !== 'auto' && !(await useBackend(c.backend))) {
+    if (c.backend !== 'auto' && !(await useBackend(c.backend, c))) {
       throw new Error(`the ${c.backend} backend is not available here`);
     }
     const backend = tf.getBackend();
@@ -185,7 +191,15 @@ export class TrainingSession {
       inputs: tf.tensor2d(validation.inputs, [c.validationSize, c.length]),
       targets: tf.tensor2d(validation.targets, [c.validationSize, c.length]),
     };
-    this.post({ type: 'ready', backend, parameters: this.model.countParams(), timings, config: c });
+    this.post({
+      type: 'ready',
+      backend,
+      wasmKernels: wasmKernelsActive(),
+      threads: threadsInUse(),
+      parameters: this.model.countParams(),
+      timings,
+      config: c,
+    });
 
     const buffers = {
       inputs: new Float32Array(c.batchSize * c.length),
@@ -346,7 +360,7 @@ export class TrainingSession {
   /** Times each tfjs kernel in one training step (after a warm-up step) of a fresh model. */
   private async profileStep(requested: TrainingConfig): Promise<StepProfile> {
     const c = resolveTrainingConfig(requested);
-    if (c.backend !== 'auto' && !(await useBackend(c.backend)))
+    if (c.backend !== 'auto' && !(await useBackend(c.backend, c)))
       throw new Error(`the ${c.backend} backend is not available here`);
     const model = buildModel(c.model, c);
     const optimizer = tf.train.adam(c.learningRate);
@@ -401,7 +415,7 @@ export class TrainingSession {
     const batch = Math.min(16, c.batchSize);
     for (const name of await availableBackends()) {
       if (this.state === 'stopping') break;
-      if (!(await useBackend(name))) continue;
+      if (!(await useBackend(name, c))) continue;
       const model = buildModel(c.model, c);
       const optimizer = tf.train.adam(c.learningRate);
       const data = generateBatch1D(batch, { seed: c.seed + 7, length: c.length });
@@ -436,7 +450,7 @@ export class TrainingSession {
       }
     }
     const fastest = Object.entries(timings).sort((a, b) => a[1] - b[1])[0]?.[0] ?? 'cpu';
-    await useBackend(fastest);
+    await useBackend(fastest, c);
     return timings;
   }
 
