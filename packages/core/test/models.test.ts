@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from '@open-wc/testing';
 import { MODEL_IDS, modelCatalog, parameterCount } from '../src/index.js';
-import { attentionLayers, buildModel, withAttentionOutputs } from '../src/models/index.js';
+import {
+  LayerNorm,
+  attentionLayers,
+  buildModel,
+  withAttentionOutputs,
+} from '../src/models/index.js';
 import { lstmRecurrence } from '../src/models/lstm-recurrence.js';
 
 /** Parameter counts at length 400 from spec/models.md (tfjs: one bias per LSTM gate set). */
@@ -115,6 +120,62 @@ describe('buildModel', () => {
     tf.dispose(outputs);
     model.dispose();
     expect(withAttentionOutputs(buildModel('cnn', { length: 16 }))).to.equal(undefined);
+  });
+
+  it("LayerNorm gives tfjs's LayerNormalization's values and gradients", () => {
+    const x = tf.randomNormal([3, 5, 8], 2, 3, 'float32', 7);
+    const ours = new LayerNorm({ name: 'ours' });
+    const theirs = tf.layers.layerNormalization({ name: 'theirs' });
+    ours.apply(x);
+    theirs.apply(x);
+    const gamma = tf.randomNormal([8], 1, 0.5, 'float32', 8);
+    const beta = tf.randomNormal([8], 0, 0.5, 'float32', 9);
+    for (const layer of [ours, theirs]) layer.setWeights([gamma, beta]);
+    expect(ours.getWeights().map((w) => w.shape)).to.deep.equal([[8], [8]]);
+    const weighted = tf.randomNormal([3, 5, 8], 0, 1, 'float32', 10);
+    const close = (a: tf.Tensor, b: tf.Tensor) =>
+      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).to.be.below(1e-4);
+    close(ours.apply(x) as tf.Tensor, theirs.apply(x) as tf.Tensor);
+    // The gradient with respect to the input, through tfjs's own gradient functions.
+    const dOurs = tf.grad((input: tf.Tensor) =>
+      tf.sum(tf.mul(ours.apply(input) as tf.Tensor, weighted)),
+    )(x);
+    const dTheirs = tf.grad((input: tf.Tensor) =>
+      tf.sum(tf.mul(theirs.apply(input) as tf.Tensor, weighted)),
+    )(x);
+    close(dOurs, dTheirs);
+    // And with respect to gamma and beta, through the optimizer's path (variable gradients).
+    const variableGrads = (layer: tf.layers.Layer) =>
+      tf.variableGrads(
+        () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, weighted)) as tf.Scalar,
+        layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val),
+      ).grads;
+    const [ga, gb] = [variableGrads(ours), variableGrads(theirs)];
+    for (const [a, b] of Object.values(ga).map((g, i) => [g, Object.values(gb)[i]])) close(a, b);
+  });
+
+  it('a transformer training step runs as many kernels at batch 8 as at batch 1', async () => {
+    // A per-sample or per-position loop in a gradient (as tfjs's LayerNormalization's tile had)
+    // would make a step's kernel count grow with the batch, and the step take minutes.
+    const model = buildModel('transformer', { length: 32, hidden: 8, heads: 2 });
+    const kernels = async (batch: number) => {
+      const info = await tf.profile(() => {
+        const { grads, value } = tf.variableGrads(
+          () =>
+            tf.losses.meanSquaredError(
+              tf.zeros([batch, 32]),
+              model.apply(tf.randomNormal([batch, 32])) as tf.Tensor,
+            ) as tf.Scalar,
+        );
+        tf.dispose([value, ...Object.values(grads)]);
+      });
+      return info.kernels.length;
+    };
+    const one = await kernels(1);
+    const eight = await kernels(8);
+    model.dispose();
+    expect(eight).to.equal(one);
+    expect(one).to.be.below(1500);
   });
 
   it('RoPE and learnable encodings build and run', () => {

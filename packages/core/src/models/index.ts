@@ -9,6 +9,7 @@ import {
   AddPositionalEncoding,
   BidirectionalLSTM,
   Conv1DSame,
+  LayerNorm,
   PositionalProjection,
   SelfAttention,
 } from './layers.js';
@@ -16,6 +17,7 @@ import {
 export {
   AddPositionalEncoding,
   Conv1DSame,
+  LayerNorm,
   PositionalProjection,
   SelfAttention,
   gelu,
@@ -122,9 +124,7 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
         }).apply(x) as tf.SymbolicTensor;
       }
       for (let b = 0; b < o.blocks; b++) {
-        const normed = tf.layers
-          .layerNormalization({ name: `block${b + 1}/norm1` })
-          .apply(x) as tf.SymbolicTensor;
+        const normed = new LayerNorm({ name: `block${b + 1}/norm1` }).apply(x) as tf.SymbolicTensor;
         const [attended] = new SelfAttention({
           seed: seed(),
           heads: o.heads,
@@ -136,16 +136,14 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
         x = tf.layers
           .add({ name: `block${b + 1}/residual1` })
           .apply([x, attended]) as tf.SymbolicTensor;
-        let y = tf.layers
-          .layerNormalization({ name: `block${b + 1}/norm2` })
-          .apply(x) as tf.SymbolicTensor;
+        let y = new LayerNorm({ name: `block${b + 1}/norm2` }).apply(x) as tf.SymbolicTensor;
         y = dense({ units: 4 * d, activation: 'gelu', name: `block${b + 1}/ff1` }).apply(
           y,
         ) as tf.SymbolicTensor;
         y = dense({ units: d, name: `block${b + 1}/ff2` }).apply(y) as tf.SymbolicTensor;
         x = tf.layers.add({ name: `block${b + 1}/residual2` }).apply([x, y]) as tf.SymbolicTensor;
       }
-      x = tf.layers.layerNormalization({ name: 'final-norm' }).apply(x) as tf.SymbolicTensor;
+      x = new LayerNorm({ name: 'final-norm' }).apply(x) as tf.SymbolicTensor;
       output = flatten(x);
       break;
     }
