@@ -9,6 +9,7 @@ import {
   type GemmExports,
 } from './matmul.js';
 import { GemmPool } from './pool.js';
+import { VIEW_KERNELS } from './views.js';
 
 const NAME = 'BatchMatMul';
 const BACKEND = 'wasm';
@@ -66,6 +67,8 @@ interface InHeap {
 }
 
 let stock: tf.KernelConfig | undefined;
+/** tfjs's own slicing kernels, which ours replace alongside BatchMatMul. */
+const stockViews = new Map<string, tf.KernelConfig>();
 let settings: Required<Pick<WasmKernelsOptions, 'relaxedSimd' | 'copy'>> & { threads?: number } = {
   relaxedSimd: true,
   copy: false,
@@ -200,6 +203,8 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
  * memory of their own. Where tfjs's heap is shared (its threaded build, on a cross-origin
  * isolated page), products are split between the calling thread and helper workers. Where the
  * kernels cannot run at all (no SIMD128, or a CSP forbidding WebAssembly), tfjs's kernel stays.
+ * Alongside, the backend's Slice, Unpack and SplitV are served by kernels that copy only the part
+ * they take (tfjs's copy the whole input out of the heap for every slice).
  * Call it after the wasm backend has started to have its threads ready for the first product.
  * Resolves with what now serves BatchMatMul.
  */
@@ -236,6 +241,13 @@ export async function useWasmKernels(
   if (enabled && backend) await prepareThreads(backend);
   const on = enabled && modules?.copying !== undefined;
   if (on !== active) {
+    for (const [name, kernel] of Object.entries(VIEW_KERNELS)) {
+      const own = stockViews.get(name) ?? tf.getKernel(name, BACKEND);
+      if (!own) continue;
+      stockViews.set(name, own);
+      tf.unregisterKernel(name, BACKEND);
+      tf.registerKernel(on ? { ...own, kernelFunc: kernel(own) } : own);
+    }
     tf.unregisterKernel(NAME, BACKEND);
     tf.registerKernel(
       on

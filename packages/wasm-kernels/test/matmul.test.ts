@@ -256,6 +256,58 @@ describe('useWasmKernels on the wasm backend', () => {
     expect(tf.memory().numTensors).to.equal(before);
   });
 
+  it('slices, unstacks and splits exactly as tfjs does, for every dtype', async () => {
+    const cases: Array<{ shape: number[]; begin: number[]; size: number[] }> = [
+      { shape: [7], begin: [2], size: [4] },
+      { shape: [5, 6], begin: [1, 0], size: [3, 6] },
+      { shape: [5, 6], begin: [1, 2], size: [-1, 3] },
+      { shape: [3, 4, 5], begin: [0, 1, 0], size: [3, 2, 5] },
+      { shape: [3, 4, 5], begin: [1, 1, 2], size: [2, 3, 1] },
+      { shape: [2, 3, 4, 5], begin: [1, 0, 2, 1], size: [1, 3, 2, 4] },
+      { shape: [2, 3, 4, 5, 2], begin: [0, 1, 0, 1, 0], size: [2, 2, 4, 3, 2] },
+      { shape: [4, 3], begin: [0, 0], size: [0, 3] },
+    ];
+    const run = () =>
+      tf.tidy(() =>
+        (['float32', 'int32', 'bool'] as const).flatMap((dtype) =>
+          cases.flatMap(({ shape, begin, size: extent }, i) => {
+            const x = tf
+              .tensor(randoms(size(shape), 40 + i), shape)
+              .mul(10)
+              .cast(dtype);
+            return [
+              tf.slice(x, begin, extent),
+              ...tf.unstack(x, shape.length - 1),
+              ...tf.unstack(x, 0),
+              ...tf.split(x, [1, shape[0] - 1], 0),
+              ...(shape.length > 1 ? tf.split(x, shape.at(-1)! % 2 === 0 ? 2 : 1, -1) : []),
+            ].map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
+          }),
+        ),
+      );
+    await useWasmKernels(false);
+    const stock = run();
+    await useWasmKernels(true);
+    const before = tf.memory().numTensors;
+    expect(run()).to.deep.equal(stock);
+    expect(tf.memory().numTensors).to.equal(before);
+    // The gradient of a slice (a pad) and of a stack (an unstack) flow through them too.
+    const grads = () =>
+      tf.tidy(() => {
+        const x = tf.tensor(randoms(60, 3), [3, 4, 5]);
+        const f = (t: tf.Tensor) =>
+          tf.sum(
+            tf.square(
+              tf.stack([tf.slice(t, [0, 1, 0], [3, 2, 5]), tf.slice(t, [0, 0, 0], [3, 2, 5])]),
+            ),
+          );
+        return Array.from(tf.grad(f)(x).dataSync());
+      });
+    const ours = grads();
+    await useWasmKernels(false);
+    expect(ours).to.deep.equal(grads());
+  });
+
   it('can be held to plain SIMD128', async () => {
     expect(await useWasmKernels(true, { relaxedSimd: false })).to.include({
       active: true,
