@@ -1,6 +1,7 @@
 // `npm run bench [suite...]`: bundles bench/*.bench.ts, runs each suite in headless Chromium and
 // prints every figure beside what it is compared against, as a ratio from the same run.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage } from './browser.js';
@@ -13,11 +14,12 @@ const out = `${root}.bench/`;
 const available = readdirSync(`${root}bench`)
   .filter((file) => file.endsWith('.bench.ts'))
   .map((file) => file.replace(/\.bench\.ts$/, ''));
-// `sizes` runs on the Node side (bundle sizes) with pages of its own; `train` takes minutes, so
-// it runs only when asked for (`npm run bench:train`).
+// `sizes` runs on the Node side (bundle sizes) with pages of its own; `train` and `kernels` take
+// minutes, so they run only when asked for (`npm run bench:train`).
 available.push('sizes');
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const suites = requested.length > 0 ? requested : available.filter((name) => name !== 'train');
+const slow = ['train', 'kernels'];
+const suites = requested.length > 0 ? requested : available.filter((name) => !slow.includes(name));
 for (const name of suites) {
   if (!available.includes(name)) {
     console.error(`No suite "${name}". Suites: ${available.join(', ')}`);
@@ -25,6 +27,12 @@ for (const name of suites) {
   }
 }
 
+// The suites bundle the packages' dist/: build whatever changed first (turbo caches the rest).
+const built = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (built.status !== 0) process.exit(built.status ?? 1);
 process.env.CHROME_PATH = ensureChrome();
 rmSync(out, { recursive: true, force: true });
 await build({
