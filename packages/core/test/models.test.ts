@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from '@open-wc/testing';
 import { MODEL_IDS, modelCatalog, parameterCount } from '../src/index.js';
 import {
+  Conv1DSame,
   LayerNorm,
+  OUTPUT_SCALE,
+  Scale,
   attentionLayers,
   buildModel,
   withAttentionOutputs,
@@ -120,6 +123,58 @@ describe('buildModel', () => {
     tf.dispose(outputs);
     model.dispose();
     expect(withAttentionOutputs(buildModel('cnn', { length: 16 }))).to.equal(undefined);
+  });
+
+  it("Conv1DSame gives tf.conv1d's values and gradients, same padding, odd and even kernels", () => {
+    for (const kernelSize of [5, 4]) {
+      const x = tf.randomNormal([2, 9, 3], 0, 1, 'float32', 11);
+      const layer = new Conv1DSame({ filters: 4, kernelSize, seed: 1, name: `conv${kernelSize}` });
+      layer.apply(x);
+      const [kernel, bias] = layer.getWeights();
+      expect(kernel.shape).to.deep.equal([kernelSize * 3, 4]);
+      const reference = (input: tf.Tensor, k: tf.Tensor) =>
+        tf.add(
+          tf.conv1d(
+            input as tf.Tensor3D,
+            tf.reshape(k, [kernelSize, 3, 4]) as tf.Tensor3D,
+            1,
+            'same',
+          ),
+          bias,
+        );
+      const weighted = tf.randomNormal([2, 9, 4], 0, 1, 'float32', 12);
+      const close = (a: tf.Tensor, b: tf.Tensor) =>
+        expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).to.be.below(1e-4);
+      close(layer.apply(x) as tf.Tensor, reference(x, kernel));
+      const loss = (y: tf.Tensor) => tf.sum(tf.mul(y, weighted)) as tf.Scalar;
+      close(
+        tf.grad((input: tf.Tensor) => loss(layer.apply(input) as tf.Tensor))(x),
+        tf.grad((input: tf.Tensor) => loss(reference(input, kernel)))(x),
+      );
+      const ours = (layer.trainableWeights[0] as unknown as { val: tf.Variable }).val;
+      const theirs = tf.variable(kernel);
+      close(
+        Object.values(tf.variableGrads(() => loss(layer.apply(x) as tf.Tensor), [ours]).grads)[0],
+        Object.values(tf.variableGrads(() => loss(reference(x, theirs)), [theirs]).grads)[0],
+      );
+      theirs.dispose();
+    }
+  });
+
+  it('the transformer predicts through its head times a fixed output scale of 20', () => {
+    expect(OUTPUT_SCALE).to.equal(20);
+    const scale = new Scale({ factor: OUTPUT_SCALE, name: 'scale' });
+    expect(Array.from((scale.apply(tf.tensor1d([1, -2.5])) as tf.Tensor).dataSync())).to.deep.equal(
+      [20, -50],
+    );
+    expect(scale.getConfig()).to.include({ factor: 20 });
+    const model = buildModel('transformer', { length: 16, hidden: 8, heads: 2 });
+    const names = model.layers.map((layer) => layer.name);
+    expect(names.slice(-3)).to.deep.equal(['head', 'head-scale', 'prediction']);
+    expect(model.countParams()).to.equal(
+      parameterCount('transformer', { length: 16, hidden: 8, heads: 2 }),
+    );
+    model.dispose();
   });
 
   it("LayerNorm gives tfjs's LayerNormalization's values and gradients", () => {

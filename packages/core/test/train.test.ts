@@ -108,10 +108,19 @@ describe('Trainer in a module Worker', () => {
     expect(stepsWhilePaused).to.be.at.most(1);
     trainer.resume();
     expect((await next(trainer, 'state')).state).to.equal('running');
-    await next(trainer, 'progress');
+    const last = await next(trainer, 'progress');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const evaluations: number[] = [];
+    const onEvaluation = (event: Event) =>
+      evaluations.push((event as CustomEvent<{ elapsed: number }>).detail.elapsed);
+    trainer.addEventListener('evaluation', onEvaluation);
     trainer.stop();
     const done = await next(trainer, 'done');
     expect(done.reason).to.equal('stopped');
+    // The training time counts to the stop, the pause left out: at least the last progress's.
+    expect(done.elapsed).to.be.at.least(last.elapsed);
+    trainer.removeEventListener('evaluation', onEvaluation);
+    expect(evaluations.at(-1)).to.equal(done.elapsed);
   });
 
   it('exports weights and imports them into a fresh trainer, predicting the same', async () => {

@@ -11,6 +11,7 @@ import {
   Conv1DSame,
   LayerNorm,
   PositionalProjection,
+  Scale,
   SelfAttention,
 } from './layers.js';
 
@@ -19,11 +20,15 @@ export {
   Conv1DSame,
   LayerNorm,
   PositionalProjection,
+  Scale,
   SelfAttention,
   gelu,
 } from './layers.js';
 export { MODEL_IDS, modelCatalog, parameterCount, resolveModelOptions } from '../model-catalog.js';
 export type { ModelDescription, ModelId, ModelOptions } from '../model-catalog.js';
+
+/** The transformer's fixed output factor: the data's amplitude scale (see Scale). */
+export const OUTPUT_SCALE = 20;
 
 /**
  * Builds a model mapping a batch of 1D inputs [batch, length] to predictions [batch, length],
@@ -43,10 +48,14 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
   const input = tf.input({ shape: [L], name: 'input' });
   const sequence = () =>
     tf.layers.reshape({ targetShape: [L, 1] }).apply(input) as tf.SymbolicTensor;
-  const flatten = (x: tf.SymbolicTensor) =>
-    tf.layers
+  /** The per-position dense d -> 1, optionally times a fixed factor, as [batch, length]. */
+  const flatten = (x: tf.SymbolicTensor, factor = 1) => {
+    let y = dense({ units: 1, name: 'head' }).apply(x) as tf.SymbolicTensor;
+    if (factor !== 1) y = new Scale({ factor, name: 'head-scale' }).apply(y) as tf.SymbolicTensor;
+    return tf.layers
       .reshape({ targetShape: [L], name: 'prediction' })
-      .apply(dense({ units: 1, name: 'head' }).apply(x)) as tf.SymbolicTensor;
+      .apply(y) as tf.SymbolicTensor;
+  };
   let output: tf.SymbolicTensor;
   switch (id) {
     case 'fcn': {
@@ -144,7 +153,8 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
         x = tf.layers.add({ name: `block${b + 1}/residual2` }).apply([x, y]) as tf.SymbolicTensor;
       }
       x = new LayerNorm({ name: 'final-norm' }).apply(x) as tf.SymbolicTensor;
-      output = flatten(x);
+      // The head reads unit-scale features; amplitudes are tens (RMS about 18 at the defaults).
+      output = flatten(x, OUTPUT_SCALE);
       break;
     }
   }

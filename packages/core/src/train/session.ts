@@ -295,7 +295,8 @@ export class TrainingSession {
       await yieldNow();
     }
     const reason = this.now() === 'stopping' ? 'stopped' : 'budget';
-    if (this.now() === 'running') active += performance.now() - resumedAt;
+    // Also when stopped mid-run: the clock ran until now (after a pause, from the resume).
+    active += performance.now() - resumedAt;
     this.state = 'stopping';
     validationLoss = await this.evaluate();
     this.post({ type: 'evaluation', step, samplesSeen, elapsed: active / 1000, validationLoss });
@@ -436,12 +437,16 @@ export class TrainingSession {
       try {
         const warm = performance.now();
         await step();
-        // A backend whose first step takes seconds is out of the race: no need to time it again.
-        if (performance.now() - warm < 4000) {
+        const first = performance.now() - warm;
+        // A backend whose first step takes seconds is not timed again: its first step, warm-up
+        // included, stands for it (so that a big model still gets the fastest of the slow).
+        if (first < 4000) {
           const start = performance.now();
           await step();
           await step();
           timings[name] = (performance.now() - start) / (2 * batch);
+        } else {
+          timings[name] = first / batch;
         }
       } finally {
         tf.dispose([xs, ys]);
