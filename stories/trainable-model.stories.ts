@@ -9,8 +9,8 @@ interface Args {
   models?: string;
   budget: string;
   length: number;
-  'batch-size': number;
-  'learning-rate': number;
+  'batch-size'?: number;
+  'learning-rate'?: number;
   positional?: string;
   backend: string;
   'hidden-size'?: number;
@@ -25,7 +25,7 @@ const meta: Meta<Args> = {
     docs: {
       description: {
         component:
-          'Press Train: the model learns the 1D task in your browser (in a Worker, so the page stays responsive). Below 26 (copying the input) it has learned to use the other shapes of the group. Attention models show their attention maps forming; hover one to see the query and key on the validation sample.',
+          'Press Train: the model learns the 1D task in your browser (in a Worker, so the page stays responsive). Below the copy-the-input line (about 26) it has learned to use the other shapes of the group. The default model, the conv-stem transformer at width 32 and batches of 16, crosses it in about 20 seconds on a laptop. Attention models show their attention maps forming; hover one to see the query and key on the validation sample.',
       },
     },
   },
@@ -34,11 +34,9 @@ const meta: Meta<Args> = {
     backend: { control: 'inline-radio', options: ['auto', 'wasm', 'webgl', 'cpu'] },
   },
   args: {
-    model: 'attention',
+    model: 'transformer',
     budget: '60s',
     length: 400,
-    'batch-size': 128,
-    'learning-rate': 0.0003,
     backend: 'auto',
   },
   render: (args) => html`
@@ -47,8 +45,8 @@ const meta: Meta<Args> = {
       models=${args.models ?? nothing}
       budget=${args.budget}
       length=${args.length}
-      batch-size=${args['batch-size']}
-      learning-rate=${args['learning-rate']}
+      batch-size=${args['batch-size'] ?? nothing}
+      learning-rate=${args['learning-rate'] ?? nothing}
       positional=${args.positional ?? nothing}
       backend=${args.backend}
       hidden-size=${args['hidden-size'] ?? nothing}

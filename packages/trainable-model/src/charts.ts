@@ -9,11 +9,19 @@ export interface LossRow {
   loss: number;
 }
 
-/** The reference lines of the 1D task: what predicting zeros and copying the input score. */
-export const BASELINES = [
-  { label: 'predict zeros ≈ 310', loss: 310 },
-  { label: 'copy the input ≈ 26', loss: 26 },
-];
+/** What predicting zeros and copying the input score on a validation set. */
+export interface Baselines {
+  zeros: number;
+  copy: number;
+}
+
+/** The baselines as the chart's dashed rules, labelled with their values. */
+export function baselineRows({ zeros, copy }: Baselines): { label: string; loss: number }[] {
+  return [
+    { label: `predict zeros: ${zeros.toFixed(0)}`, loss: zeros },
+    { label: `copy the input: ${copy.toFixed(1)}`, loss: copy },
+  ];
+}
 
 /**
  * Loss curves on a log scale: training (thin, faint) and validation (thick) MSE against samples
@@ -21,7 +29,11 @@ export const BASELINES = [
  * the `train` and `validation` datasets; no expression is evaluated per point, since vega's
  * CSP-safe interpreter is slow and these charts update while training runs.
  */
-export function lossSpec(width: number, colors: ThemeColors): VisualizationSpec {
+export function lossSpec(
+  width: number,
+  colors: ThemeColors,
+  baselines: Baselines,
+): VisualizationSpec {
   const x = {
     field: 'samples',
     type: 'quantitative' as const,
@@ -45,7 +57,7 @@ export function lossSpec(width: number, colors: ThemeColors): VisualizationSpec 
     width,
     height: 200,
     autosize: { type: 'fit-x', contains: 'padding' },
-    datasets: { train: [], validation: [], baselines: BASELINES },
+    datasets: { train: [], validation: [], baselines: baselineRows(baselines) },
     layer: [
       {
         data: { name: 'baselines', format: { parse: null } },

@@ -1,6 +1,12 @@
 import '@decoding-attention/attention-heatmap/attention-heatmap.js';
 import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
-import { generateShapes1D, modelCatalog, sampleSeed } from '@decoding-attention/core';
+import {
+  generateBatch1D,
+  generateShapes1D,
+  modelCatalog,
+  parameterCount,
+  sampleSeed,
+} from '@decoding-attention/core';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { parseBudget, type TrainableModel, type TrainingDoneDetail } from '../src/index.js';
@@ -35,6 +41,7 @@ async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
 
 /** A small, fast configuration: the same element, seconds instead of minutes. */
 const small = html`<trainable-model
+  model="attention"
   length="48"
   hidden-size="16"
   heads="2"
@@ -63,12 +70,36 @@ describe('<trainable-model>', () => {
     const options = $$<HTMLOptionElement>(el, 'select option').map((o) =>
       o.textContent!.replace(/\s+/g, ' ').trim(),
     );
+    // Each at its own defaults: the post-1 models at the spec's width 64, the transformer
+    // (the default model) at the width chosen for the browser, 32.
     expect(options).to.deep.equal(
-      modelCatalog().map((m) => `${m.label} (${m.parameters.toLocaleString('en')} parameters)`),
+      modelCatalog().map((m) => {
+        const parameters =
+          m.id === 'transformer' ? parameterCount(m.id, { hidden: 32 }) : m.parameters;
+        return `${m.label} (${parameters.toLocaleString('en')} parameters)`;
+      }),
     );
     expect(options[3]).to.equal('Attention (12,673 parameters)');
+    expect($<HTMLSelectElement>(el, 'select').value).to.equal('transformer');
+    expect(el.trainingConfig()).to.include({
+      model: 'transformer',
+      hidden: 32,
+      batchSize: 16,
+      learningRate: 2e-3,
+      length: 400,
+      embedding: 'conv',
+    });
+    expect(el.trainingConfig('cnn')).to.include({ hidden: 64, batchSize: 128, learningRate: 3e-4 });
     // The validation sample the Worker will use, drawn before any training.
     const expected = generateShapes1D({ seed: sampleSeed(1_000_003, 0), length: 400 });
+    // The baselines: MSE of zeros and of the input itself against the validation targets.
+    const validation = generateBatch1D(256, { seed: 1_000_003, length: 400 });
+    let [zeros, copy] = [0, 0];
+    validation.targets.forEach((t, i) => {
+      zeros += t * t;
+      copy += (validation.inputs[i] - t) ** 2;
+    });
+    [zeros, copy] = [zeros / validation.targets.length, copy / validation.targets.length];
     const { loss, prediction } = await charts(el);
     // Input and target are drawn (the prediction line is empty before training).
     const lines = [...prediction.querySelectorAll('.mark-line path')].filter(
@@ -78,7 +109,11 @@ describe('<trainable-model>', () => {
     expect(expected.input.length).to.equal(400);
     expect(
       [...loss.querySelectorAll('.role-mark.mark-text text')].map((t) => t.textContent),
-    ).to.deep.equal(['predict zeros ≈ 310', 'copy the input ≈ 26']);
+    ).to.deep.equal([`predict zeros: ${zeros.toFixed(0)}`, `copy the input: ${copy.toFixed(1)}`]);
+    // Near the spec's reference figures (310 and 26) on this validation set of 256.
+    expect(el.baselines).to.deep.equal({ zeros, copy });
+    expect(zeros).to.be.within(250, 370);
+    expect(copy).to.be.within(22, 30);
     expect($(el, '[role="progressbar"]').getAttribute('aria-valuenow')).to.equal('0');
   });
 
@@ -285,6 +320,7 @@ describe('<trainable-model> embed code', () => {
     expect(code).to.equal(
       [
         '<trainable-model',
+        '  model="attention"',
         '  models="fcn attention"',
         '  length="48"',
         '  hidden-size="16"',
