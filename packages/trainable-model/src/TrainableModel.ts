@@ -38,7 +38,7 @@ import {
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { property, query, state } from 'lit/decorators.js';
-import { lossSpec, predictionSpec, type Baselines, type LossRow } from './charts.js';
+import { baselineRows, lossSpec, predictionSpec, type Baselines, type LossRow } from './charts.js';
 import { VERSION } from './version.js';
 
 /** One finished run: a row of the results table. */
@@ -263,6 +263,8 @@ export class TrainableModel extends DecodingElement {
   @state() private phase: Phase = 'idle';
   @state() private progress: (ProgressMessage & { model: ModelId }) | undefined;
   @state() private snapshot: SnapshotMessage | undefined;
+  /** The attention maps the heatmaps show: the snapshot's, handed over layer by layer. */
+  @state() private shownAttention: Matrix[][] = [];
   @state() private results: TrainingResult[] = [];
   @state() private current: ModelId | undefined;
   @state() private backendUsed = '';
@@ -303,7 +305,9 @@ export class TrainableModel extends DecodingElement {
   @property({ type: Number, attribute: 'validation-size' }) validationSize = 256;
 
   private trainer: Trainer | undefined;
-  private baselineCache: { key: string; scores: Baselines } | undefined;
+  /** The baselines of the current validation set, once measured (in a task of their own). */
+  @state() private baselineCache: { key: string; scores: Baselines } | undefined;
+  private baselineTimer = 0;
   private queue: ModelId[] = [];
   private lossRows: LossRow[] = [];
   /** Loss rows not yet in the chart, and whether the chart must be cleared first. */
@@ -368,10 +372,13 @@ export class TrainableModel extends DecodingElement {
       this.phase = 'idle';
     clearTimeout(this.chartTimer);
     this.chartTimer = 0;
+    clearTimeout(this.baselineTimer);
+    this.baselineTimer = 0;
     this.disposeCharts();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.refreshBaselines();
     const settings = [
       'model',
       'models',
@@ -502,6 +509,7 @@ export class TrainableModel extends DecodingElement {
     this.results = [];
     this.clearLoss();
     this.snapshot = undefined;
+    this.shownAttention = [];
     this.progress = undefined;
     this.phase = 'starting';
     this.scheduleChartUpdate();
@@ -555,6 +563,7 @@ export class TrainableModel extends DecodingElement {
     this.results = [];
     this.clearLoss();
     this.snapshot = undefined;
+    this.shownAttention = [];
     this.progress = undefined;
     this.current = undefined;
     this.phase = 'idle';
@@ -651,13 +660,25 @@ export class TrainableModel extends DecodingElement {
         break;
       case 'snapshot':
         // The attention maps render in a task of their own, apart from the message handling.
-        this.pendingSnapshot = nextTask().then(() => {
+        this.pendingSnapshot = nextTask().then(async () => {
           this.snapshot = message;
           this.scheduleChartUpdate();
-          if (message.attention.length === 0) return;
+          // Each layer's heatmap takes its new maps in a task of its own: a transformer's two
+          // layers of four 400 x 400 heads at once held the page for 70 ms.
+          const layers = this.attentionMaps;
+          for (let i = 0; i < layers.length; i++) {
+            await nextTask();
+            if (this.snapshot !== message) return;
+            const shown = this.shownAttention;
+            this.shownAttention = layers.flatMap((heads, j) =>
+              j <= i ? [heads] : shown[j] ? [shown[j]] : [],
+            );
+          }
+          this.shownAttention = layers;
+          if (layers.length === 0) return;
           this.dispatchEvent(
             new CustomEvent('attention-change', {
-              detail: { heads: this.attentionMaps.at(-1) },
+              detail: { heads: layers.at(-1) },
               bubbles: true,
               composed: true,
             }),
@@ -733,7 +754,7 @@ export class TrainableModel extends DecodingElement {
         const width = (container: HTMLElement) => Math.max(260, container.clientWidth - 10);
         const loss = await embedChart(
           this.lossContainer,
-          lossSpec(width(this.lossContainer), colors, this.baselines),
+          lossSpec(width(this.lossContainer), colors, this.measuredBaselines()),
           {
             colors,
             renderer: 'canvas',
@@ -799,9 +820,14 @@ export class TrainableModel extends DecodingElement {
     // The same for the attention maps: a throwaway heatmap, drawn once out of sight.
     const heatmap = document.createElement('attention-heatmap') as AttentionHeatmap;
     heatmap.compact = true;
-    heatmap.heads = [0, 1].map(() =>
-      Array.from({ length: 16 }, () => new Array<number>(16).fill(1 / 16)),
-    );
+    // Four heads of typed matrices, as training sends them: the loops that average and draw
+    // them are compiled for those types here, and not on the first real 400 x 400 maps (cold,
+    // averaging four of those took 50 ms).
+    heatmap.heads = [0, 1, 2, 3].map(() => ({
+      data: new Float32Array(48 * 48).fill(1 / 48),
+      rows: 48,
+      cols: 48,
+    }));
     heatmap.style.cssText = 'position: absolute; visibility: hidden; pointer-events: none';
     this.renderRoot.appendChild(heatmap);
     await heatmap.updateComplete;
@@ -893,27 +919,62 @@ export class TrainableModel extends DecodingElement {
    * crowd).
    */
   get baselines(): Baselines {
-    const key = `${this.length} ${this.validationSeed()} ${this.validationSize}`;
-    if (this.baselineCache?.key !== key) {
-      let scores: Baselines = { zeros: Number.NaN, copy: Number.NaN };
-      try {
-        const { inputs, targets } = generateBatch1D(this.validationSize, {
-          seed: this.validationSeed(),
-          length: this.length,
-        });
-        let zeros = 0;
-        let copy = 0;
-        for (let i = 0; i < targets.length; i++) {
-          zeros += targets[i] ** 2;
-          copy += (inputs[i] - targets[i]) ** 2;
-        }
-        scores = { zeros: zeros / targets.length, copy: copy / targets.length };
-      } catch {
-        // Bad settings: the error message says which; no baselines meanwhile.
-      }
-      this.baselineCache = { key, scores };
-    }
+    const key = this.baselineKey();
+    if (this.baselineCache?.key !== key)
+      this.baselineCache = { key, scores: this.measureBaselines() };
     return { ...this.baselineCache.scores };
+  }
+
+  private baselineKey(): string {
+    return `${this.length} ${this.validationSeed()} ${this.validationSize}`;
+  }
+
+  /** Generates the validation set (about 50 ms at the defaults) and scores the baselines on it. */
+  private measureBaselines(): Baselines {
+    try {
+      const { inputs, targets } = generateBatch1D(this.validationSize, {
+        seed: this.validationSeed(),
+        length: this.length,
+      });
+      let zeros = 0;
+      let copy = 0;
+      for (let i = 0; i < targets.length; i++) {
+        zeros += targets[i] ** 2;
+        copy += (inputs[i] - targets[i]) ** 2;
+      }
+      return { zeros: zeros / targets.length, copy: copy / targets.length };
+    } catch {
+      // Bad settings: the error message says which; no baselines meanwhile.
+      return { zeros: Number.NaN, copy: Number.NaN };
+    }
+  }
+
+  /**
+   * Measures the baselines in a task of their own when the validation set changes, so that no
+   * render (nor a training step's update) waits for them; the loss chart's rules follow.
+   */
+  private refreshBaselines(): void {
+    if (this.baselineCache?.key === this.baselineKey() || this.baselineTimer) return;
+    this.baselineTimer = window.setTimeout(() => {
+      this.baselineTimer = 0;
+      const key = this.baselineKey();
+      if (this.baselineCache?.key === key) return;
+      const scores = this.measureBaselines();
+      this.baselineCache = { key, scores };
+      this.chartWork = this.chartWork.then(async () => {
+        await this.lossChart?.view.data('baselines', baselineRows(scores)).runAsync();
+      });
+    });
+  }
+
+  /** The baselines if measured for the current settings (never measured here). */
+  private measuredBaselines(): Baselines | undefined {
+    return this.baselineCache?.key === this.baselineKey() ? this.baselineCache.scores : undefined;
+  }
+
+  /** The copy-the-input score for display: NaN until measured (so nothing counts as beating it). */
+  private copyScore(): number {
+    return this.measuredBaselines()?.copy ?? Number.NaN;
   }
 
   /** The validation sample shown, generated here before training starts (the same one the Worker uses). */
@@ -1112,7 +1173,7 @@ export class TrainableModel extends DecodingElement {
         </div>
         <div>
           <dt>Validation MSE</dt>
-          <dd class=${progress && progress.validationLoss < this.baselines.copy ? 'beats' : ''}>
+          <dd class=${progress && progress.validationLoss < this.copyScore() ? 'beats' : ''}>
             ${progress && Number.isFinite(progress.validationLoss) ? progress.validationLoss.toFixed(1) : '–'}
           </dd>
         </div>
@@ -1120,7 +1181,7 @@ export class TrainableModel extends DecodingElement {
       <p class="note">
         ${
           this.phase === 'idle'
-            ? `Press Train: ${this.budget} per model, batches of ${this.batchShown()} fresh samples, validated on ${this.validationSize} others. Beating ${this.baselines.copy.toFixed(1)} (copying the input) means it learned to use the group.`
+            ? `Press Train: ${this.budget} per model, batches of ${this.batchShown()} fresh samples, validated on ${this.validationSize} others. Beating ${Number.isNaN(this.copyScore()) ? 'about 26' : this.copyScore().toFixed(1)} (copying the input) means it learned to use the group.`
             : this.phase === 'starting'
               ? 'Starting: loading tfjs and choosing the fastest backend…'
               : this.phase === 'paused'
@@ -1149,7 +1210,7 @@ export class TrainableModel extends DecodingElement {
   }
 
   private renderAttention(): TemplateResult | typeof nothing {
-    const layers = this.attentionMaps;
+    const layers = this.shownAttention;
     if (layers.length === 0) return nothing;
     return html`
       <div class="attention" part="attention">
@@ -1191,7 +1252,7 @@ export class TrainableModel extends DecodingElement {
               <tr>
                 <th scope="row">${r.label}</th>
                 <td>${r.parameters.toLocaleString('en')}</td>
-                <td class=${r.validationLoss < this.baselines.copy ? 'beats' : ''}>
+                <td class=${r.validationLoss < this.copyScore() ? 'beats' : ''}>
                   ${r.validationLoss.toFixed(2)}
                 </td>
                 <td>${r.samplesSeen.toLocaleString('en')}</td>

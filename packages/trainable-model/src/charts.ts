@@ -32,7 +32,7 @@ export function baselineRows({ zeros, copy }: Baselines): { label: string; loss:
 export function lossSpec(
   width: number,
   colors: ThemeColors,
-  baselines: Baselines,
+  baselines?: Baselines,
 ): VisualizationSpec {
   const x = {
     field: 'samples',
@@ -57,7 +57,7 @@ export function lossSpec(
     width,
     height: 200,
     autosize: { type: 'fit-x', contains: 'padding' },
-    datasets: { train: [], validation: [], baselines: baselineRows(baselines) },
+    datasets: { train: [], validation: [], baselines: baselines ? baselineRows(baselines) : [] },
     layer: [
       {
         data: { name: 'baselines', format: { parse: null } },

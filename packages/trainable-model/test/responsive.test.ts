@@ -9,7 +9,7 @@ describe('<trainable-model> responsiveness', () => {
     // A full-size step takes seconds on a busy 2-core machine; what is measured is the page.
     this.timeout(120_000);
     const el = await fixture<TrainableModel>(
-      html`<trainable-model budget="6s" backend="wasm"></trainable-model>`,
+      html`<trainable-model model="attention" budget="6s" backend="wasm"></trainable-model>`,
     );
     const long: number[] = [];
     const observer = new PerformanceObserver((list) =>
@@ -21,9 +21,9 @@ describe('<trainable-model> responsiveness', () => {
     await oneEvent(el, 'training-done');
     await new Promise((resolve) => setTimeout(resolve, 100));
     observer.disconnect();
-    // The default model (the transformer) at its defaults: batches of 16, several of them.
-    expect(el.trainingResults[0]).to.include({ model: 'transformer' });
-    expect(el.trainingResults[0].samplesSeen).to.be.at.least(32);
+    // The post-1 attention model at the spec's full size: batches of 128, length 400.
+    expect(el.trainingResults[0]).to.include({ model: 'attention' });
+    expect(el.trainingResults[0].samplesSeen).to.be.at.least(128);
     expect(long, `long tasks: ${long.join(', ')} ms`).to.deep.equal([]);
   });
 });
