@@ -27,8 +27,9 @@ import {
   downloadBlob,
   downloadJson,
   drawColorBar,
-  drawHeatmap,
+  drawHeatmapInSlices,
   heatmapDomain,
+  nextTask,
   niceTicks,
   readThemeColors,
   toJsonText,
@@ -762,27 +763,35 @@ export class AttentionHeatmap extends DecodingElement {
   // ---- Drawing ----
 
   /**
-   * Draws the panels, then each head's thumbnail in a task of its own: four heads of 400 x 400
-   * drawn at once held the page for 80 ms. Stops if a newer draw (`generation`) has begun.
+   * Draws the panels, then each head's thumbnail, each coloured in slices that yield to the page
+   * (`drawHeatmapInSlices`): four heads of 400 x 400 drawn at once held the page for 80 ms, and
+   * one 400 x 400 drawn before the JIT warmed up for as long. Stops if a newer draw
+   * (`generation`) has begun.
    */
   private async draw(generation: number): Promise<void> {
     if (this.panels.length === 0) return;
     // Theme colours are read (a style recalculation) only when a mask needs them.
     const style = this.heatmapStyle(this.panels.some((panel) => panel.allowed));
+    const cancelled = () => generation !== this.drawGeneration;
     const frames = [...this.frames];
-    this.panels.forEach((panel, index) => {
-      const canvas = frames[index]?.querySelector('canvas');
-      if (canvas) drawHeatmap(canvas, this.selectedOf(panel), style, panel.allowed);
-      const bar = this.renderRoot.querySelectorAll<HTMLCanvasElement>('.colorbar canvas')[index];
+    const bars = this.renderRoot.querySelectorAll<HTMLCanvasElement>('.colorbar canvas');
+    for (const [index, panel] of this.panels.entries()) {
+      const bar = bars[index];
       if (bar) drawColorBar(bar, this.colormap);
-    });
+      const canvas = frames[index]?.querySelector('canvas');
+      if (canvas)
+        await drawHeatmapInSlices(canvas, this.selectedOf(panel), style, panel.allowed, {
+          cancelled,
+        });
+      if (cancelled()) return;
+    }
     const thumbnails = this.renderRoot.querySelectorAll<HTMLCanvasElement>('.heads canvas');
     const first = this.panels[0];
     const choices = [first.average, ...first.heads];
     for (const [i, canvas] of thumbnails.entries()) {
       await nextTask();
-      if (generation !== this.drawGeneration) return;
-      drawHeatmap(canvas, choices[i], style, first.allowed);
+      if (cancelled()) return;
+      await drawHeatmapInSlices(canvas, choices[i], style, first.allowed, { cancelled });
     }
     this.showBand();
   }
@@ -1343,18 +1352,6 @@ function isMatrixList(value: MatrixInput | MatrixInput[]): value is MatrixInput[
     Array.isArray(value[0]) &&
     Array.isArray((value[0] as unknown[])[0])
   );
-}
-
-/** Resolves in a new task (a MessageChannel message: no timer clamping). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -1,6 +1,7 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import type { TrainableModel } from '../src/index.js';
 import '../src/trainable-model.js';
+import { longTasksWhileTraining } from './long-tasks.js';
 
 // In a page of its own: what earlier tests leave behind (elements, charts, garbage) must not
 // be counted against training.
@@ -11,16 +12,7 @@ describe('<trainable-model> responsiveness', () => {
     const el = await fixture<TrainableModel>(
       html`<trainable-model model="attention" budget="6s" backend="wasm"></trainable-model>`,
     );
-    const long: number[] = [];
-    const observer = new PerformanceObserver((list) =>
-      list.getEntries().forEach((entry) => long.push(entry.duration)),
-    );
-    el.train();
-    await oneEvent(el, 'training-progress');
-    observer.observe({ type: 'longtask', buffered: false });
-    await oneEvent(el, 'training-done');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    observer.disconnect();
+    const long = await longTasksWhileTraining(el);
     // The post-1 attention model at the spec's full size: batches of 128, length 400.
     expect(el.trainingResults[0]).to.include({ model: 'attention' });
     expect(el.trainingResults[0].samplesSeen).to.be.at.least(128);

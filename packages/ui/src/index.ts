@@ -21,12 +21,15 @@ export {
   HEATMAP_SCALES,
   drawColorBar,
   drawHeatmap,
+  drawHeatmapInSlices,
   heatmapDomain,
   heatmapPixels,
   niceTicks,
   scaleValue,
   type HeatmapStyle,
+  type SliceOptions,
 } from './heatmap.js';
 export { ElementLink } from './link.js';
+export { nextTask } from './tasks.js';
 export { embedCode, copyText } from './embed.js';
 export { styleProps } from './style-props.js';

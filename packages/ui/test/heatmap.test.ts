@@ -1,7 +1,15 @@
 import { colormapTable, toMatrix } from '@decoding-attention/core';
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { ElementLink, heatmapDomain, heatmapPixels, niceTicks } from '../src/index.js';
+import {
+  ElementLink,
+  drawHeatmap,
+  drawHeatmapInSlices,
+  heatmapDomain,
+  heatmapPixels,
+  niceTicks,
+  type HeatmapStyle,
+} from '../src/index.js';
 
 const rgba = (pixels: Uint8ClampedArray, i: number) => [...pixels.subarray(4 * i, 4 * i + 4)];
 const viridis = (index: number) => {
@@ -52,6 +60,66 @@ describe('heatmapPixels', () => {
         domain: [0, 2],
       }),
     ).to.deep.equal([0, 2]);
+  });
+});
+
+describe('drawHeatmapInSlices', () => {
+  const style: HeatmapStyle = { colormap: 'viridis', scale: 'log', normalize: 'row' };
+  const square = (n: number, seed: number) =>
+    toMatrix(
+      Array.from({ length: n }, (_, r) =>
+        Array.from({ length: n }, (_, c) => ((r * 31 + c * 17 + seed) % 97) / 97),
+      ),
+    );
+  const canvasPixels = (canvas: HTMLCanvasElement) =>
+    canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+
+  it('draws the same pixels as heatmapPixels, yielding between slices, the canvas changing only at the end', async () => {
+    const canvas = document.createElement('canvas');
+    const before = square(20, 0);
+    drawHeatmap(canvas, before, style);
+    const matrix = square(300, 5);
+    let yields = 0;
+    const drawn = drawHeatmapInSlices(canvas, matrix, style, undefined, {
+      budget: 0,
+      yieldTask: async () => {
+        yields++;
+        // Mid-draw the canvas still shows the previous matrix, whole.
+        expect([canvas.width, canvas.height]).to.deep.equal([20, 20]);
+        expect([...canvasPixels(canvas)]).to.deep.equal([...heatmapPixels(before, style)]);
+      },
+    });
+    expect(await drawn).to.equal(true);
+    // 300 columns: 13 rows (about 4,000 cells) a slice, 24 slices, a yield between each two.
+    expect(yields).to.equal(23);
+    expect([canvas.width, canvas.height]).to.deep.equal([300, 300]);
+    expect([...canvasPixels(canvas)]).to.deep.equal([...heatmapPixels(matrix, style)]);
+  });
+
+  it('stops when cancelled or overtaken by a newer draw on the canvas, which wins', async () => {
+    const canvas = document.createElement('canvas');
+    // 200 columns: 20 rows a slice, 10 slices.
+    const [a, b] = [square(200, 1), square(200, 2)];
+    let cancel = false;
+    const cancelled = drawHeatmapInSlices(canvas, a, style, undefined, {
+      budget: 0,
+      cancelled: () => cancel,
+    });
+    cancel = true;
+    expect(await cancelled).to.equal(false);
+    // Never drawn: the canvas keeps its default size.
+    expect([canvas.width, canvas.height]).to.deep.equal([300, 150]);
+
+    const older = drawHeatmapInSlices(canvas, a, style, undefined, { budget: 0 });
+    const newer = drawHeatmapInSlices(canvas, b, style, undefined, { budget: 0 });
+    expect(await older).to.equal(false);
+    expect(await newer).to.equal(true);
+    expect([...canvasPixels(canvas)]).to.deep.equal([...heatmapPixels(b, style)]);
+    // A synchronous draw overtakes a sliced one too.
+    const overtaken = drawHeatmapInSlices(canvas, b, style, undefined, { budget: 0 });
+    drawHeatmap(canvas, a, style);
+    expect(await overtaken).to.equal(false);
+    expect([...canvasPixels(canvas)]).to.deep.equal([...heatmapPixels(a, style)]);
   });
 });
 
