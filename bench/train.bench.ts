@@ -17,7 +17,13 @@
  * throughput cell), `lessonSeconds=120`, `lesson={"batchSize":32}` (overrides of the element's defaults), `lessonCompare=false` (time to lesson only), `tableSamples=2560`,
  * `tableBatch=32`, `tableModels=…`.
  */
-import { MODEL_IDS, generateBatch1D, parameterCount, type ModelId } from '@decoding-attention/core';
+import {
+  MODEL_IDS,
+  baselineScores1D,
+  generateBatch1D,
+  parameterCount,
+  type ModelId,
+} from '@decoding-attention/core';
 import type { TrainableModel } from '@decoding-attention/trainable-model';
 import '@decoding-attention/trainable-model/trainable-model.js';
 import { Trainer, type TrainingConfig } from '@decoding-attention/core/train';
@@ -70,14 +76,12 @@ async function throughputTable(report: Report): Promise<void> {
 
 /** The validation MSE of copying the input, exactly, on a run's validation set. */
 function copyBaseline(config: TrainingConfig): number {
-  const size = config.validationSize ?? 256;
-  const { inputs, targets } = generateBatch1D(size, {
-    seed: config.validationSeed ?? (config.seed ?? 0) + 1_000_003,
-    length: config.length ?? 400,
-  });
-  let sum = 0;
-  for (let i = 0; i < inputs.length; i++) sum += (inputs[i] - targets[i]) ** 2;
-  return sum / inputs.length;
+  return baselineScores1D(
+    generateBatch1D(config.validationSize ?? 256, {
+      seed: config.validationSeed ?? (config.seed ?? 0) + 1_000_003,
+      length: config.length ?? 400,
+    }),
+  ).copy;
 }
 
 /**

@@ -8,6 +8,7 @@ export { gaussianKernel, addConvolvedSame, blurPlanes } from './smoothing.js';
 export {
   SHAPE_TYPES_1D,
   SHAPES_1D_DEFAULTS,
+  baselineScores1D,
   drawShape1D,
   generateBatch1D,
   generateShapes1D,

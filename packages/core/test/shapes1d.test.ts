@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import {
   SHAPE_TYPES_1D,
+  baselineScores1D,
   drawShape1D,
   generateBatch1D,
   gaussianKernel,
@@ -231,6 +232,23 @@ describe('generateShapes1D: options', () => {
     expect(() => generateShapes1D({ length: 20 })).to.throw(RangeError, /maxWidth.*length/);
     expect(() => generateShapes1D({ noiseStd: -1 })).to.throw(RangeError, /noiseStd/);
     expect(() => generateShapes1D({ seed: 0.5 })).to.throw(RangeError, /seed/);
+  });
+});
+
+describe('baselineScores1D', () => {
+  it('scores predicting zeros and copying the input as MSE against the targets', () => {
+    const scores = baselineScores1D({
+      inputs: Float32Array.from([1, 2, 3, 5]),
+      targets: Float32Array.from([0, 2, 4, 2]),
+    });
+    // zeros: (0 + 4 + 16 + 4) / 4; copy: (1 + 0 + 1 + 9) / 4.
+    expect(scores).to.deep.equal({ zeros: 6, copy: 2.75 });
+  });
+
+  it("gives the spec's reference figures on the default dataset: about 310 and 26", () => {
+    const { zeros, copy } = baselineScores1D(generateBatch1D(1000, { seed: 3 }));
+    expect(zeros).to.be.within(280, 340);
+    expect(copy).to.be.within(23, 29);
   });
 });
 

@@ -3,6 +3,7 @@ import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
 import {
   MODEL_ENCODINGS,
   MODEL_IDS,
+  baselineScores1D,
   checkInteger,
   checkNumber,
   checkOneOf,
@@ -938,17 +939,9 @@ export class TrainableModel extends DecodingElement {
   /** Generates the validation set (about 50 ms at the defaults) and scores the baselines on it. */
   private measureBaselines(): Baselines {
     try {
-      const { inputs, targets } = generateBatch1D(this.validationSize, {
-        seed: this.validationSeed(),
-        length: this.length,
-      });
-      let zeros = 0;
-      let copy = 0;
-      for (let i = 0; i < targets.length; i++) {
-        zeros += targets[i] ** 2;
-        copy += (inputs[i] - targets[i]) ** 2;
-      }
-      return { zeros: zeros / targets.length, copy: copy / targets.length };
+      return baselineScores1D(
+        generateBatch1D(this.validationSize, { seed: this.validationSeed(), length: this.length }),
+      );
     } catch {
       // Bad settings: the error message says which; no baselines meanwhile.
       return { zeros: Number.NaN, copy: Number.NaN };

@@ -6,26 +6,28 @@ import {
   SIMD_IMPORTED,
   SIMD_SHARED,
 } from './generated/binaries.js';
-import type { GemmCall } from './pool.js';
+
+/** The twelve arguments of one `gemm` call, in its order. */
+export type GemmCall = [
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  c: number,
+  ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  pack: number,
+];
 
 /** What the kernels' WebAssembly exports. */
 export interface GemmExports {
   memory: WebAssembly.Memory;
   packFloats(m: number, n: number, k: number): number;
-  gemm(
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    ldc: number,
-    m: number,
-    n: number,
-    k: number,
-    pack: number,
-  ): void;
+  gemm(...call: GemmCall): void;
 }
 
 /** What this browser's WebAssembly offers the kernels. */

@@ -1,20 +1,4 @@
-import type { GemmExports } from './matmul.js';
-
-/** The twelve arguments of one `gemm` call, in its order. */
-export type GemmCall = [
-  a: number,
-  ars: number,
-  acs: number,
-  b: number,
-  brs: number,
-  bcs: number,
-  c: number,
-  ldc: number,
-  m: number,
-  n: number,
-  k: number,
-  pack: number,
-];
+import type { GemmCall, GemmExports } from './matmul.js';
 
 /** Calls a helper takes at once: a batch of 128 on two threads fits in one round. */
 const MAX_CALLS = 128;

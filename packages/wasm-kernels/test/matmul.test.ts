@@ -8,7 +8,8 @@ import {
   useWasmKernels,
   wasmKernelsState,
 } from '../src/index.js';
-import { splitCalls, type GemmCall } from '../src/pool.js';
+import { splitCalls } from '../src/pool.js';
+import type { GemmCall } from '../src/matmul.js';
 
 /** Uniform values in [-1, 1) from a small LCG, so failures reproduce. */
 function randoms(count: number, seed: number): Float32Array {
