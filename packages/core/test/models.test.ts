@@ -11,6 +11,8 @@ import {
   withAttentionOutputs,
 } from '../src/models/index.js';
 import { lstmRecurrence } from '../src/models/lstm-recurrence.js';
+import { useBackend } from '../src/train/backends.js';
+import { fusedAttentionAvailable, useWasmKernels } from '@decoding-attention/wasm-kernels';
 
 /** Parameter counts at length 400 from spec/models.md (tfjs: one bias per LSTM gate set). */
 const SPEC_COUNTS = {
@@ -344,6 +346,69 @@ describe('the fused LSTM recurrence', () => {
     expect(last).to.be.below(first * 0.8);
     tf.dispose([x, y]);
     optimizer.dispose();
+    model.dispose();
+  });
+});
+
+describe('SelfAttention with the fused attention op (wasm backend, our kernels)', () => {
+  before(async () => {
+    // The wasm binaries, as the trainer finds them, from this package's dist.
+    expect(await useBackend('wasm')).to.equal(true);
+  });
+  after(async () => {
+    await useWasmKernels(false);
+    await tf.setBackend('cpu');
+  });
+
+  /** A causal transformer's training-mode loss and gradients, and the kernels they ran. */
+  async function step(model: tf.LayersModel, x: tf.Tensor, training: boolean) {
+    let result: { loss: number; grads: Float32Array[]; names: string[] } | undefined;
+    const info = await tf.profile(() => {
+      const { grads, value } = tf.variableGrads(
+        () =>
+          tf.losses.meanSquaredError(
+            tf.zeros(x.shape),
+            model.apply(x, { training }) as tf.Tensor,
+          ) as tf.Scalar,
+      );
+      result = {
+        loss: value.dataSync()[0],
+        grads: Object.values(grads).map((g) => g.dataSync() as Float32Array),
+        names: Object.keys(grads),
+      };
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    return { ...result!, kernels: new Set(info.kernels.map((k) => k.name)) };
+  }
+
+  it('trains through the fused kernels, with the unfused values and gradients', async () => {
+    const model = buildModel('transformer', { length: 40, hidden: 16, heads: 2, seed: 3 });
+    const x = tf.randomNormal([3, 40], 0, 10, 'float32', 5);
+    expect(fusedAttentionAvailable()).to.equal(true);
+    const fused = await step(model, x, true);
+    // Inference forms the weights, which the model shows: no fused op.
+    const inference = await step(model, x, false);
+    await useWasmKernels(true, { fusedAttention: false });
+    const unfused = await step(model, x, true);
+    await useWasmKernels(true);
+    expect([...fused.kernels].filter((k) => k.startsWith('DAFused')).sort()).to.deep.equal([
+      'DAFusedAttention',
+      'DAFusedAttentionGrad',
+    ]);
+    expect(fused.kernels.has('Softmax')).to.equal(false);
+    expect(inference.kernels.has('DAFusedAttention')).to.equal(false);
+    expect(unfused.kernels.has('DAFusedAttention')).to.equal(false);
+    expect(fused.loss).to.be.closeTo(unfused.loss, 1e-5 * unfused.loss);
+    expect(inference.loss).to.be.closeTo(unfused.loss, 1e-5 * unfused.loss);
+    fused.grads.forEach((grad, i) => {
+      const other = unfused.grads[i];
+      const largest = other.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const worst = grad.reduce((m, v, j) => Math.max(m, Math.abs(v - other[j])), 0);
+      // Relative to at least 1: the keys' bias has no gradient in exact arithmetic (a shift of
+      // every score of a row), and both sides give rounding noise of 1e-7.
+      expect(worst / Math.max(largest, 1), fused.names[i]).to.be.below(1e-4);
+    });
+    x.dispose();
     model.dispose();
   });
 });

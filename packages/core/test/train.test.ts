@@ -224,8 +224,8 @@ describe('Trainer on the page', () => {
     expect(other[0]).to.not.equal(worker[0]);
   });
 
-  it('trains the same on wasm with our SIMD kernels as with the stock tfjs kernels', async () => {
-    const run = async (wasmKernels: boolean) => {
+  it('trains the same on wasm with our SIMD kernels and fused attention as with the stock tfjs kernels', async () => {
+    const run = async (wasmKernels: boolean, fusedAttention = true) => {
       const trainer = await Trainer.create({ mode: 'main' });
       const seen: number[] = [];
       const onProgress = (event: Event) =>
@@ -233,23 +233,44 @@ describe('Trainer on the page', () => {
       trainer.addEventListener('progress', onProgress);
       const ready = next(trainer, 'ready');
       const done = next(trainer, 'done');
-      trainer.start({ ...small, seed: 5, backend: 'wasm', wasmKernels, budget: { steps: 6 } });
-      const { backend, wasmKernels: served, threads } = await ready;
+      trainer.start({
+        ...small,
+        seed: 5,
+        backend: 'wasm',
+        wasmKernels,
+        fusedAttention,
+        budget: { steps: 6 },
+      });
+      const { backend, wasmKernels: served, fusedAttention: fused, threads } = await ready;
       const { validationLoss } = await done;
       trainer.dispose();
-      return { backend, served, threads, losses: seen, validationLoss };
+      return { backend, served, fused, threads, losses: seen, validationLoss };
     };
     const ours = await run(true);
+    const unfused = await run(true, false);
     const stock = await run(false);
     await tf.setBackend('cpu');
     // Not cross-origin isolated: tfjs-wasm's single-threaded build, and one thread for ours.
-    expect([ours.backend, ours.served, ours.threads]).to.deep.equal(['wasm', true, 1]);
-    expect([stock.backend, stock.served, stock.threads]).to.deep.equal(['wasm', false, 1]);
+    expect([ours.backend, ours.served, ours.fused, ours.threads]).to.deep.equal([
+      'wasm',
+      true,
+      true,
+      1,
+    ]);
+    expect([unfused.served, unfused.fused]).to.deep.equal([true, false]);
+    expect([stock.backend, stock.served, stock.fused, stock.threads]).to.deep.equal([
+      'wasm',
+      false,
+      false,
+      1,
+    ]);
     expect(ours.losses).to.have.length(6);
-    ours.losses.forEach((loss, i) =>
-      expect(loss, `step ${i + 1}`).to.be.closeTo(stock.losses[i], 1e-4 * stock.losses[i]),
-    );
-    expect(ours.validationLoss).to.be.closeTo(stock.validationLoss, 1e-4 * stock.validationLoss);
+    for (const other of [unfused, stock]) {
+      ours.losses.forEach((loss, i) =>
+        expect(loss, `step ${i + 1}`).to.be.closeTo(other.losses[i], 1e-4 * other.losses[i]),
+      );
+      expect(ours.validationLoss).to.be.closeTo(other.validationLoss, 1e-4 * other.validationLoss);
+    }
     expect(ours.losses[5]).to.be.below(ours.losses[0]);
   });
 

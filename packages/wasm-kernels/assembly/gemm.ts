@@ -49,8 +49,27 @@ export function gemm(
   k: i32,
   pack: usize,
 ): void {
+  product(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, pack, false);
+}
+
+/** `gemm`, or with `add` C += A * B. */
+export function product(
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  ldc: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  pack: usize,
+  add: bool,
+): void {
   if (k === 0) {
-    for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>n * 4);
+    if (!add) for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>n * 4);
     return;
   }
   const kcMax = min(KC, k);
@@ -70,14 +89,15 @@ export function gemm(
           const mr = min(MR, mc - ir);
           const pa = pack + <usize>(ir * kc) * 4;
           const pcOut = c + <usize>((ic + ir) * ldc + jr) * 4;
-          if (mr === MR && nr === NR) tile(pa, pb, kc, pcOut, ldc, pc > 0);
+          const accumulate = add || pc > 0;
+          if (mr === MR && nr === NR) tile(pa, pb, kc, pcOut, ldc, accumulate);
           else {
             tile(pa, pb, kc, edge, NR, false);
             for (let i = 0; i < mr; i++) {
               for (let j = 0; j < nr; j++) {
                 const to = pcOut + <usize>(i * ldc + j) * 4;
                 const value = load<f32>(edge + <usize>(i * NR + j) * 4);
-                store<f32>(to, pc > 0 ? load<f32>(to) + value : value);
+                store<f32>(to, accumulate ? load<f32>(to) + value : value);
               }
             }
           }

@@ -6,3 +6,10 @@ export { MatMul, kernelSupport, matMulShape } from './matmul.js';
 export type { KernelSupport, MatMulShape } from './matmul.js';
 export { useWasmKernels, wasmKernelsState } from './tfjs.js';
 export type { WasmKernelsOptions, WasmKernelsState } from './tfjs.js';
+export {
+  FUSED_ATTENTION,
+  FUSED_ATTENTION_GRAD,
+  FUSED_ATTENTION_MASKED,
+  fusedAttention,
+  fusedAttentionAvailable,
+} from './attention-op.js';

@@ -23,11 +23,52 @@ export type GemmCall = [
   pack: number,
 ];
 
-/** What the kernels' WebAssembly exports. */
+/** What the kernels' WebAssembly exports for matrix products. */
 export interface GemmExports {
   memory: WebAssembly.Memory;
   packFloats(m: number, n: number, k: number): number;
   gemm(...call: GemmCall): void;
+}
+
+/** One (batch, head) pair's fused attention, forward (see assembly/attention.ts). */
+export type AttentionForwardCall = [
+  q: number,
+  k: number,
+  v: number,
+  mask: number,
+  o: number,
+  lse: number,
+  lq: number,
+  lk: number,
+  d: number,
+  dv: number,
+  scratch: number,
+];
+
+/** One (batch, head) pair's fused attention, backward. */
+export type AttentionBackwardCall = [
+  q: number,
+  k: number,
+  v: number,
+  mask: number,
+  o: number,
+  lse: number,
+  dO: number,
+  dq: number,
+  dk: number,
+  dv: number,
+  lq: number,
+  lk: number,
+  d: number,
+  dvSize: number,
+  scratch: number,
+];
+
+/** Everything the kernels' WebAssembly exports. */
+export interface KernelExports extends GemmExports {
+  attentionScratchFloats(lq: number, lk: number, d: number, dv: number): number;
+  attentionForward(...call: AttentionForwardCall): void;
+  attentionBackward(...call: AttentionBackwardCall): void;
 }
 
 /** What this browser's WebAssembly offers the kernels. */

@@ -1,9 +1,15 @@
-import type { GemmCall, GemmExports } from './matmul.js';
+import type { GemmCall, KernelExports } from './matmul.js';
 
 /** Calls a helper takes at once: a batch of 128 on two threads fits in one round. */
 const MAX_CALLS = 128;
+/** Int32s of one call in a mailbox: which kernel, then up to 15 arguments, scratch last. */
+const CALL_INTS = 16;
 /** Int32 slots of a helper's mailbox: round, rounds done, call count, then the calls. */
-const SLOT = 3 + 12 * MAX_CALLS;
+const SLOT = 3 + CALL_INTS * MAX_CALLS;
+
+/** The kernels a pool runs, by their number in a mailbox. */
+export const POOL_KERNELS = ['gemm', 'attentionForward', 'attentionBackward'] as const;
+export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 /**
  * A helper: instantiates the kernels over the shared memory, then waits on its mailbox for
@@ -25,7 +31,10 @@ function helper(): void {
     };
     scope.onmessage = null;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const gemm = instance.exports.gemm as (...args: number[]) => void;
+    // In POOL_KERNELS' order (this function ships as source: no names from outside it).
+    const kernels = ['gemm', 'attentionForward', 'attentionBackward'].map(
+      (name) => instance.exports[name] as (...args: number[]) => void,
+    );
     const box = new Int32Array(control, slot * slotSize * 4, slotSize);
     scope.postMessage('ready');
     let seen = 0;
@@ -35,21 +44,8 @@ function helper(): void {
       if (seen < 0) break;
       const count = box[2];
       for (let i = 0; i < count; i++) {
-        const o = 3 + 12 * i;
-        gemm(
-          box[o],
-          box[o + 1],
-          box[o + 2],
-          box[o + 3],
-          box[o + 4],
-          box[o + 5],
-          box[o + 6],
-          box[o + 7],
-          box[o + 8],
-          box[o + 9],
-          box[o + 10],
-          box[o + 11],
-        );
+        const o = 3 + 16 * i;
+        kernels[box[o]](...box.subarray(o + 1, o + 16));
       }
       Atomics.store(box, 1, seen);
       Atomics.notify(box, 1);
@@ -69,10 +65,10 @@ function canBlock(): boolean {
 }
 
 /**
- * Threads that run `gemm` calls over one shared WebAssembly memory: the calling thread and
- * `helpers` workers, each with the same kernels instantiated over that memory. A product's calls
- * are split between them and the caller waits for all, so a product stays a synchronous call,
- * as tfjs's kernels must be.
+ * Threads that run kernel calls (`gemm`, the fused attention) over one shared WebAssembly memory:
+ * the calling thread and `helpers` workers, each with the same kernels instantiated over that
+ * memory. An op's calls are split between them and the caller waits for all, so an op stays a
+ * synchronous call, as tfjs's kernels must be.
  */
 export class GemmPool {
   /** How many products the helpers have taken part in. */
@@ -81,7 +77,7 @@ export class GemmPool {
   private readonly blocking = canBlock();
 
   private constructor(
-    private readonly kernels: GemmExports,
+    private readonly kernels: KernelExports,
     private readonly workers: Worker[],
     private readonly boxes: Int32Array[],
   ) {}
@@ -107,7 +103,7 @@ export class GemmPool {
     )
       return undefined;
     const kernels = new WebAssembly.Instance(module, { env: { memory } })
-      .exports as unknown as GemmExports;
+      .exports as unknown as KernelExports;
     const control = new SharedArrayBuffer(helpers * SLOT * 4);
     const workers: Worker[] = [];
     let url = '';
@@ -150,13 +146,38 @@ export class GemmPool {
   }
 
   /**
-   * Runs every call, the caller's share here and the rest on the helpers, and returns when all
-   * are done. Each thread's calls must use scratch of their own: `scratch[t]` replaces the
-   * calls' `pack` argument on thread t.
+   * Runs every `gemm` call, the caller's share here and the rest on the helpers, and returns
+   * when all are done. Each thread's calls must use scratch of their own: `scratch[t]` replaces
+   * the calls' `pack` argument on thread t.
    */
   run(calls: GemmCall[], scratch: readonly number[]): void {
+    this.runShares('gemm', splitCalls(calls, this.threads), scratch);
+  }
+
+  /**
+   * Runs calls of one attention kernel (one per batch and head), as many to each thread; the
+   * last argument, the scratch, is `scratch[t]` on thread t.
+   */
+  runAttention(
+    kernel: 'attentionForward' | 'attentionBackward',
+    calls: readonly number[][],
+    scratch: readonly number[],
+  ): void {
+    const per = Math.ceil(calls.length / this.threads);
+    const shares = Array.from({ length: this.threads }, (_, t) =>
+      calls.slice(t * per, (t + 1) * per),
+    );
+    this.runShares(kernel, shares, scratch);
+  }
+
+  private runShares(
+    kernel: PoolKernel,
+    shares: readonly (readonly number[])[][],
+    scratch: readonly number[],
+  ): void {
     const threads = this.threads;
-    const shares = splitCalls(calls, threads);
+    const id = POOL_KERNELS.indexOf(kernel);
+    const own = this.kernels[kernel] as (...args: number[]) => void;
     for (let start = 0; ; start += MAX_CALLS) {
       const more = shares.some((share) => share.length > start);
       if (!more) return;
@@ -167,18 +188,18 @@ export class GemmPool {
         const part = shares[t].slice(start, start + MAX_CALLS);
         box[2] = part.length;
         part.forEach((call, i) => {
-          box.set(call, 3 + 12 * i);
-          box[3 + 12 * i + 11] = scratch[t];
+          const o = 3 + CALL_INTS * i;
+          box[o] = id;
+          box.set(call, o + 1);
+          box[o + call.length] = scratch[t];
         });
         helped ||= part.length > 0;
         Atomics.store(box, 0, round);
         Atomics.notify(box, 0);
       }
       if (helped) this.helperRounds++;
-      for (const call of shares[0].slice(start, start + MAX_CALLS)) {
-        call[11] = scratch[0];
-        this.kernels.gemm(...call);
-      }
+      for (const call of shares[0].slice(start, start + MAX_CALLS))
+        own(...call.slice(0, -1), scratch[0]);
       for (const box of this.boxes) {
         // Workers sleep until the helper is done; a page's main thread may only spin.
         while (Atomics.load(box, 1) !== round) {

@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { FUSED_ATTENTION, FUSED_ATTENTION_GRAD, FUSED_ATTENTION_MASKED } from './attention-op.js';
 import {
   MatMul,
   compileInHeapKernels,
   gemmCalls,
   matMulShape,
-  type GemmExports,
+  type AttentionBackwardCall,
+  type AttentionForwardCall,
+  type KernelExports,
 } from './matmul.js';
 import { GemmPool } from './pool.js';
 import { VIEW_KERNELS } from './views.js';
@@ -32,6 +35,11 @@ export interface WasmKernelsState {
   threads: number;
   /** Products the helper threads have taken part in so far. */
   helperRounds: number;
+  /**
+   * The fused attention kernels (see `fusedAttention`) are registered: our kernels are on, run
+   * in tfjs's heap, and `fusedAttention` was not declined.
+   */
+  fusedAttention: boolean;
 }
 
 /** Options of useWasmKernels. */
@@ -45,6 +53,11 @@ export interface WasmKernelsOptions {
   threads?: number;
   /** Work on copies in memory of the kernels' own even where tfjs's heap could be used. */
   copy?: boolean;
+  /**
+   * Register the fused attention kernels, which the attention layers of core/models use while
+   * training (default true; they need the kernels in tfjs's heap).
+   */
+  fusedAttention?: boolean;
 }
 
 /** What the emscripten module of tfjs-wasm exposes that the kernels use. */
@@ -58,7 +71,7 @@ interface TfjsWasmModule {
 
 /** The kernels instantiated inside one tfjs-wasm backend's heap, with scratch from its malloc. */
 interface InHeap {
-  kernels: GemmExports;
+  kernels: KernelExports;
   wasm: TfjsWasmModule;
   /** One scratch block per thread. */
   scratch: number[];
@@ -69,9 +82,12 @@ interface InHeap {
 let stock: tf.KernelConfig | undefined;
 /** tfjs's own slicing kernels, which ours replace alongside BatchMatMul. */
 const stockViews = new Map<string, tf.KernelConfig>();
-let settings: Required<Pick<WasmKernelsOptions, 'relaxedSimd' | 'copy'>> & { threads?: number } = {
+let settings: Required<Pick<WasmKernelsOptions, 'relaxedSimd' | 'copy' | 'fusedAttention'>> & {
+  threads?: number;
+} = {
   relaxedSimd: true,
   copy: false,
+  fusedAttention: true,
 };
 let modules:
   | {
@@ -81,6 +97,7 @@ let modules:
     }
   | undefined;
 let active = false;
+let fusedActive = false;
 const inHeap = new WeakMap<object, InHeap | null>();
 
 function heapMemory(wasm: TfjsWasmModule): WebAssembly.Memory | undefined {
@@ -106,7 +123,7 @@ function inHeapFor(backend: BackendWasm): InHeap | null {
     try {
       const instance = new WebAssembly.Instance(compiled.module, { env: { memory } });
       found = {
-        kernels: instance.exports as unknown as GemmExports,
+        kernels: instance.exports as unknown as KernelExports,
         wasm,
         scratch: [],
         scratchBytes: 0,
@@ -147,6 +164,21 @@ function release(backend: object | undefined): void {
   inHeap.delete(backend);
 }
 
+/**
+ * Scratch of `floats` floats for each thread, 16-byte aligned, from tfjs's malloc: kept between
+ * calls and grown when a call needs more. Take heap offsets only after this (malloc may grow it).
+ */
+function scratchFor(heap: InHeap, floats: number): number[] {
+  const threads = heap.pool?.threads ?? 1;
+  const bytes = floats * 4 + 16;
+  if (bytes > heap.scratchBytes || heap.scratch.length !== threads) {
+    for (const pointer of heap.scratch) heap.wasm._free(pointer);
+    heap.scratch = Array.from({ length: threads }, () => heap.wasm._malloc(bytes));
+    heap.scratchBytes = bytes;
+  }
+  return heap.scratch.map((pointer) => Math.ceil(pointer / 16) * 16);
+}
+
 function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
@@ -160,14 +192,7 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const out = backend.makeOutput([...batchShape, m, n], 'float32');
   if (m * n === 0 || batchShape.includes(0)) return out;
   if (heap) {
-    const threads = heap.pool?.threads ?? 1;
-    const bytes = heap.kernels.packFloats(m, n, k) * 4 + 16;
-    if (bytes > heap.scratchBytes || heap.scratch.length !== threads) {
-      for (const pointer of heap.scratch) heap.wasm._free(pointer);
-      heap.scratch = Array.from({ length: threads }, () => heap.wasm._malloc(bytes));
-      heap.scratchBytes = bytes;
-    }
-    const scratch = heap.scratch.map((pointer) => Math.ceil(pointer / 16) * 16);
+    const scratch = scratchFor(heap, heap.kernels.packFloats(m, n, k));
     // Offsets into tfjs's heap, taken after makeOutput and malloc (which may grow the memory).
     const offset = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info).byteOffset;
     const calls = gemmCalls(
@@ -196,6 +221,120 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   return out;
 }
 
+/** The sizes of a fused attention: (batch x heads) pairs of Lq x D queries, Lk keys, Dv values. */
+function attentionSizes(q: tf.TensorInfo, k: tf.TensorInfo, v: tf.TensorInfo) {
+  const rank = q.shape.length;
+  const [lq, d] = q.shape.slice(-2);
+  const [lk, dv] = [k.shape[rank - 2], v.shape[rank - 1]];
+  const pairs = q.shape.slice(0, -2).reduce((p, x) => p * x, 1);
+  return { lq, lk, d, dv, pairs };
+}
+
+/** The kernels in the backend's heap, for the fused attention (registered only where they are). */
+function attentionHeap(backend: BackendWasm, ...inputs: (tf.TensorInfo | undefined)[]): InHeap {
+  const heap = inHeapFor(backend);
+  if (!heap) throw new Error('wasm-kernels: the fused attention needs the kernels in tfjs heap');
+  for (const input of inputs)
+    if (input && input.dtype !== 'float32')
+      throw new TypeError(`wasm-kernels: the fused attention takes float32, not ${input.dtype}`);
+  return heap;
+}
+
+function attentionForward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const { q, k, v, mask } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  const backend = args.backend as BackendWasm;
+  const heap = attentionHeap(backend, q, k, v, mask);
+  const { lq, lk, d, dv, pairs } = attentionSizes(q!, k!, v!);
+  const out = backend.makeOutput([...q!.shape.slice(0, -1), dv], 'float32');
+  const lse = backend.makeOutput(q!.shape.slice(0, -1), 'float32');
+  if (pairs * lq === 0) return [out, lse];
+  const scratch = scratchFor(heap, heap.kernels.attentionScratchFloats(lq, lk, d, dv));
+  const at = (info: tf.TensorInfo | undefined) =>
+    info ? backend.typedArrayFromHeap(info).byteOffset : 0;
+  const [pq, pk, pv, pm, po, pl] = [q, k, v, mask, out, lse].map(at);
+  const calls = Array.from({ length: pairs }, (_, i): AttentionForwardCall => [
+    pq + i * lq * d * 4,
+    pk + i * lk * d * 4,
+    pv + i * lk * dv * 4,
+    pm,
+    po + i * lq * dv * 4,
+    pl + i * lq * 4,
+    lq,
+    lk,
+    d,
+    dv,
+    scratch[0],
+  ]);
+  if (heap.pool) heap.pool.runAttention('attentionForward', calls, scratch);
+  else for (const call of calls) heap.kernels.attentionForward(...call);
+  return [out, lse];
+}
+
+function attentionBackward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const { q, k, v, mask, o, lse, dy } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  const backend = args.backend as BackendWasm;
+  const heap = attentionHeap(backend, q, k, v, mask, o, lse, dy);
+  const { lq, lk, d, dv, pairs } = attentionSizes(q!, k!, v!);
+  const dq = backend.makeOutput(q!.shape, 'float32');
+  const dk = backend.makeOutput(k!.shape, 'float32');
+  const dvOut = backend.makeOutput(v!.shape, 'float32');
+  if (pairs * lq * lk === 0) {
+    for (const grad of [dq, dk, dvOut]) backend.typedArrayFromHeap(grad).fill(0);
+    return [dq, dk, dvOut];
+  }
+  const scratch = scratchFor(heap, heap.kernels.attentionScratchFloats(lq, lk, d, dv));
+  const at = (info: tf.TensorInfo | undefined) =>
+    info ? backend.typedArrayFromHeap(info).byteOffset : 0;
+  const [pq, pk, pv, pm, po, pl, pdy, pdq, pdk, pdv] = [
+    q,
+    k,
+    v,
+    mask,
+    o,
+    lse,
+    dy,
+    dq,
+    dk,
+    dvOut,
+  ].map(at);
+  const calls = Array.from({ length: pairs }, (_, i): AttentionBackwardCall => [
+    pq + i * lq * d * 4,
+    pk + i * lk * d * 4,
+    pv + i * lk * dv * 4,
+    pm,
+    po + i * lq * dv * 4,
+    pl + i * lq * 4,
+    pdy + i * lq * dv * 4,
+    pdq + i * lq * d * 4,
+    pdk + i * lk * d * 4,
+    pdv + i * lk * dv * 4,
+    lq,
+    lk,
+    d,
+    dv,
+    scratch[0],
+  ]);
+  if (heap.pool) heap.pool.runAttention('attentionBackward', calls, scratch);
+  else for (const call of calls) heap.kernels.attentionBackward(...call);
+  return [dq, dk, dvOut];
+}
+
+const ATTENTION_KERNELS: Record<string, tf.KernelFunc> = {
+  [FUSED_ATTENTION]: attentionForward as unknown as tf.KernelFunc,
+  [FUSED_ATTENTION_MASKED]: attentionForward as unknown as tf.KernelFunc,
+  [FUSED_ATTENTION_GRAD]: attentionBackward as unknown as tf.KernelFunc,
+};
+
+/** Registers or unregisters the fused attention kernels for the wasm backend. */
+function registerAttention(on: boolean): void {
+  if (on === fusedActive) return;
+  for (const [kernelName, kernelFunc] of Object.entries(ATTENTION_KERNELS)) {
+    if (on) tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+    else tf.unregisterKernel(kernelName, BACKEND);
+  }
+  fusedActive = on;
+}
+
 /**
  * Serves tfjs's wasm backend's BatchMatMul (every tf.matMul, and the gradients built from it)
  * with this package's packed SIMD kernels, so models need no change; `false` switches back to
@@ -218,6 +357,7 @@ export async function useWasmKernels(
     relaxedSimd: options.relaxedSimd !== false,
     copy: options.copy === true,
     threads: options.threads,
+    fusedAttention: options.fusedAttention !== false,
   };
   const backend = tf.findBackend(BACKEND) as BackendWasm | undefined;
   const changed =
@@ -238,6 +378,7 @@ export async function useWasmKernels(
     }
     settings = wanted;
   }
+  settings.fusedAttention = wanted.fusedAttention;
   if (enabled && backend) await prepareThreads(backend);
   const on = enabled && modules?.copying !== undefined;
   if (on !== active) {
@@ -262,6 +403,11 @@ export async function useWasmKernels(
     );
     active = on;
   }
+  // The fused attention runs only in tfjs's heap: where that is out of reach, models keep their
+  // unfused attention.
+  registerAttention(
+    on && settings.fusedAttention && backend !== undefined && inHeapFor(backend) !== null,
+  );
   return wasmKernelsState();
 }
 
@@ -276,5 +422,6 @@ export function wasmKernelsState(): WasmKernelsState {
     inTfjsHeap: Boolean(heap),
     threads: heap?.pool?.threads ?? 1,
     helperRounds: heap?.pool?.helperRounds ?? 0,
+    fusedAttention: fusedActive,
   };
 }

@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import {
+  fusedAttention,
+  fusedAttentionAvailable,
+} from '@decoding-attention/wasm-kernels/attention';
 import { attentionMask, type MaskKind, type MaskOptions } from '../attention.js';
 import { pairFrequency, positionalEncoding, type EncodingKind } from '../positional.js';
 import { sampleSeed } from '../random.js';
@@ -233,6 +237,8 @@ export interface SelfAttentionArgs extends LayerArgs {
  * layers of the input's width, scores are QK^T / sqrt(d_head), an optional mask hides keys and
  * RoPE can turn queries and keys. Returns two tensors: the output [batch, length, width] and the
  * attention weights [batch, heads, length, length], so a model can show what it attends to.
+ * While training where `fusedAttentionAvailable()` (the wasm backend with our kernels), the
+ * attention runs as one fused op and the weights output is empty ([batch, heads, 0, length]).
  */
 export class SelfAttention extends SeededLayer {
   static className = 'DASelfAttention';
@@ -312,7 +318,10 @@ export class SelfAttention extends SeededLayer {
     ) as tf.Tensor2D;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+  override call(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: Record<string, unknown> = {},
+  ): tf.Tensor[] {
     return tf.tidy(() => {
       const x = single(inputs) as tf.Tensor3D;
       const [batch, length, width] = x.shape;
@@ -335,10 +344,22 @@ export class SelfAttention extends SeededLayer {
       }
       // Scaling the queries rather than the scores: the same products, on length / size times
       // fewer numbers (and so in the gradient too).
-      let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(size)), k, false, true) as tf.Tensor4D;
-      if (mask) scores = tf.add(scores, mask) as tf.Tensor4D;
-      const weights = tf.softmax(scores, -1);
-      const joined = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [
+      const scaled = tf.mul(q, 1 / Math.sqrt(size)) as tf.Tensor4D;
+      let attended: tf.Tensor4D;
+      let weights: tf.Tensor;
+      if (kwargs['training'] === true && fusedAttentionAvailable()) {
+        // Training on the wasm backend with @decoding-attention/wasm-kernels: one fused op that
+        // never forms the [batch, heads, length, length] weights, forward or backward. Training
+        // reads only the prediction, so the weights output is left empty.
+        attended = fusedAttention(scaled, k, v, mask);
+        weights = tf.zeros([batch, this.heads, 0, length]);
+      } else {
+        let scores = tf.matMul(scaled, k, false, true) as tf.Tensor4D;
+        if (mask) scores = tf.add(scores, mask) as tf.Tensor4D;
+        weights = tf.softmax(scores, -1);
+        attended = tf.matMul(weights, v);
+      }
+      const joined = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [
         batch * length,
         width,
       ]) as tf.Tensor2D;

@@ -23,15 +23,16 @@ let wasmPathsSet = false;
 
 /**
  * Switches tfjs to `name`, initialising it if needed; false if it cannot run here. On wasm, our
- * SIMD kernels serve the matrix multiplies unless `wasmKernels` is false, and where the page is
+ * SIMD kernels serve the matrix multiplies unless `wasmKernels` is false (with the fused attention
+ * op unless `fusedAttention` is false), and where the page is
  * cross-origin isolated, tfjs's threaded build and our kernels use `threads` threads (settled when
  * the wasm backend first starts: 1 keeps its single-threaded build).
  */
 export async function useBackend(
   name: string,
-  options: { wasmKernels?: boolean; threads?: number } = {},
+  options: { wasmKernels?: boolean; fusedAttention?: boolean; threads?: number } = {},
 ): Promise<boolean> {
-  const { wasmKernels = true, threads } = options;
+  const { wasmKernels = true, fusedAttention = true, threads } = options;
   // Asking tfjs to start wasm where the page's CSP forbids it fills the console with warnings.
   if (name === 'wasm' && !canCompileWasm()) return false;
   if (name === 'wasm' && !wasmPathsSet) {
@@ -46,7 +47,7 @@ export async function useBackend(
       await tf.ready();
       if (!switched || tf.getBackend() !== name) return false;
     }
-    if (name === 'wasm') await useWasmKernels(wasmKernels, { threads });
+    if (name === 'wasm') await useWasmKernels(wasmKernels, { threads, fusedAttention });
     return true;
   } catch {
     return false;

@@ -37,6 +37,12 @@ export interface TrainingConfig extends ModelOptions {
    */
   wasmKernels?: boolean;
   /**
+   * With our wasm kernels, train the attention layers through their fused attention op, which
+   * never forms the [batch, heads, length, length] weights (default true); false keeps the
+   * layers' matMul-softmax-matMul, to compare.
+   */
+  fusedAttention?: boolean;
+  /**
    * Threads for the wasm backend where the page is cross-origin isolated: tfjs-wasm's threaded
    * build and our kernels' helpers (default: the logical cores, at most 4). 1 keeps training on
    * one thread. It takes effect when the wasm backend first starts in this trainer.
@@ -107,6 +113,8 @@ export type TrainerMessage =
       backend: string;
       /** Whether @decoding-attention/wasm-kernels serve this run's matrix multiplies. */
       wasmKernels: boolean;
+      /** Whether the attention layers train through the fused attention op. */
+      fusedAttention: boolean;
       /** Threads this run's matrix multiplies are split between. */
       threads: number;
       parameters: number;

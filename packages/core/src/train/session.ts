@@ -3,6 +3,7 @@ import { resolveModelOptions } from '../model-catalog.js';
 import { buildModel, withAttentionOutputs } from '../models/index.js';
 import { generateBatch1D } from '../shapes1d.js';
 import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
+import { fusedAttentionAvailable } from '@decoding-attention/wasm-kernels/attention';
 import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
 import {
   TRAINING_BACKENDS,
@@ -40,6 +41,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     snapshotEvery: config.snapshotEvery ?? 1000,
     backend: config.backend ?? 'auto',
     wasmKernels: config.wasmKernels ?? true,
+    fusedAttention: config.fusedAttention ?? true,
     threads:
       config.threads ?? Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1)),
   };
@@ -51,8 +53,10 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
   checkNumber('evaluateEvery', resolved.evaluateEvery, 0);
   checkNumber('snapshotEvery', resolved.snapshotEvery, 0);
   checkOneOf('backend', resolved.backend, TRAINING_BACKENDS);
-  if (typeof resolved.wasmKernels !== 'boolean')
-    throw new RangeError(`wasmKernels must be true or false, got ${String(resolved.wasmKernels)}`);
+  for (const name of ['wasmKernels', 'fusedAttention'] as const) {
+    if (typeof resolved[name] !== 'boolean')
+      throw new RangeError(`${name} must be true or false, got ${String(resolved[name])}`);
+  }
   checkInteger('threads', resolved.threads, 1, 64);
   for (const [name, value] of Object.entries(resolved.budget)) {
     if (!(value > 0)) throw new RangeError(`budget ${name} must be positive, got ${String(value)}`);
@@ -195,6 +199,7 @@ export class TrainingSession {
       type: 'ready',
       backend,
       wasmKernels: wasmKernelsActive(),
+      fusedAttention: fusedAttentionAvailable(),
       threads: threadsInUse(),
       parameters: this.model.countParams(),
       timings,

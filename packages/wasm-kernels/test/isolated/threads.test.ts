@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { expect } from '@open-wc/testing';
-import { useWasmKernels, wasmKernelsState } from '../../src/index.js';
+import { fusedAttention, useWasmKernels, wasmKernelsState } from '../../src/index.js';
+import { referenceAttention } from '../attention-reference.js';
 
 /** Values in [-1, 1] that differ from one call to the next. */
 const values = (count: number, seed: number) =>
@@ -101,6 +102,53 @@ describe('two threads on a cross-origin isolated page', () => {
       helperRounds: 0,
     });
     products().forEach((got, i) => expect(worstRelative(got, stock[i])).to.be.below(1e-4));
+  });
+
+  it('splits the fused attention by batch and head between the threads, forward and backward', async () => {
+    await useWasmKernels(true, { threads: 2 });
+    const [lead, lq, lk, d, dv] = [[3, 2], 70, 70, 8, 8];
+    const pairs = 6;
+    const c = {
+      lead,
+      lq,
+      lk,
+      d,
+      dv,
+      q: values(pairs * lq * d, 1),
+      k: values(pairs * lk * d, 2),
+      v: values(pairs * lk * dv, 3),
+      w: values(pairs * lq * dv, 4),
+      mask: Float32Array.from({ length: lq * lk }, (_, i) =>
+        i % lk <= Math.floor(i / lk) ? 0 : -1e9,
+      ),
+    };
+    const rounds = wasmKernelsState().helperRounds;
+    const ours = tf.tidy(() => {
+      const [q, k, v] = [c.q, c.k, c.v].map((x, i) =>
+        tf.tensor(x, [...lead, i === 0 ? lq : lk, i === 2 ? dv : d]),
+      );
+      const mask = tf.tensor2d(c.mask, [lq, lk]);
+      const w = tf.tensor(c.w, [...lead, lq, dv]);
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, e: tf.Tensor) =>
+        tf.sum(tf.mul(fusedAttention(a, b, e, mask), w)),
+      )([q, k, v]);
+      return [fusedAttention(q, k, v, mask), ...grads].map((t) => t.dataSync() as Float32Array);
+    });
+    const reference = referenceAttention(c);
+    [reference.o, reference.dq, reference.dk, reference.dv].forEach((expected, i) =>
+      expect(
+        worstRelative(
+          { values: ours[i], gradient: true },
+          {
+            values: Float32Array.from(expected),
+            gradient: true,
+          },
+        ),
+        `#${i}`,
+      ).to.be.below(1e-5),
+    );
+    // Two forward passes and one backward, each shared with the helper.
+    expect(wasmKernelsState().helperRounds - rounds).to.be.at.least(3);
   });
 
   it('blocks in Atomics.wait inside a Worker, where training runs', async () => {
