@@ -7,7 +7,7 @@
 // additive mask is lq x lk (0 where a key may be seen, a large negative number where not); the
 // scores are Q K^T as given (the caller scales Q).
 
-import { packFloats, product } from './gemm';
+import { fma, packFloats, product } from './gemm';
 
 /**
  * Floats of one block of P: the query rows of a block are as many as fit (all 400 of length 400,
@@ -41,21 +41,25 @@ export function attentionScratchFloats(lq: i32, lk: i32, d: i32, dv: i32): i32 {
   return 2 * vectors(r * lk) + vectors(lq) + vectors(packs);
 }
 
-/** e^x, four at a time (Cephes' expf: a degree-5 polynomial on x - n ln 2, times 2^n). */
+/**
+ * e^x, four at a time (Cephes' expf: a degree-5 polynomial on r = x - n ln 2, times 2^n), with
+ * multiply-adds fused where relaxed SIMD allows.
+ */
 @inline
 function exp4(x: v128): v128 {
   const kept = f32x4.ge(x, f32x4.splat(EXP_LOW));
   x = f32x4.max(f32x4.min(x, f32x4.splat(EXP_HIGH)), f32x4.splat(EXP_LOW));
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
-  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // ln 2 in two parts, so that r keeps its low bits.
+  let r = fma(n, f32x4.splat(-0.693359375), x);
+  r = fma(n, f32x4.splat(2.12194440e-4), r);
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(x, x)), x), f32x4.splat(1));
+  y = fma(y, r, f32x4.splat(1.3981999507e-3));
+  y = fma(y, r, f32x4.splat(8.3334519073e-3));
+  y = fma(y, r, f32x4.splat(4.1665795894e-2));
+  y = fma(y, r, f32x4.splat(1.6666665459e-1));
+  y = fma(y, r, f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(fma(y, f32x4.mul(r, r), r), f32x4.splat(1));
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return v128.and(f32x4.mul(y, scale), kept);
 }

@@ -24,8 +24,9 @@ export function packFloats(m: i32, n: i32, k: i32): i32 {
   return panelsA * MR * kc + panelsB * NR * kc + MR * NR;
 }
 
+/** a * b + c, fused where relaxed SIMD is built in and the CPU has it. */
 @inline
-function fma(a: v128, b: v128, c: v128): v128 {
+export function fma(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }
