@@ -179,6 +179,11 @@ function scratchFor(heap: InHeap, floats: number): number[] {
   return heap.scratch.map((pointer) => Math.ceil(pointer / 16) * 16);
 }
 
+/** Where a tensor lies in tfjs's heap, in bytes (0 for none). Take it after every allocation. */
+function heapOffset(backend: BackendWasm, info: tf.TensorInfo | undefined): number {
+  return info ? backend.typedArrayFromHeap(info).byteOffset : 0;
+}
+
 function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
@@ -194,7 +199,7 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   if (heap) {
     const scratch = scratchFor(heap, heap.kernels.packFloats(m, n, k));
     // Offsets into tfjs's heap, taken after makeOutput and malloc (which may grow the memory).
-    const offset = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info).byteOffset;
+    const offset = (info: tf.TensorInfo) => heapOffset(backend, info);
     const calls = gemmCalls(
       shape,
       transposeA,
@@ -249,8 +254,7 @@ function attentionForward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const lse = backend.makeOutput(q!.shape.slice(0, -1), 'float32');
   if (pairs * lq === 0) return [out, lse];
   const scratch = scratchFor(heap, heap.kernels.attentionScratchFloats(lq, lk, d, dv));
-  const at = (info: tf.TensorInfo | undefined) =>
-    info ? backend.typedArrayFromHeap(info).byteOffset : 0;
+  const at = (info: tf.TensorInfo | undefined) => heapOffset(backend, info);
   const [pq, pk, pv, pm, po, pl] = [q, k, v, mask, out, lse].map(at);
   const calls = Array.from({ length: pairs }, (_, i): AttentionForwardCall => [
     pq + i * lq * d * 4,
@@ -283,8 +287,7 @@ function attentionBackward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] 
     return [dq, dk, dvOut];
   }
   const scratch = scratchFor(heap, heap.kernels.attentionScratchFloats(lq, lk, d, dv));
-  const at = (info: tf.TensorInfo | undefined) =>
-    info ? backend.typedArrayFromHeap(info).byteOffset : 0;
+  const at = (info: tf.TensorInfo | undefined) => heapOffset(backend, info);
   const [pq, pk, pv, pm, po, pl, pdy, pdq, pdk, pdv] = [
     q,
     k,
