@@ -5,14 +5,16 @@
  *
  * 1. Matmul: GFLOP/s of tf.matMul on wasm for the attention layer's products (forward and
  *    backward shapes), ours on one and on two threads against tfjs-wasm's, on this page.
- * 2. Training: samples/s of `attention`, `mha` and `transformer` (length 400, batch 128; the
+ * 2. Memory: the peak tensor memory of one transformer training step (batch 32) with the fused
+ *    attention against without it.
+ * 3. Training: samples/s of `attention`, `mha` and `transformer` (length 400, batch 128; the
  *    transformer at 32, as at 128 it does not fit tfjs-wasm's heap) in the Worker
  *    <trainable-model> uses: stock tfjs-wasm on one thread (its single-threaded build)
  *    against ours on one thread, with and without the fused attention op, and on two threads
  *    (tfjs's threaded build, our helpers) against both stock figures. A run that does not fit
  *    tfjs-wasm's heap is reported as such.
  *
- * Query options (BENCH_QUERY): `parts=matmul,training`, `kernelBatch=32`,
+ * Query options (BENCH_QUERY): `parts=matmul,memory,training`, `kernelBatch=32`, `memoryBatch=32`,
  * `speedupModels=attention,mha,transformer`, `seconds=12` (least timed time per run),
  * `batch=128`, `transformerBatch=32`.
  */
@@ -20,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { useWasmKernels } from '@decoding-attention/wasm-kernels';
 import type { ModelId } from '@decoding-attention/core';
+import { buildModel } from '@decoding-attention/core/models';
 import type { BenchSuite, Report } from './harness.js';
 import { list, number, throughput, train } from './training.js';
 
@@ -88,6 +91,49 @@ async function matmul(report: Report): Promise<void> {
       });
   }
   await useWasmKernels(false);
+}
+
+/**
+ * Peak memory of one training step of the transformer (length 400, tfjs's count of the bytes its
+ * tensors hold, through tf.profile), with the fused attention against without it.
+ */
+async function memory(report: Report): Promise<void> {
+  setWasmPaths(new URL('./', location.href).href);
+  await tf.setBackend('wasm');
+  const batch = number('memoryBatch', 32);
+  const model = buildModel('transformer', { length: 400 });
+  const x = tf.randomNormal([batch, 400]);
+  const peak = async (fusedAttention: boolean) => {
+    await useWasmKernels(true, { fusedAttention });
+    const info = await tf.profile(() => {
+      const { grads, value } = tf.variableGrads(
+        () =>
+          tf.losses.meanSquaredError(
+            tf.zeros([batch, 400]),
+            model.apply(x, { training: true }) as tf.Tensor,
+          ) as tf.Scalar,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    return info.peakBytes / 2 ** 20;
+  };
+  const unfused = await peak(false);
+  const fused = await peak(true);
+  tf.dispose(x);
+  model.dispose();
+  await useWasmKernels(false);
+  console.log(
+    `transformer step, batch ${batch}: peak ${fused.toFixed(0)} MiB fused, ${unfused.toFixed(0)} MiB unfused`,
+  );
+  report({
+    figure: `transformer training step, peak tensor memory (L 400, batch ${batch}), fused attention`,
+    value: fused,
+    unit: 'MiB',
+    against: 'our kernels without the fused attention',
+    reference: unfused,
+    // Less is better: the ratio is how many times less.
+    ratio: unfused / fused,
+  });
 }
 
 /** Training samples/s on wasm: ours against stock, on one thread and on two. */
@@ -167,8 +213,9 @@ async function training(report: Report): Promise<void> {
 const suite: BenchSuite = {
   title: `Our wasm kernels against tfjs-wasm's (cross-origin isolated: ${crossOriginIsolated ? 'yes' : 'no'}, ${navigator.hardwareConcurrency} cores)`,
   async run(report) {
-    const parts = list('parts', ['matmul', 'training']);
+    const parts = list('parts', ['matmul', 'memory', 'training']);
     if (parts.includes('matmul')) await matmul(report);
+    if (parts.includes('memory')) await memory(report);
     if (parts.includes('training')) await training(report);
   },
 };
