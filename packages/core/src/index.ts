@@ -3,6 +3,7 @@
  * This entry uses no DOM, no Lit and no tfjs, so it runs in Node, a Worker and a page alike.
  */
 export { SeededRandom, sampleSeed } from './random.js';
+export { nextTask } from './tasks.js';
 export { portableExp, portableLog } from './portable-math.js';
 export { gaussianKernel, addConvolvedSame, blurPlanes } from './smoothing.js';
 export {

@@ -4,8 +4,8 @@ import {
   colormapTable,
   type ColormapName,
   type Matrix,
+  nextTask,
 } from '@decoding-attention/core';
-import { nextTask } from './tasks.js';
 
 /** How values become colours. */
 export interface HeatmapStyle {

@@ -30,6 +30,6 @@ export {
   type SliceOptions,
 } from './heatmap.js';
 export { ElementLink } from './link.js';
-export { nextTask } from './tasks.js';
+export { nextTask } from '@decoding-attention/core';
 export { embedCode, copyText } from './embed.js';
 export { styleProps } from './style-props.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveModelOptions } from '../model-catalog.js';
 import { buildModel, withAttentionOutputs } from '../models/index.js';
 import { generateBatch1D } from '../shapes1d.js';
+import { nextTask } from '../tasks.js';
 import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
 import { fusedAttentionAvailable } from '@decoding-attention/wasm-kernels/attention';
 import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
@@ -65,18 +66,6 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
 }
 
 type Post = (message: TrainerMessage, transfer?: Transferable[]) => void;
-
-/** Lets queued messages (pause, stop) and the page's work run between steps, with no timer clamping. */
-function yieldNow(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 /**
  * One training run at a time, driven by commands and reporting by messages: the same code runs
@@ -297,7 +286,8 @@ export class TrainingSession {
         backend,
         fraction: fraction(),
       });
-      await yieldNow();
+      // Queued messages (pause, stop) and the page's work run between steps.
+      await nextTask();
     }
     const reason = this.now() === 'stopping' ? 'stopped' : 'budget';
     // Also when stopped mid-run: the clock ran until now (after a pause, from the resume).

@@ -1,6 +1,7 @@
 /**
- * Resolves in a new task, so that input, rendering and other tasks get their turn in between.
- * A MessageChannel message, not `setTimeout(0)`: nested timers are clamped to 4 ms.
+ * Resolves in a new task, so that input, rendering, queued messages and other tasks get their
+ * turn in between, on a page or in a Worker. A MessageChannel message, not `setTimeout(0)`:
+ * nested timers are clamped to 4 ms.
  */
 export function nextTask(): Promise<void> {
   return new Promise((resolve) => {
