@@ -245,6 +245,43 @@ function attentionHeap(backend: BackendWasm, ...inputs: (tf.TensorInfo | undefin
   return heap;
 }
 
+/**
+ * The arguments both attention kernels begin with, for (batch, head) pair i: where its q, k, v,
+ * mask (0 for none; one for every pair), output and log-sum-exp lie in the heap. Offsets are
+ * taken now: call it after every allocation.
+ */
+function pairOperands(
+  backend: BackendWasm,
+  { lq, lk, d, dv }: { lq: number; lk: number; d: number; dv: number },
+  q: tf.TensorInfo,
+  k: tf.TensorInfo,
+  v: tf.TensorInfo,
+  mask: tf.TensorInfo | undefined,
+  o: tf.TensorInfo,
+  lse: tf.TensorInfo,
+): (i: number) => [number, number, number, number, number, number] {
+  const [pq, pk, pv, pm, po, pl] = [q, k, v, mask, o, lse].map((info) => heapOffset(backend, info));
+  return (i) => [
+    pq + i * lq * d * 4,
+    pk + i * lk * d * 4,
+    pv + i * lk * dv * 4,
+    pm,
+    po + i * lq * dv * 4,
+    pl + i * lq * 4,
+  ];
+}
+
+/** Runs one attention kernel's calls: shared with the helper threads where there are some. */
+function runPairs<K extends 'attentionForward' | 'attentionBackward'>(
+  heap: InHeap,
+  kernel: K,
+  calls: Parameters<KernelExports[K]>[],
+  scratch: number[],
+): void {
+  if (heap.pool) heap.pool.runAttention(kernel, calls, scratch);
+  else for (const call of calls) (heap.kernels[kernel] as (...args: number[]) => void)(...call);
+}
+
 function attentionForward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const { q, k, v, mask } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   const backend = args.backend as BackendWasm;
@@ -254,23 +291,16 @@ function attentionForward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const lse = backend.makeOutput(q!.shape.slice(0, -1), 'float32');
   if (pairs * lq === 0) return [out, lse];
   const scratch = scratchFor(heap, heap.kernels.attentionScratchFloats(lq, lk, d, dv));
-  const at = (info: tf.TensorInfo | undefined) => heapOffset(backend, info);
-  const [pq, pk, pv, pm, po, pl] = [q, k, v, mask, out, lse].map(at);
+  const base = pairOperands(backend, { lq, lk, d, dv }, q!, k!, v!, mask, out, lse);
   const calls = Array.from({ length: pairs }, (_, i): AttentionForwardCall => [
-    pq + i * lq * d * 4,
-    pk + i * lk * d * 4,
-    pv + i * lk * dv * 4,
-    pm,
-    po + i * lq * dv * 4,
-    pl + i * lq * 4,
+    ...base(i),
     lq,
     lk,
     d,
     dv,
     scratch[0],
   ]);
-  if (heap.pool) heap.pool.runAttention('attentionForward', calls, scratch);
-  else for (const call of calls) heap.kernels.attentionForward(...call);
+  runPairs(heap, 'attentionForward', calls, scratch);
   return [out, lse];
 }
 
@@ -287,26 +317,10 @@ function attentionBackward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] 
     return [dq, dk, dvOut];
   }
   const scratch = scratchFor(heap, heap.kernels.attentionScratchFloats(lq, lk, d, dv));
-  const at = (info: tf.TensorInfo | undefined) => heapOffset(backend, info);
-  const [pq, pk, pv, pm, po, pl, pdy, pdq, pdk, pdv] = [
-    q,
-    k,
-    v,
-    mask,
-    o,
-    lse,
-    dy,
-    dq,
-    dk,
-    dvOut,
-  ].map(at);
+  const base = pairOperands(backend, { lq, lk, d, dv }, q!, k!, v!, mask, o!, lse!);
+  const [pdy, pdq, pdk, pdv] = [dy!, dq, dk, dvOut].map((info) => heapOffset(backend, info));
   const calls = Array.from({ length: pairs }, (_, i): AttentionBackwardCall => [
-    pq + i * lq * d * 4,
-    pk + i * lk * d * 4,
-    pv + i * lk * dv * 4,
-    pm,
-    po + i * lq * dv * 4,
-    pl + i * lq * 4,
+    ...base(i),
     pdy + i * lq * dv * 4,
     pdq + i * lq * d * 4,
     pdk + i * lk * d * 4,
@@ -317,8 +331,7 @@ function attentionBackward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] 
     dv,
     scratch[0],
   ]);
-  if (heap.pool) heap.pool.runAttention('attentionBackward', calls, scratch);
-  else for (const call of calls) heap.kernels.attentionBackward(...call);
+  runPairs(heap, 'attentionBackward', calls, scratch);
   return [dq, dk, dvOut];
 }
 
