@@ -359,7 +359,8 @@ function registerAttention(on: boolean): void {
  * isolated page), products are split between the calling thread and helper workers. Where the
  * kernels cannot run at all (no SIMD128, or a CSP forbidding WebAssembly), tfjs's kernel stays.
  * Alongside, the backend's Slice, Unpack and SplitV are served by kernels that copy only the part
- * they take (tfjs's copy the whole input out of the heap for every slice).
+ * they take (tfjs's copy the whole input out of the heap for every slice), and its Identity by one
+ * that shares the input's memory (tfjs's copies every tensor a gradient keeps).
  * Call it after the wasm backend has started to have its threads ready for the first product.
  * Resolves with what now serves BatchMatMul.
  */

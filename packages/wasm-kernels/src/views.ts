@@ -104,9 +104,25 @@ export function splitVKernel(stock: tf.KernelConfig): tf.KernelFunc {
   }) as tf.KernelFunc;
 }
 
+/**
+ * Identity (tf.clone, and the copy tfjs keeps of every tensor a gradient needs) sharing the
+ * input's memory, as tfjs's cpu and webgl backends do: tensors never change once made, so a
+ * copy is never needed. tfjs-wasm's own copies, which doubled the memory a training step keeps
+ * for its backward pass.
+ */
+export function identityKernel(stock: tf.KernelConfig): tf.KernelFunc {
+  return ((args: Args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (strings(x)) return stock.kernelFunc(args);
+    (args.backend as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  }) as tf.KernelFunc;
+}
+
 /** The kernels above, by tfjs kernel name, made from tfjs's own (their fallback). */
 export const VIEW_KERNELS: Record<string, (stock: tf.KernelConfig) => tf.KernelFunc> = {
   Slice: sliceKernel,
   Unpack: unpackKernel,
   SplitV: splitVKernel,
+  Identity: identityKernel,
 };

@@ -309,6 +309,42 @@ describe('useWasmKernels on the wasm backend', () => {
     expect(ours).to.deep.equal(grads());
   });
 
+  it('clones without copying: a kept tensor shares its memory, and outlives the original', async () => {
+    const backend = tf.findBackend('wasm') as unknown as { numDataIds(): number };
+    const clones = () => {
+      const x = tf.tensor([1.5, -2, 3], [3]);
+      const buffers = backend.numDataIds();
+      const copy = tf.clone(x);
+      const added = backend.numDataIds() - buffers;
+      x.dispose();
+      const values = Array.from(copy.dataSync());
+      copy.dispose();
+      return { added, values };
+    };
+    await useWasmKernels(false);
+    // tfjs-wasm's own Identity copies.
+    expect(clones()).to.deep.equal({ added: 1, values: [1.5, -2, 3] });
+    await useWasmKernels(true);
+    const before = backend.numDataIds();
+    expect(clones()).to.deep.equal({ added: 0, values: [1.5, -2, 3] });
+    // Disposing both frees the one buffer.
+    expect(backend.numDataIds()).to.equal(before);
+    // What a gradient keeps (a clone of each tensor it needs) adds no buffer either: the kept
+    // inputs of x * y are x and y themselves.
+    const x = tf.tensor([1, 2, 3]);
+    const y = tf.tensor([4, 5, 6]);
+    const buffers = backend.numDataIds();
+    const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(a, b)))(
+      [x, y],
+    );
+    expect(Array.from(grads[0].dataSync())).to.deep.equal([4, 5, 6]);
+    expect(Array.from(grads[1].dataSync())).to.deep.equal([1, 2, 3]);
+    expect(value.dataSync()[0]).to.equal(32);
+    tf.dispose([value, ...grads]);
+    expect(backend.numDataIds()).to.equal(buffers);
+    tf.dispose([x, y]);
+  });
+
   it('can be held to plain SIMD128', async () => {
     expect(await useWasmKernels(true, { relaxedSimd: false })).to.include({
       active: true,
