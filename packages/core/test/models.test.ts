@@ -8,6 +8,7 @@ import {
   Scale,
   attentionLayers,
   buildModel,
+  gelu,
   withAttentionOutputs,
 } from '../src/models/index.js';
 import { lstmRecurrence } from '../src/models/lstm-recurrence.js';
@@ -153,13 +154,16 @@ describe('buildModel', () => {
         tf.grad((input: tf.Tensor) => loss(layer.apply(input) as tf.Tensor))(x),
         tf.grad((input: tf.Tensor) => loss(reference(input, kernel)))(x),
       );
-      const ours = (layer.trainableWeights[0] as unknown as { val: tf.Variable }).val;
-      const theirs = tf.variable(kernel);
-      close(
-        Object.values(tf.variableGrads(() => loss(layer.apply(x) as tf.Tensor), [ours]).grads)[0],
-        Object.values(tf.variableGrads(() => loss(reference(x, theirs)), [theirs]).grads)[0],
-      );
-      theirs.dispose();
+      // The kernel's and the bias's gradients.
+      const ours = layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+      const theirs = [tf.variable(kernel), tf.variable(bias)];
+      const oursGrads = tf.variableGrads(() => loss(layer.apply(x) as tf.Tensor), ours).grads;
+      const theirGrads = tf.variableGrads(
+        () => loss(tf.add(tf.sub(reference(x, theirs[0]), bias), theirs[1])),
+        theirs,
+      ).grads;
+      ours.forEach((v, i) => close(oursGrads[v.name], theirGrads[theirs[i].name]));
+      tf.dispose(theirs);
     }
   });
 
@@ -209,6 +213,55 @@ describe('buildModel', () => {
       ).grads;
     const [ga, gb] = [variableGrads(ours), variableGrads(theirs)];
     for (const [a, b] of Object.values(ga).map((g, i) => [g, Object.values(gb)[i]])) close(a, b);
+  });
+
+  it('GELU gives x Phi(x) and its derivative Phi(x) + x phi(x)', () => {
+    const x = tf.tensor([-1, 0, 1, 2.5]);
+    // Phi and phi of the standard normal, to double precision.
+    const values = [-0.15865525393145707, 0, 0.8413447460685429, 2.4844758366855597];
+    const slopes = [-0.08331547058768629, 0.5, 1.0833154705876864, 1.037611085908145];
+    const close = (actual: tf.Tensor, expected: number[]) =>
+      Array.from(actual.dataSync()).forEach((v, i) => expect(v).to.be.closeTo(expected[i], 1e-6));
+    close(gelu(x), values);
+    close(tf.grad((t: tf.Tensor) => tf.sum(gelu(t)))(x), slopes);
+    // The same as the plain ops' values and gradients (tfjs's own GELU), on random inputs.
+    const r = tf.randomNormal([200], 0, 3, 'float32', 11);
+    const plain = (t: tf.Tensor) =>
+      tf.mul(t, tf.mul(0.5, tf.add(1, tf.erf(tf.div(t, Math.SQRT2)))));
+    close(gelu(r), Array.from(plain(r).dataSync()));
+    close(
+      tf.grad((t: tf.Tensor) => tf.sum(gelu(t)))(r),
+      Array.from(
+        tf
+          .grad((t: tf.Tensor) => tf.sum(plain(t)))(r)
+          .dataSync(),
+      ),
+    );
+  });
+
+  it('GELU keeps one tensor for the backward pass and LayerNorm three, where plain ops keep many', () => {
+    // The tensors a recorded forward pass leaves alive for its gradient: all but the output of
+    // a tidy run while gradients are recorded.
+    const kept = (f: (t: tf.Tensor) => tf.Tensor) => {
+      let count = 0;
+      const x = tf.randomNormal([4, 8], 0, 1, 'float32', 12);
+      const g = tf.grad((t: tf.Tensor) => {
+        const before = tf.memory().numTensors;
+        const y = tf.tidy(() => f(t));
+        count = tf.memory().numTensors - before - 1;
+        return tf.sum(y);
+      })(x);
+      tf.dispose([x, g]);
+      return count;
+    };
+    const norm = new LayerNorm({ name: 'kept' });
+    norm.apply(tf.zeros([4, 8]));
+    expect(kept(gelu)).to.equal(1);
+    expect(kept((t) => norm.apply(t) as tf.Tensor)).to.equal(3);
+    expect(kept((t) => tf.mul(t, tf.mul(0.5, tf.add(1, tf.erf(tf.div(t, Math.SQRT2))))))).to.equal(
+      9,
+    );
+    norm.dispose();
   });
 
   it('a transformer training step runs as many kernels at batch 8 as at batch 1', async () => {

@@ -9,6 +9,7 @@ import {
   AddPositionalEncoding,
   BidirectionalLSTM,
   Conv1DSame,
+  Gelu,
   LayerNorm,
   PositionalProjection,
   Scale,
@@ -59,10 +60,11 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
   let output: tf.SymbolicTensor;
   switch (id) {
     case 'fcn': {
-      let x = dense({ units: 256, activation: 'gelu', name: 'dense1' }).apply(
-        input,
-      ) as tf.SymbolicTensor;
-      x = dense({ units: 256, activation: 'gelu', name: 'dense2' }).apply(x) as tf.SymbolicTensor;
+      let x: tf.SymbolicTensor = input;
+      for (const name of ['dense1', 'dense2']) {
+        x = dense({ units: 256, name }).apply(x) as tf.SymbolicTensor;
+        x = new Gelu({ name: `${name}-gelu` }).apply(x) as tf.SymbolicTensor;
+      }
       output = dense({ units: L, name: 'prediction' }).apply(x) as tf.SymbolicTensor;
       break;
     }
@@ -146,9 +148,8 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
           .add({ name: `block${b + 1}/residual1` })
           .apply([x, attended]) as tf.SymbolicTensor;
         let y = new LayerNorm({ name: `block${b + 1}/norm2` }).apply(x) as tf.SymbolicTensor;
-        y = dense({ units: 4 * d, activation: 'gelu', name: `block${b + 1}/ff1` }).apply(
-          y,
-        ) as tf.SymbolicTensor;
+        y = dense({ units: 4 * d, name: `block${b + 1}/ff1` }).apply(y) as tf.SymbolicTensor;
+        y = new Gelu({ name: `block${b + 1}/ff1-gelu` }).apply(y) as tf.SymbolicTensor;
         y = dense({ units: d, name: `block${b + 1}/ff2` }).apply(y) as tf.SymbolicTensor;
         x = tf.layers.add({ name: `block${b + 1}/residual2` }).apply([x, y]) as tf.SymbolicTensor;
       }

@@ -16,9 +16,41 @@ type Shape = (number | null)[];
 type LayerArgs = { name?: string; trainable?: boolean; seed?: number };
 type DisposeResult = ReturnType<tf.layers.Layer['dispose']>;
 
-/** GELU, exactly: 0.5 x (1 + erf(x / sqrt 2)), from ops every backend has. */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  return Array.isArray(inputs) ? inputs[0] : inputs;
+}
+
+/** The standard normal's cumulative distribution, 0.5 (1 + erf(x / sqrt 2)). */
+const normalCdf = (x: tf.Tensor) => tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+
+/**
+ * GELU, exactly: x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), from ops every backend has, as one op
+ * with its own gradient Phi(x) + x phi(x). Written as plain ops, a training step would keep each
+ * of the five intermediate tensors (and their gradients) of every GELU for the backward pass;
+ * this keeps only x.
+ */
+export const gelu = tf.customGrad((...args: unknown[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  save([x]);
+  return {
+    value: tf.mul(x, normalCdf(x)),
+    // tfjs calls a custom gradient outside any tidy: its intermediates would live to the end of
+    // the backward pass.
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], [input]: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const density = tf.mul(tf.exp(tf.mul(tf.square(input), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+        return tf.mul(dy as tf.Tensor, tf.add(normalCdf(input), tf.mul(input, density)));
+      }),
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
+
+/** GELU as a layer (see gelu): what a dense layer's `gelu` activation computes, with less memory. */
+export class Gelu extends tf.layers.Layer {
+  static className = 'DAGelu';
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return gelu(single(inputs));
+  }
 }
 
 /** A layer whose random initial weights each draw their own seed from the layer's seed. */
@@ -41,8 +73,93 @@ abstract class SeededLayer extends tf.layers.Layer {
   }
 }
 
-function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-  return Array.isArray(inputs) ? inputs[0] : inputs;
+/**
+ * The taps of a "same" convolution of x [batch, length, channels] with a kernel of `size`: the
+ * input shifted by each offset (zeros beyond its ends), stacked on a leading axis, as
+ * [size, batch * length, channels].
+ */
+function tapsOf(x: tf.Tensor3D, size: number): tf.Tensor3D {
+  const [batch, length, channels] = x.shape;
+  const before = Math.floor((size - 1) / 2);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [before, size - 1 - before],
+    [0, 0],
+  ]);
+  // The taps stacked on a leading axis, each multiplied by its own [in, out] slice of the
+  // kernel in one batched product, then summed. (Stacking them on the feature axis instead
+  // makes the gradient split that axis, which tfjs-wasm does slowly: a fifth of a step.)
+  return tf.reshape(
+    tf.stack(
+      Array.from({ length: size }, (_, i) =>
+        tf.slice(padded, [0, i, 0], [batch, length, channels]),
+      ),
+    ),
+    [size, batch * length, channels],
+  );
+}
+
+/**
+ * y = sum over taps i of tap_i(x) K_i, plus the bias, as one op with its own gradient. The
+ * gradient recomputes the taps from x rather than keeping them (k times x's size) and the
+ * products (k times y's), which made the transformer's convolution stem the largest part of
+ * what a training step held.
+ */
+function convolveSame(x: tf.Tensor3D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor3D {
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [input, weights, offset, save] = args as [
+      tf.Tensor3D,
+      tf.Tensor,
+      tf.Tensor,
+      tf.GradSaveFunc,
+    ];
+    const [batch, length, channels] = input.shape;
+    const filters = offset.shape[0];
+    const size = weights.shape[0] / channels;
+    const split = tf.reshape(weights, [size, channels, filters]);
+    save([input, split]);
+    return {
+      value: tf.reshape(tf.add(tf.sum(tf.matMul(tapsOf(input, size), split), 0), offset), [
+        batch,
+        length,
+        filters,
+      ]),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], [x0, k3]: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const dOut = tf.reshape(dy as tf.Tensor, [1, batch * length, filters]);
+          const dKernel = tf.matMul(tapsOf(x0 as tf.Tensor3D, size), dOut, true, false);
+          // Tap i read x at t + i - before, so x at s gets tap i's gradient at s - i + before:
+          // each tap's gradient shifted back, zeros beyond the ends.
+          const dTaps = tf.reshape(tf.matMul(dOut, k3, false, true), [
+            size,
+            batch,
+            length,
+            channels,
+          ]);
+          const before = Math.floor((size - 1) / 2);
+          const padded = tf.pad(dTaps, [
+            [0, 0],
+            [0, 0],
+            [size - 1, size - 1],
+            [0, 0],
+          ]);
+          const dx = tf.addN(
+            Array.from({ length: size }, (_, i) =>
+              tf.reshape(
+                tf.slice(padded, [i, 0, before + size - 1 - i, 0], [1, batch, length, channels]),
+                [batch, length, channels],
+              ),
+            ),
+          );
+          return [
+            dx,
+            tf.reshape(dKernel, [size * channels, filters]),
+            tf.sum(dy as tf.Tensor, [0, 1]),
+          ];
+        }),
+    };
+  });
+  return op(x, kernel, bias) as tf.Tensor3D;
 }
 
 /**
@@ -87,31 +204,7 @@ export class Conv1DSame extends SeededLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = single(inputs) as tf.Tensor3D;
-      const [batch, length, channels] = x.shape;
-      const before = Math.floor((this.kernelSize - 1) / 2);
-      const padded = tf.pad(x, [
-        [0, 0],
-        [before, this.kernelSize - 1 - before],
-        [0, 0],
-      ]);
-      // The taps stacked on a leading axis, each multiplied by its own [in, out] slice of the
-      // kernel in one batched product, then summed. (Stacking them on the feature axis instead
-      // makes the gradient split that axis, which tfjs-wasm does slowly: a fifth of a step.)
-      const taps = tf.reshape(
-        tf.stack(
-          Array.from({ length: this.kernelSize }, (_, i) =>
-            tf.slice(padded, [0, i, 0], [batch, length, channels]),
-          ),
-        ),
-        [this.kernelSize, batch * length, channels],
-      );
-      const kernel = tf.reshape(this.kernel.read(), [this.kernelSize, channels, this.filters]);
-      const y = tf.reshape(tf.add(tf.sum(tf.matMul(taps, kernel), 0), this.bias.read()), [
-        batch,
-        length,
-        this.filters,
-      ]);
+      const y = convolveSame(single(inputs) as tf.Tensor3D, this.kernel.read(), this.bias.read());
       return this.activation === 'gelu' ? gelu(y) : y;
     });
   }
@@ -124,6 +217,37 @@ export class Conv1DSame extends SeededLayer {
       activation: this.activation,
     };
   }
+}
+
+/**
+ * (x - mean) / sqrt(variance + epsilon) * gamma + beta over the last axis, as one op with its own
+ * gradient: it keeps the normalised x and the reciprocal deviations for the backward pass, where
+ * the plain ops would keep each step's tensor and gradient.
+ */
+function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const centered = tf.sub(input, tf.mean(input, -1, true));
+    const reciprocal = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), epsilon));
+    const normed = tf.mul(centered, reciprocal);
+    save([normed, reciprocal, scale]);
+    return {
+      value: tf.add(tf.mul(normed, scale), offset),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], [n, r, g]: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const d = dy as tf.Tensor;
+          const leading = Array.from({ length: d.rank - 1 }, (_, i) => i);
+          // dx = r (dn - mean(dn) - n mean(dn n)), with dn = dy gamma.
+          const dn = tf.mul(d, g);
+          const dx = tf.mul(
+            r,
+            tf.sub(tf.sub(dn, tf.mean(dn, -1, true)), tf.mul(n, tf.mean(tf.mul(dn, n), -1, true))),
+          );
+          return [dx, tf.sum(tf.mul(d, n), leading), tf.sum(d, leading)];
+        }),
+    };
+  });
+  return op(x, gamma, beta);
 }
 
 /**
@@ -152,13 +276,9 @@ export class LayerNorm extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = single(inputs);
-      const centered = tf.sub(x, tf.mean(x, -1, true));
-      const variance = tf.mean(tf.square(centered), -1, true);
-      const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(normed, this.gamma.read()), this.beta.read());
-    });
+    return tf.tidy(() =>
+      layerNorm(single(inputs), this.gamma.read(), this.beta.read(), this.epsilon),
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -480,6 +600,7 @@ export class PositionalProjection extends SeededLayer {
 }
 
 for (const layer of [
+  Gelu,
   Conv1DSame,
   LayerNorm,
   Scale,
