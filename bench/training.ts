@@ -22,15 +22,26 @@ export interface Run {
   done: { validationLoss: number; samplesSeen: number; elapsed: number; samplesPerSecond: number };
 }
 
-/** Trains one configuration to its budget (or until `until` says stop) in a Worker. */
+/**
+ * Trains one configuration to its budget (or until `until` says stop) in a Worker. A run with
+ * no result after `deadline` seconds (a Worker broken by running out of memory) is stopped and
+ * rejects.
+ */
 export async function train(
   config: TrainingConfig,
   until: (evaluation: EvaluationMessage) => boolean = () => false,
+  deadline = Infinity,
 ): Promise<Run> {
   const trainer = await Trainer.create({ mode: 'worker' });
   const run: Partial<Run> = { progress: [], evaluations: [] };
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
+      if (deadline < Infinity)
+        timer = setTimeout(
+          () => reject(new Error(`no result within ${deadline} s`)),
+          deadline * 1000,
+        );
       trainer.addEventListener('ready', (event) => {
         ({ backend: run.backend, threads: run.threads } = (
           event as CustomEvent<{ backend: string; threads: number }>
@@ -54,6 +65,7 @@ export async function train(
       trainer.start(config);
     });
   } finally {
+    clearTimeout(timer);
     trainer.dispose();
   }
   return run as Run;
