@@ -133,8 +133,10 @@ describe('buildModel', () => {
       const x = tf.randomNormal([2, 9, 3], 0, 1, 'float32', 11);
       const layer = new Conv1DSame({ filters: 4, kernelSize, seed: 1, name: `conv${kernelSize}` });
       layer.apply(x);
-      const [kernel, bias] = layer.getWeights();
+      const [kernel] = layer.getWeights();
       expect(kernel.shape).to.deep.equal([kernelSize * 3, 4]);
+      const bias = tf.randomNormal([4], 0, 1, 'float32', 13);
+      layer.setWeights([kernel, bias]);
       const reference = (input: tf.Tensor, k: tf.Tensor) =>
         tf.add(
           tf.conv1d(
@@ -164,6 +166,38 @@ describe('buildModel', () => {
       ).grads;
       ours.forEach((v, i) => close(oursGrads[v.name], theirGrads[theirs[i].name]));
       tf.dispose(theirs);
+    }
+  });
+
+  it('Conv1DSame trains on webgl too, with one-channel inputs and outputs over long sequences', async () => {
+    // tfjs-webgl multiplies a long one-column operand its own way, which broke on a broadcast
+    // batch: the gradient must use plain products.
+    const run = () =>
+      tf.tidy(() => {
+        const layer = new Conv1DSame({ filters: 1, seed: 2, name: 'long' });
+        const x = tf.randomNormal([3, 500, 1], 0, 1, 'float32', 14);
+        layer.apply(x);
+        const weights = layer.trainableWeights.map(
+          (w) => (w as unknown as { val: tf.Variable }).val,
+        );
+        const { grads } = tf.variableGrads(
+          () => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar,
+          weights,
+        );
+        const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.square(layer.apply(t) as tf.Tensor)))(x);
+        return [...weights.map((w) => grads[w.name]), dx].map((g) => Array.from(g.dataSync()));
+      });
+    const onCpu = run();
+    expect(await tf.setBackend('webgl')).to.equal(true);
+    try {
+      const onWebgl = run();
+      onWebgl.forEach((values, i) =>
+        values.forEach((v, j) =>
+          expect(v).to.be.closeTo(onCpu[i][j], 1e-3 * (1 + Math.abs(onCpu[i][j]))),
+        ),
+      );
+    } finally {
+      await tf.setBackend('cpu');
     }
   });
 

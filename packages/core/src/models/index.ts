@@ -19,6 +19,7 @@ import {
 export {
   AddPositionalEncoding,
   Conv1DSame,
+  Gelu,
   LayerNorm,
   PositionalProjection,
   Scale,

@@ -75,10 +75,9 @@ abstract class SeededLayer extends tf.layers.Layer {
 
 /**
  * The taps of a "same" convolution of x [batch, length, channels] with a kernel of `size`: the
- * input shifted by each offset (zeros beyond its ends), stacked on a leading axis, as
- * [size, batch * length, channels].
+ * input shifted by each offset (zeros beyond its ends), each as [batch * length, channels].
  */
-function tapsOf(x: tf.Tensor3D, size: number): tf.Tensor3D {
+function tapsOf(x: tf.Tensor3D, size: number): tf.Tensor2D[] {
   const [batch, length, channels] = x.shape;
   const before = Math.floor((size - 1) / 2);
   const padded = tf.pad(x, [
@@ -86,16 +85,8 @@ function tapsOf(x: tf.Tensor3D, size: number): tf.Tensor3D {
     [before, size - 1 - before],
     [0, 0],
   ]);
-  // The taps stacked on a leading axis, each multiplied by its own [in, out] slice of the
-  // kernel in one batched product, then summed. (Stacking them on the feature axis instead
-  // makes the gradient split that axis, which tfjs-wasm does slowly: a fifth of a step.)
-  return tf.reshape(
-    tf.stack(
-      Array.from({ length: size }, (_, i) =>
-        tf.slice(padded, [0, i, 0], [batch, length, channels]),
-      ),
-    ),
-    [size, batch * length, channels],
+  return Array.from({ length: size }, (_, i) =>
+    tf.reshape(tf.slice(padded, [0, i, 0], [batch, length, channels]), [batch * length, channels]),
   );
 }
 
@@ -109,53 +100,56 @@ function convolveSame(x: tf.Tensor3D, kernel: tf.Tensor, bias: tf.Tensor): tf.Te
   const op = tf.customGrad((...args: unknown[]) => {
     const [input, weights, offset, save] = args as [
       tf.Tensor3D,
-      tf.Tensor,
+      tf.Tensor2D,
       tf.Tensor,
       tf.GradSaveFunc,
     ];
     const [batch, length, channels] = input.shape;
     const filters = offset.shape[0];
     const size = weights.shape[0] / channels;
-    const split = tf.reshape(weights, [size, channels, filters]);
-    save([input, split]);
+    save([input, weights]);
+    // The taps stacked on a leading axis, each multiplied by its own [in, out] slice of the
+    // kernel in one batched product, then summed.
+    const products = tf.matMul(
+      tf.stack(tapsOf(input, size)) as tf.Tensor3D,
+      tf.reshape(weights, [size, channels, filters]) as tf.Tensor3D,
+    );
     return {
-      value: tf.reshape(tf.add(tf.sum(tf.matMul(tapsOf(input, size), split), 0), offset), [
-        batch,
-        length,
-        filters,
-      ]),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], [x0, k3]: tf.Tensor[]) =>
+      value: tf.reshape(tf.add(tf.sum(products, 0), offset), [batch, length, filters]),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], [x0, k2]: tf.Tensor[]) =>
         tf.tidy(() => {
-          const dOut = tf.reshape(dy as tf.Tensor, [1, batch * length, filters]);
-          const dKernel = tf.matMul(tapsOf(x0 as tf.Tensor3D, size), dOut, true, false);
-          // Tap i read x at t + i - before, so x at s gets tap i's gradient at s - i + before:
+          // Plain 2D products only: tfjs-webgl's BatchMatMul mishandles a broadcast batch
+          // against a one-column operand.
+          const dOut = tf.reshape(dy as tf.Tensor, [batch * length, filters]) as tf.Tensor2D;
+          const dKernel = tf.concat(
+            tapsOf(x0 as tf.Tensor3D, size).map((tap) => tf.matMul(tap, dOut, true, false)),
+            0,
+          );
+          // Tap i read x at s + i - before, so x at s gets tap i's gradient at s - i + before:
           // each tap's gradient shifted back, zeros beyond the ends.
-          const dTaps = tf.reshape(tf.matMul(dOut, k3, false, true), [
-            size,
+          const dTaps = tf.reshape(tf.matMul(dOut, k2 as tf.Tensor2D, false, true), [
             batch,
             length,
+            size,
             channels,
           ]);
           const before = Math.floor((size - 1) / 2);
           const padded = tf.pad(dTaps, [
             [0, 0],
+            [size - 1 - before, before],
             [0, 0],
-            [size - 1, size - 1],
             [0, 0],
           ]);
           const dx = tf.addN(
             Array.from({ length: size }, (_, i) =>
-              tf.reshape(
-                tf.slice(padded, [i, 0, before + size - 1 - i, 0], [1, batch, length, channels]),
-                [batch, length, channels],
-              ),
+              tf.reshape(tf.slice(padded, [0, size - 1 - i, i, 0], [batch, length, 1, channels]), [
+                batch,
+                length,
+                channels,
+              ]),
             ),
           );
-          return [
-            dx,
-            tf.reshape(dKernel, [size * channels, filters]),
-            tf.sum(dy as tf.Tensor, [0, 1]),
-          ];
+          return [dx, dKernel, tf.sum(dy as tf.Tensor, [0, 1])];
         }),
     };
   });
@@ -204,7 +198,11 @@ export class Conv1DSame extends SeededLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const y = convolveSame(single(inputs) as tf.Tensor3D, this.kernel.read(), this.bias.read());
+      const y = convolveSame(
+        single(inputs) as tf.Tensor3D,
+        this.kernel.read() as tf.Tensor2D,
+        this.bias.read(),
+      );
       return this.activation === 'gelu' ? gelu(y) : y;
     });
   }
