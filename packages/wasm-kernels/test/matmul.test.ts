@@ -329,20 +329,40 @@ describe('useWasmKernels on the wasm backend', () => {
     expect(clones()).to.deep.equal({ added: 0, values: [1.5, -2, 3] });
     // Disposing both frees the one buffer.
     expect(backend.numDataIds()).to.equal(before);
-    // What a gradient keeps (a clone of each tensor it needs) adds no buffer either: the kept
-    // inputs of x * y are x and y themselves.
-    const x = tf.tensor([1, 2, 3]);
-    const y = tf.tensor([4, 5, 6]);
-    const buffers = backend.numDataIds();
-    const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(a, b)))(
-      [x, y],
-    );
-    expect(Array.from(grads[0].dataSync())).to.deep.equal([4, 5, 6]);
-    expect(Array.from(grads[1].dataSync())).to.deep.equal([1, 2, 3]);
-    expect(value.dataSync()[0]).to.equal(32);
-    tf.dispose([value, ...grads]);
-    expect(backend.numDataIds()).to.equal(buffers);
-    tf.dispose([x, y]);
+    // What a recorded step keeps for its gradient (a clone of each tensor the gradient needs)
+    // adds no buffer either: x * y keeps x and y, which tfjs-wasm's own Identity copied.
+    const kept = async (on: boolean) => {
+      await useWasmKernels(on);
+      const x = tf.tensor([1, 2, 3]);
+      const y = tf.tensor([4, 5, 6]);
+      let added = -1;
+      const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => {
+        const buffers = backend.numDataIds();
+        const product = tf.tidy(() => tf.mul(a, b));
+        // Beyond the product itself.
+        added = backend.numDataIds() - buffers - 1;
+        return tf.sum(product);
+      })([x, y]);
+      const result = {
+        added,
+        value: value.dataSync()[0],
+        grads: grads.map((g) => Array.from(g.dataSync())),
+      };
+      tf.dispose([value, ...grads, x, y]);
+      return result;
+    };
+    const stock = await kept(false);
+    expect(stock.added).to.equal(2);
+    expect(await kept(true)).to.deep.equal({ ...stock, added: 0 });
+    expect(stock).to.deep.equal({
+      added: 2,
+      value: 32,
+      grads: [
+        [4, 5, 6],
+        [1, 2, 3],
+      ],
+    });
+    expect(backend.numDataIds()).to.equal(before);
   });
 
   it('can be held to plain SIMD128', async () => {
