@@ -40,7 +40,15 @@ import {
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { property, query, state } from 'lit/decorators.js';
-import { baselineRows, lossSpec, predictionSpec, type Baselines, type LossRow } from './charts.js';
+import {
+  AMPLITUDE_SIGNALS,
+  amplitudeDomain,
+  baselineRows,
+  lossSpec,
+  predictionSpec,
+  type Baselines,
+  type LossRow,
+} from './charts.js';
 import { VERSION } from './version.js';
 
 /** One finished run: a row of the results table. */
@@ -893,6 +901,8 @@ export class TrainableModel extends DecodingElement {
       const sampleKey = `${this.seed}/${this.sample}/${this.length}`;
       if (this.plottedSample !== sampleKey) {
         const sample = this.validationSample();
+        const domain = sample ? amplitudeDomain(sample.input, sample.target) : [-60, 60];
+        AMPLITUDE_SIGNALS.forEach((name, i) => prediction.view.signal(name, domain[i]));
         prediction.view
           .data('input', sample ? points(sample.input) : [])
           .data('target', sample ? points(sample.target) : []);

@@ -9,6 +9,7 @@ import {
 } from '@decoding-attention/core';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
+import { amplitudeDomain } from '../src/charts.js';
 import { parseBudget, type TrainableModel, type TrainingDoneDetail } from '../src/index.js';
 import '../src/trainable-model.js';
 
@@ -23,6 +24,12 @@ async function charts(el: TrainableModel): Promise<{ loss: Document; prediction:
   const parse = (text: string) => new DOMParser().parseFromString(text, 'image/svg+xml');
   return { loss: parse(loss), prediction: parse(prediction) };
 }
+
+/** What a screen reader hears for a chart's amplitude axis, its range included (minus signs as '-'). */
+const yAxis = (chart: Document) =>
+  [...chart.querySelectorAll('.role-axis')]
+    .map((axis) => (axis.getAttribute('aria-label') ?? '').replaceAll('\u2212', '-'))
+    .find((label) => label.startsWith('Y-axis'));
 
 const button = (el: TrainableModel, text: string) =>
   $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent!.trim() === text)!;
@@ -60,6 +67,18 @@ describe('parseBudget', () => {
     expect(parseBudget('1280 samples')).to.deep.equal({ samples: 1280 });
     expect(parseBudget('300 steps')).to.deep.equal({ steps: 300 });
     expect(() => parseBudget('forever')).to.throw(RangeError, /budget must be like/);
+  });
+});
+
+describe('amplitudeDomain', () => {
+  it('spans every series and 0, with a margin of 5, out to multiples of 10', () => {
+    expect(amplitudeDomain([-3, 48])).to.deep.equal([-10, 60]);
+    expect(amplitudeDomain([12, 45], [0, 40])).to.deep.equal([-10, 50]);
+    expect(amplitudeDomain([-47.2, 2], [33])).to.deep.equal([-60, 40]);
+    expect(amplitudeDomain(new Float32Array([-35]), new Float32Array([-35]))).to.deep.equal([
+      -40, 10,
+    ]);
+    expect(amplitudeDomain([])).to.deep.equal([-10, 10]);
   });
 });
 
@@ -107,6 +126,10 @@ describe('<trainable-model>', () => {
     );
     expect(lines).to.have.length(2);
     expect(expected.input.length).to.equal(400);
+    // The amplitude axis spans this sample, set before any prediction is drawn.
+    expect(yAxis(prediction)).to.equal(
+      `Y-axis titled 'Amplitude' for a linear scale with values from ${amplitudeDomain(expected.input, expected.target).join(' to ')}`,
+    );
     expect(
       [...loss.querySelectorAll('.role-mark.mark-text text')].map((t) => t.textContent),
     ).to.deep.equal([`predict zeros: ${zeros.toFixed(0)}`, `copy the input: ${copy.toFixed(1)}`]);
@@ -149,6 +172,12 @@ describe('<trainable-model>', () => {
       (p) => (p.getAttribute('d') ?? '').length > 0,
     );
     expect(lines).to.have.length(3);
+    // The amplitude axis still spans the sample, whatever the prediction: it holds still while
+    // the model learns, and a prediction beyond it is cut off at the plot's edge.
+    const sample = generateShapes1D({ seed: sampleSeed(1_000_003, 0), length: 48 });
+    expect(yAxis(drawn.prediction)).to.match(
+      new RegExp(`values from ${amplitudeDomain(sample.input, sample.target).join(' to ')}$`),
+    );
     const curves = [...drawn.loss.querySelectorAll('.mark-line path')].filter(
       (p) => (p.getAttribute('d') ?? '').length > 0,
     );
