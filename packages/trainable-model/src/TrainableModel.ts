@@ -43,6 +43,7 @@ import { property, query, state } from 'lit/decorators.js';
 import {
   AMPLITUDE_SIGNALS,
   amplitudeDomain,
+  ANY_SAMPLE_AMPLITUDES,
   baselineRows,
   lossSpec,
   predictionSpec,
@@ -901,7 +902,9 @@ export class TrainableModel extends DecodingElement {
       const sampleKey = `${this.seed}/${this.sample}/${this.length}`;
       if (this.plottedSample !== sampleKey) {
         const sample = this.validationSample();
-        const domain = sample ? amplitudeDomain(sample.input, sample.target) : [-60, 60];
+        const domain = sample
+          ? amplitudeDomain(sample.input, sample.target)
+          : ANY_SAMPLE_AMPLITUDES;
         AMPLITUDE_SIGNALS.forEach((name, i) => prediction.view.signal(name, domain[i]));
         prediction.view
           .data('input', sample ? points(sample.input) : [])

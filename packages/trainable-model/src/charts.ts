@@ -117,6 +117,9 @@ export function amplitudeDomain(...series: ArrayLike<number>[]): [number, number
 /** The signals that hold the prediction chart's amplitude range (see `amplitudeDomain`). */
 export const AMPLITUDE_SIGNALS = ['amplitudeLow', 'amplitudeHigh'] as const;
 
+/** An amplitude range that spans any sample (shapes reach 50 either way, plus noise): used until one is drawn. */
+export const ANY_SAMPLE_AMPLITUDES: readonly [number, number] = [-60, 60];
+
 /**
  * Input, target and the model's prediction on one validation sample; marked positions as rules.
  * The amplitude axis spans the `AMPLITUDE_SIGNALS`; a prediction beyond it is cut off at the
@@ -151,7 +154,7 @@ export function predictionSpec(
     height: 180,
     autosize: { type: 'fit-x', contains: 'padding' },
     datasets: { input: [], target: [], prediction: [], marks: [] },
-    params: AMPLITUDE_SIGNALS.map((name, i) => ({ name, value: [-60, 60][i] })),
+    params: AMPLITUDE_SIGNALS.map((name, i) => ({ name, value: ANY_SAMPLE_AMPLITUDES[i] })),
     layer: [
       {
         data: { name: 'marks', format: { parse: null } },
