@@ -273,7 +273,12 @@ export class TrainableModel extends DecodingElement {
 
   @state() private phase: Phase = 'idle';
   @state() private progress: (ProgressMessage & { model: ModelId }) | undefined;
-  @state() private snapshot: SnapshotMessage | undefined;
+  /**
+   * The latest snapshot. Not rendered from directly, so not a reactive state: its maps reach the
+   * heatmaps through `shownAttention`, its prediction the chart through `updateCharts`, and a
+   * snapshot arriving costs no render of the whole element.
+   */
+  private snapshot: SnapshotMessage | undefined;
   /** The attention maps the heatmaps show: the snapshot's, handed over layer by layer. */
   @state() private shownAttention: Matrix[][] = [];
   @state() private results: TrainingResult[] = [];
