@@ -73,13 +73,16 @@ abstract class SeededLayer extends tf.layers.Layer {
   }
 }
 
+/** The zeros a "same" convolution with a kernel of `size` pads before its input (the rest go after). */
+const zerosBefore = (size: number) => Math.floor((size - 1) / 2);
+
 /**
  * The taps of a "same" convolution of x [batch, length, channels] with a kernel of `size`: the
  * input shifted by each offset (zeros beyond its ends), each as [batch * length, channels].
  */
 function tapsOf(x: tf.Tensor3D, size: number): tf.Tensor2D[] {
   const [batch, length, channels] = x.shape;
-  const before = Math.floor((size - 1) / 2);
+  const before = zerosBefore(size);
   const padded = tf.pad(x, [
     [0, 0],
     [before, size - 1 - before],
@@ -96,65 +99,62 @@ function tapsOf(x: tf.Tensor3D, size: number): tf.Tensor2D[] {
  * products (k times y's), which made the transformer's convolution stem the largest part of
  * what a training step held.
  */
-function convolveSame(x: tf.Tensor3D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor3D {
-  const op = tf.customGrad((...args: unknown[]) => {
-    const [input, weights, offset, save] = args as [
-      tf.Tensor3D,
-      tf.Tensor2D,
-      tf.Tensor,
-      tf.GradSaveFunc,
-    ];
-    const [batch, length, channels] = input.shape;
-    const filters = offset.shape[0];
-    const size = weights.shape[0] / channels;
-    save([input, weights]);
-    // The taps stacked on a leading axis, each multiplied by its own [in, out] slice of the
-    // kernel in one batched product, then summed.
-    const products = tf.matMul(
-      tf.stack(tapsOf(input, size)) as tf.Tensor3D,
-      tf.reshape(weights, [size, channels, filters]) as tf.Tensor3D,
-    );
-    return {
-      value: tf.reshape(tf.add(tf.sum(products, 0), offset), [batch, length, filters]),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], [x0, k2]: tf.Tensor[]) =>
-        tf.tidy(() => {
-          // Plain 2D products only: tfjs-webgl's BatchMatMul mishandles a broadcast batch
-          // against a one-column operand.
-          const dOut = tf.reshape(dy as tf.Tensor, [batch * length, filters]) as tf.Tensor2D;
-          const dKernel = tf.concat(
-            tapsOf(x0 as tf.Tensor3D, size).map((tap) => tf.matMul(tap, dOut, true, false)),
-            0,
-          );
-          // Tap i read x at s + i - before, so x at s gets tap i's gradient at s - i + before:
-          // each tap's gradient shifted back, zeros beyond the ends.
-          const dTaps = tf.reshape(tf.matMul(dOut, k2 as tf.Tensor2D, false, true), [
-            batch,
-            length,
-            size,
-            channels,
-          ]);
-          const before = Math.floor((size - 1) / 2);
-          const padded = tf.pad(dTaps, [
-            [0, 0],
-            [size - 1 - before, before],
-            [0, 0],
-            [0, 0],
-          ]);
-          const dx = tf.addN(
-            Array.from({ length: size }, (_, i) =>
-              tf.reshape(tf.slice(padded, [0, size - 1 - i, i, 0], [batch, length, 1, channels]), [
-                batch,
-                length,
-                channels,
-              ]),
-            ),
-          );
-          return [dx, dKernel, tf.sum(dy as tf.Tensor, [0, 1])];
-        }),
-    };
-  });
-  return op(x, kernel, bias) as tf.Tensor3D;
-}
+const convolveSame = tf.customGrad((...args: unknown[]) => {
+  const [input, weights, offset, save] = args as [
+    tf.Tensor3D,
+    tf.Tensor2D,
+    tf.Tensor,
+    tf.GradSaveFunc,
+  ];
+  const [batch, length, channels] = input.shape;
+  const filters = offset.shape[0];
+  const size = weights.shape[0] / channels;
+  save([input, weights]);
+  // The taps stacked on a leading axis, each multiplied by its own [in, out] slice of the
+  // kernel in one batched product, then summed.
+  const products = tf.matMul(
+    tf.stack(tapsOf(input, size)) as tf.Tensor3D,
+    tf.reshape(weights, [size, channels, filters]) as tf.Tensor3D,
+  );
+  return {
+    value: tf.reshape(tf.add(tf.sum(products, 0), offset), [batch, length, filters]),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], [x0, k2]: tf.Tensor[]) =>
+      tf.tidy(() => {
+        // Plain 2D products only: tfjs-webgl's BatchMatMul mishandles a broadcast batch
+        // against a one-column operand.
+        const dOut = tf.reshape(dy as tf.Tensor, [batch * length, filters]) as tf.Tensor2D;
+        const dKernel = tf.concat(
+          tapsOf(x0 as tf.Tensor3D, size).map((tap) => tf.matMul(tap, dOut, true, false)),
+          0,
+        );
+        // Tap i read x at s + i - before, so x at s gets tap i's gradient at s - i + before:
+        // each tap's gradient shifted back, zeros beyond the ends.
+        const dTaps = tf.reshape(tf.matMul(dOut, k2 as tf.Tensor2D, false, true), [
+          batch,
+          length,
+          size,
+          channels,
+        ]);
+        const before = zerosBefore(size);
+        const padded = tf.pad(dTaps, [
+          [0, 0],
+          [size - 1 - before, before],
+          [0, 0],
+          [0, 0],
+        ]);
+        const dx = tf.addN(
+          Array.from({ length: size }, (_, i) =>
+            tf.reshape(tf.slice(padded, [0, size - 1 - i, i, 0], [batch, length, 1, channels]), [
+              batch,
+              length,
+              channels,
+            ]),
+          ),
+        );
+        return [dx, dKernel, tf.sum(dy as tf.Tensor, [0, 1])];
+      }),
+  };
+}) as (x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor) => tf.Tensor3D;
 
 /**
  * A 1D convolution with "same" padding, computed as one batched matrix multiply over the
