@@ -1,7 +1,8 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { copyText, embedCode } from './embed.js';
-import { themeStyles } from './theme.js';
+import { themeStyles, type ThemeColors } from './theme.js';
+import { ThemeColorsController } from './theme-colors.js';
 
 /**
  * What every decoding-attention element shares: the theme, the `theme` attribute, and how bad
@@ -21,6 +22,61 @@ export class DecodingElement extends LitElement {
   @state() private embedStatus: { copied: boolean; code: string } | undefined;
 
   private readonly warned = new Set<string>();
+
+  /** Work that `updateComplete` waits for besides rendering: charts, loads, draws in slices. */
+  private readonly pendingWork = new Set<Promise<unknown>>();
+
+  /**
+   * The theme's colours for canvas and chart drawing, resolved again when the reader's colour
+   * scheme or the `theme` attribute changes; `themeChanged` then redraws.
+   */
+  protected readonly theming = new ThemeColorsController(this, (colors) =>
+    this.themeChanged(colors),
+  );
+
+  /** The theme's resolved colours (see `theming`). */
+  protected get colors(): ThemeColors {
+    return this.theming.colors;
+  }
+
+  /**
+   * Called when the theme's colours change. By default the element renders again; elements that
+   * paint canvases or charts redraw them here.
+   */
+  protected themeChanged(_colors: ThemeColors): void {
+    this.requestUpdate();
+  }
+
+  /**
+   * Folds `work` into `updateComplete`, so that awaiting the element waits for what it draws
+   * outside rendering (charts, slices, loads). Failures are the work's own to report.
+   * @internal
+   */
+  trackWork(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pendingWork.add(settled);
+    void settled.then(() => this.pendingWork.delete(settled));
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    // Work may start more work (a draw after a load): wait until none is left.
+    while (this.pendingWork.size > 0) {
+      await Promise.all(this.pendingWork);
+      result = await super.getUpdateComplete();
+    }
+    return result;
+  }
+
+  /** Dispatches a bubbling, composed `CustomEvent`: every event of every element goes through here. */
+  emit<T>(name: string, detail: T, init: Omit<CustomEventInit<T>, 'detail'> = {}): boolean {
+    return this.dispatchEvent(
+      new CustomEvent<T>(name, { bubbles: true, composed: true, ...init, detail }),
+    );
+  }
 
   /**
    * Shows `error` inside the element and warns in the console (once per distinct message).

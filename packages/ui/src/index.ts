@@ -7,7 +7,19 @@ export {
   type ThemeColors,
   type ThemeToken,
 } from './theme.js';
+export { ThemeColorsController, type ThemedHost } from './theme-colors.js';
 export { loadVega, embedChart, chartConfig, type Chart } from './chart.js';
+export { VegaChartController, type ChartDrawing, type ChartHost } from './chart-controller.js';
+export { listConverter, wordList, numberList } from './converters.js';
+export {
+  eventDetail,
+  highlightCells,
+  isPositionMarker,
+  isSampleSource,
+  type CellHighlighter,
+  type PositionMarker,
+  type SampleSource,
+} from './linked.js';
 export {
   downloadBlob,
   downloadJson,
