@@ -79,14 +79,12 @@ export class DecodingElement extends LitElement {
   }
 
   /**
-   * Shows `error` inside the element and warns in the console (once per distinct message).
-   * `attributeNames` maps option names in the message to the attribute names authors wrote.
+   * Shows `error` inside the element and warns in the console (once per distinct message). The
+   * message is shown as it is: an element's `validate()` names its attributes as authors wrote
+   * them before any value reaches code that speaks of options.
    */
-  protected reportError(error: unknown, attributeNames: Record<string, string> = {}): void {
-    let message = error instanceof Error ? error.message : String(error);
-    for (const [option, attribute] of Object.entries(attributeNames)) {
-      message = message.replace(new RegExp(`\\b${option}\\b`, 'g'), attribute);
-    }
+  protected reportError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
     this.errorMessage = message;
     if (!this.warned.has(message)) {
       this.warned.add(message);
@@ -155,18 +153,4 @@ export class DecodingElement extends LitElement {
           : nothing
       }`;
   }
-
-  /** Calls `listener` whenever the reader's colour scheme changes, until the element disconnects. */
-  protected onColorSchemeChange(listener: () => void): () => void {
-    const query = window.matchMedia('(prefers-color-scheme: dark)');
-    query.addEventListener('change', listener);
-    return () => query.removeEventListener('change', listener);
-  }
-}
-
-/** kebab-case attribute names for camelCase option names, for messages about bad attributes. */
-export function attributeNamesFor(options: readonly string[]): Record<string, string> {
-  return Object.fromEntries(
-    options.map((name) => [name, name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)]),
-  );
 }
