@@ -31,10 +31,8 @@ import {
   heatmapDomain,
   nextTask,
   niceTicks,
-  readThemeColors,
   toJsonText,
   type HeatmapStyle,
-  type ThemeColors,
 } from '@decoding-attention/ui';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
@@ -78,12 +76,6 @@ interface Panel {
 }
 
 const TABLE_LIMIT = 32 * 32;
-const ATTRIBUTE_NAMES = {
-  rowLabels: 'row-labels',
-  colLabels: 'col-labels',
-  normalization: 'normalize',
-};
-
 /** Reads `globals="0 10 20"` (spaces or commas). */
 const integerList = {
   fromAttribute: (value: string | null): number[] =>
@@ -423,8 +415,6 @@ export class AttentionHeatmap extends DecodingElement {
   private locked = false;
   private band: { start: number; end: number } | undefined;
   private fetchController: AbortController | undefined;
-  private themeColors: ThemeColors | undefined;
-  private stopWatchingScheme: (() => void) | undefined;
   private readonly link = new ElementLink<HTMLElement>(
     this,
     (target) => this.attachTo(target),
@@ -459,23 +449,17 @@ export class AttentionHeatmap extends DecodingElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.stopWatchingScheme = this.onColorSchemeChange(() => {
-      this.themeColors = undefined;
-      this.requestUpdate();
-    });
     // Leaving the page cancels a load in flight; coming back picks it up again.
     if (this.hasUpdated && this.src && !this.loaded && !this.errorMessage) void this.load();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopWatchingScheme?.();
     this.fetchController?.abort();
     this.hideTooltip();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('theme')) this.themeColors = undefined;
     if (changed.has('for')) this.link.follow(this.for);
     if (changed.has('src')) void this.load();
     // Following a viewer: the source decides what is computed from its sample.
@@ -601,7 +585,7 @@ export class AttentionHeatmap extends DecodingElement {
     } catch (error) {
       this.data = undefined;
       this.panels = [];
-      this.reportError(error, ATTRIBUTE_NAMES);
+      this.reportError(error);
     }
   }
 
@@ -659,12 +643,6 @@ export class AttentionHeatmap extends DecodingElement {
   }
 
   /** How values become colours; `withMaskColors` reads the theme for the masked-cell checkerboard. */
-  /** The theme's colours, read once and again only after the theme or the colour scheme changes. */
-  private colors(): ThemeColors {
-    this.themeColors ??= readThemeColors(this.renderRoot as ShadowRoot);
-    return this.themeColors;
-  }
-
   private heatmapStyle(withMaskColors = false): HeatmapStyle {
     const style: HeatmapStyle = {
       colormap: this.colormap,
@@ -673,7 +651,7 @@ export class AttentionHeatmap extends DecodingElement {
       domain: this.domain,
     };
     if (withMaskColors) {
-      const colors = this.colors();
+      const colors = this.colors;
       style.maskColors = [parseRgb(colors.border), parseRgb(colors.surface)];
     }
     return style;
@@ -887,7 +865,7 @@ export class AttentionHeatmap extends DecodingElement {
     const context = canvas.getContext('2d');
     if (!context) return;
     // Theme colours are cached: hover must not force a style recalculation.
-    const colors = this.colors();
+    const colors = this.colors;
     const row = matrix.data.subarray(query * matrix.cols, (query + 1) * matrix.cols);
     let max = 0;
     for (const v of row) max = Math.max(max, Math.abs(v));
@@ -1113,7 +1091,7 @@ export class AttentionHeatmap extends DecodingElement {
       composeSideBySide(canvases, {
         scale,
         gap: 16,
-        background: this.colors().background,
+        background: this.colors.background,
       }),
     );
   }
