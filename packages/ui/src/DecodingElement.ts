@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclaration, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { copyText, embedCode } from './embed.js';
 import { themeStyles, type ThemeColors } from './theme.js';
@@ -69,6 +69,28 @@ export class DecodingElement extends LitElement {
       result = await super.getUpdateComplete();
     }
     return result;
+  }
+
+  /**
+   * Attributes behave as the platform's do: removing one, or setting its property to `undefined`
+   * or `null` (as frameworks do when a bound value goes away), restores the documented default,
+   * the value a fresh element has.
+   */
+  override requestUpdate(
+    name?: PropertyKey,
+    oldValue?: unknown,
+    options?: PropertyDeclaration,
+    useNewValue?: boolean,
+    newValue?: unknown,
+  ): void {
+    if (name !== undefined && !useNewValue) {
+      const fallback = defaultFor(this, name);
+      if (fallback) {
+        (this as unknown as Record<PropertyKey, unknown>)[name] = fallback.value;
+        return;
+      }
+    }
+    super.requestUpdate(name, oldValue, options, useNewValue, newValue);
   }
 
   /** Dispatches a bubbling, composed `CustomEvent`: every event of every element goes through here. */
@@ -153,4 +175,35 @@ export class DecodingElement extends LitElement {
           : nothing
       }`;
   }
+}
+
+/** Per element class: each attribute-backed property's value on a fresh element. */
+const defaultsByClass = new WeakMap<CustomElementConstructor, Map<PropertyKey, unknown>>();
+/** Set while a fresh element is being made to read the defaults from. */
+let readingDefaults = false;
+
+/**
+ * A copy of the default of `element`'s property `name`, when that property is attribute-backed,
+ * is now `undefined` or `null`, and its default is something else; otherwise undefined.
+ */
+function defaultFor(element: DecodingElement, name: PropertyKey): { value: unknown } | undefined {
+  const value = (element as unknown as Record<PropertyKey, unknown>)[name];
+  if ((value !== undefined && value !== null) || readingDefaults) return undefined;
+  const type = element.constructor as typeof DecodingElement & CustomElementConstructor;
+  const options = type.elementProperties.get(name);
+  if (!options || options.state || options.attribute === false) return undefined;
+  let defaults = defaultsByClass.get(type);
+  if (!defaults) {
+    readingDefaults = true;
+    try {
+      const fresh = new type() as unknown as Record<PropertyKey, unknown>;
+      defaults = new Map([...type.elementProperties.keys()].map((key) => [key, fresh[key]]));
+    } finally {
+      readingDefaults = false;
+    }
+    defaultsByClass.set(type, defaults);
+  }
+  const fallback = defaults.get(name);
+  if (fallback === value) return undefined;
+  return { value: Array.isArray(fallback) ? [...(fallback as unknown[])] : fallback };
 }

@@ -1,0 +1,288 @@
+// The reliability checks every element passes, driven by its custom-elements manifest: each
+// attribute set and removed, each attribute and property given bad and edge values. Import from
+// '../../ui/test/helpers.js' in an element's `test/reliability.test.ts`.
+import { expect } from '@open-wc/testing';
+
+/** One attribute of an element, as its custom-elements manifest lists it. */
+export interface ManifestAttribute {
+  name: string;
+  fieldName?: string;
+  type?: string;
+  default?: string;
+}
+
+/** The attributes of `tag` in the manifest at `manifestUrl`. */
+export async function manifestAttributes(
+  manifestUrl: URL,
+  tag: string,
+): Promise<ManifestAttribute[]> {
+  const manifest = (await (await fetch(manifestUrl)).json()) as {
+    modules: {
+      declarations?: {
+        tagName?: string;
+        attributes?: {
+          name: string;
+          fieldName?: string;
+          type?: { text: string };
+          default?: string;
+        }[];
+      }[];
+    }[];
+  };
+  for (const module of manifest.modules) {
+    for (const declaration of module.declarations ?? []) {
+      if (declaration.tagName !== tag) continue;
+      return (declaration.attributes ?? []).map((attribute) => ({
+        name: attribute.name,
+        fieldName: attribute.fieldName,
+        type: attribute.type?.text,
+        default: attribute.default,
+      }));
+    }
+  }
+  throw new Error(`<${tag}> is not in ${manifestUrl.href}`);
+}
+
+/**
+ * Bad and edge values for any attribute: numbers out of every range, non-numbers, empty and
+ * blank text, markup and script, lists of the wrong kind, words no attribute takes.
+ */
+export const BAD_ATTRIBUTE_VALUES: readonly string[] = [
+  '',
+  ' ',
+  '\t\n',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-1',
+  '-0',
+  '0',
+  '0.5',
+  '-0.5',
+  '1',
+  '2',
+  '3',
+  '7',
+  '1e3',
+  '4096',
+  '65536',
+  '1e9',
+  '1e39',
+  '1e309',
+  '-1e309',
+  '9007199254740993',
+  '0x10',
+  '1,2',
+  '1 2 3',
+  '1;2',
+  '--1',
+  '+5',
+  '.',
+  'abc',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '[1,2]',
+  '{"a":1}',
+  '<b>bold</b>',
+  '<script>window.__fuzzed = true</script>',
+  '<img src=x onerror="window.__fuzzed=true">',
+  '"quoted"',
+  "'single'",
+  '&amp;',
+  'javascript:window.__fuzzed=true',
+  '../../etc/passwd',
+  'http://127.0.0.1:9/missing.json',
+  'ümlaut ☃ 漢字',
+  '🙂',
+  'x'.repeat(10_000),
+  'auto',
+  'none',
+  'light dark',
+  'causal',
+  'local',
+  'performer',
+  'rope',
+  '2d',
+  '60s',
+  '-60s',
+  '0s',
+];
+
+/** Bad and edge values for any property set from script. */
+export const BAD_PROPERTY_VALUES: readonly unknown[] = [
+  undefined,
+  null,
+  NaN,
+  Infinity,
+  -Infinity,
+  -1,
+  0,
+  0.5,
+  1e9,
+  1e39,
+  '',
+  'abc',
+  '<script>window.__fuzzed = true</script>',
+  true,
+  {},
+  [],
+  [NaN],
+  [Infinity, 1],
+  [[1, 2], [3]],
+  [[NaN]],
+  [[1e39]],
+  { data: [1, 2, 3], rows: 2, cols: 2 },
+  new Float32Array(3),
+  () => 0,
+  [1, 2, 3],
+  ['a', 'b'],
+];
+
+/** Uncaught errors and unhandled rejections on the page while watching. */
+export function watchUncaught(): { errors: string[]; stop(): void } {
+  const errors: string[] = [];
+  const onError = (event: ErrorEvent) => errors.push(String(event.error ?? event.message));
+  const onRejection = (event: PromiseRejectionEvent) => errors.push(String(event.reason));
+  window.addEventListener('error', onError);
+  window.addEventListener('unhandledrejection', onRejection);
+  return {
+    errors,
+    stop() {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onRejection);
+    },
+  };
+}
+
+/** The main-thread tasks over 50 ms while watching (the browser's long-task entries). */
+export function watchLongTasks(): { durations: number[]; stop(): void } {
+  const durations: number[] = [];
+  const observer = new PerformanceObserver((list) =>
+    list.getEntries().forEach((entry) => durations.push(entry.duration)),
+  );
+  observer.observe({ type: 'longtask', buffered: false });
+  return { durations, stop: () => observer.disconnect() };
+}
+
+/** The element's visible error message, or '' when it shows none. */
+export function shownError(element: Element): string {
+  return element.shadowRoot?.querySelector('[part~="error"]')?.textContent?.trim() ?? '';
+}
+
+/** Waits for the element to settle, but never longer than `ms`: a frozen element fails later checks. */
+export async function settle(element: Element, ms = 5000): Promise<void> {
+  const update = (element as Element & { updateComplete?: Promise<unknown> }).updateComplete;
+  await Promise.race([update, new Promise((resolve) => setTimeout(resolve, ms))]);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** What a fuzz run found, for the test's assertions and the run's log. */
+export interface FuzzReport {
+  tried: number;
+  exceptions: string[];
+  longestTask: number;
+  /** Messages that appeared for an attribute but did not name it. */
+  unnamed: string[];
+  /** Attributes that showed a message still after being removed again. */
+  unrecovered: string[];
+}
+
+/**
+ * Sets every attribute of `attributes` to every value of `values` in turn, each time checking
+ * that any message shown names the attribute, then removes it and checks the message goes.
+ * Returns what it found; the caller asserts.
+ */
+export async function fuzzAttributes(
+  element: HTMLElement,
+  attributes: readonly ManifestAttribute[],
+  values: readonly string[] = BAD_ATTRIBUTE_VALUES,
+): Promise<FuzzReport> {
+  const report: FuzzReport = {
+    tried: 0,
+    exceptions: [],
+    longestTask: 0,
+    unnamed: [],
+    unrecovered: [],
+  };
+  const uncaught = watchUncaught();
+  const tasks = watchLongTasks();
+  try {
+    for (const { name } of attributes) {
+      for (const value of values) {
+        report.tried++;
+        try {
+          element.setAttribute(name, value);
+          await settle(element);
+        } catch (error) {
+          report.exceptions.push(`${name}="${value.slice(0, 40)}": ${String(error)}`);
+        }
+        const message = shownError(element);
+        if (message && !message.includes(name))
+          report.unnamed.push(`${name}="${value.slice(0, 40)}": ${message}`);
+      }
+      element.removeAttribute(name);
+      await settle(element);
+      const left = shownError(element);
+      if (left) report.unrecovered.push(`${name}: ${left}`);
+    }
+  } finally {
+    uncaught.stop();
+    tasks.stop();
+  }
+  report.exceptions.push(...uncaught.errors);
+  report.longestTask = Math.max(0, ...tasks.durations);
+  return report;
+}
+
+/** Asserts what every fuzz run must show: nothing thrown, messages named, recovery, no freeze. */
+export function expectReliable(report: FuzzReport, longestTaskMs = 200): void {
+  expect(report.exceptions, 'uncaught exceptions').to.deep.equal([]);
+  expect(report.unnamed, 'messages that do not name their attribute').to.deep.equal([]);
+  expect(report.unrecovered, 'messages left after the attribute was removed').to.deep.equal([]);
+  expect(report.longestTask, 'longest main-thread task (ms)').to.be.below(longestTaskMs);
+  expect((window as { __fuzzed?: boolean }).__fuzzed, 'markup in a value ran script').to.equal(
+    undefined,
+  );
+}
+
+/**
+ * For every attribute with a value in `nonDefault`, on a fresh element: sets it, checks the
+ * property took it, removes it, and checks the property is back to its default with no message,
+ * as platform attributes behave. Returns what failed, one line each.
+ */
+export async function removalFailures(
+  create: () => Promise<HTMLElement>,
+  attributes: readonly ManifestAttribute[],
+  nonDefault: Readonly<Record<string, string>>,
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const { name, fieldName } of attributes) {
+    const value = nonDefault[name];
+    if (value === undefined) {
+      failures.push(`${name}: no non-default value given to test its removal`);
+      continue;
+    }
+    const element = await create();
+    const field = (fieldName ?? name) as keyof typeof element;
+    const initial = JSON.stringify(element[field]);
+    element.setAttribute(name, value);
+    await settle(element);
+    if (JSON.stringify(element[field]) === initial) {
+      failures.push(`${name}="${value}" left ${String(fieldName)} at its default`);
+      continue;
+    }
+    element.removeAttribute(name);
+    await settle(element);
+    const after = JSON.stringify(element[field]);
+    if (after !== initial)
+      failures.push(`${name} removed: ${String(fieldName)} is ${after}, not ${initial}`);
+    const message = shownError(element);
+    if (message) failures.push(`${name} removed: shows "${message}"`);
+    element.remove();
+  }
+  return failures;
+}
