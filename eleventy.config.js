@@ -23,6 +23,17 @@ export function lazyElements(html) {
   );
 }
 
+/**
+ * The design notes (docs/design/) link each other as `name.md`, which is how GitHub shows them;
+ * on the site each is `name.html` in the same folder, and README.md is the folder's index.
+ */
+export function designLinks(html) {
+  return html.replace(
+    /href="(?:\.\/)?([\w-]+)\.md(#[^"]*)?"/g,
+    (_match, name, hash = '') => `href="${name === 'README' ? 'index' : name}.html${hash}"`,
+  );
+}
+
 export default function (config) {
   config.addPassthroughCopy({ 'docs/assets': 'assets', 'docs/images': 'images' });
   // The script-tag builds, served from the site itself: nothing comes from another origin.
@@ -32,6 +43,9 @@ export default function (config) {
   );
   config.addTransform('lazy-elements', function (content) {
     return this.page.outputPath?.endsWith('.html') ? lazyElements(content) : content;
+  });
+  config.addTransform('design-links', function (content) {
+    return this.page.inputPath.startsWith('./docs/design/') ? designLinks(content) : content;
   });
   config.addCollection('posts', (collection) =>
     collection.getFilteredByGlob('docs/posts/*.md').sort((a, b) => a.data.order - b.data.order),
