@@ -3,6 +3,7 @@ import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
 import {
   MODEL_ENCODINGS,
   MODEL_IDS,
+  SHAPES_1D_DEFAULTS,
   baselineScores1D,
   checkInteger,
   checkNumber,
@@ -11,7 +12,6 @@ import {
   generateShapes1D,
   modelCatalog,
   resolveModelOptions,
-  resolveShapes1DOptions,
   sampleSeed,
   type Matrix,
   type ModelEncoding,
@@ -29,13 +29,15 @@ import type {
 import {
   styleProps,
   DecodingElement,
-  attributeNamesFor,
   downloadBlob,
   downloadJson,
   embedChart,
+  eventDetail,
+  highlightCells,
   nextTask,
-  readThemeColors,
+  wordList,
   type Chart,
+  type ThemeColors,
 } from '@decoding-attention/ui';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
@@ -73,10 +75,6 @@ export interface TrainingDoneDetail {
 type Phase = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'error';
 
 const BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
-const ATTRIBUTES = {
-  hidden: 'hidden-size',
-  ...attributeNamesFor(['learningRate', 'batchSize', 'validationSize', 'runOn', 'hiddenSize']),
-};
 /**
  * Settings chosen for the browser where the element leaves them unset. The transformer, at the
  * spec's width 64 and the draft's batch 128 and learning rate 3e-4, needs minutes on a laptop to
@@ -90,11 +88,6 @@ export const TRAINING_DEFAULTS: Record<
 > = {
   transformer: { hidden: 32, batchSize: 16, learningRate: 2e-3 },
   others: { hidden: 64, batchSize: 128, learningRate: 3e-4 },
-};
-
-const modelList = {
-  fromAttribute: (value: string | null) => (value ?? '').split(/[\s,]+/).filter(Boolean),
-  toAttribute: (value: string[]) => value.join(' '),
 };
 
 /** Reads a budget such as `60s`, `2m`, `20000` or `20000 samples`, `300 steps`. */
@@ -288,7 +281,7 @@ export class TrainableModel extends DecodingElement {
   /** The model trained: `transformer` (default), `fcn`, `cnn`, `lstm`, `attention`, `attention-pe` or `mha`. */
   @property({ reflect: true }) model: ModelId = 'transformer';
   /** Comparison mode: these models, one after another on the same data and budget, e.g. `"fcn cnn lstm attention mha"`. */
-  @property({ converter: modelList }) models?: string[];
+  @property({ converter: wordList }) models?: string[];
   /** Samples per series (default 400). */
   @property({ type: Number }) length = 400;
   /** Width of every layer (default: 32 for the transformer, 64 for the others); `hidden` itself is HTML's attribute for hiding elements. */
@@ -338,7 +331,6 @@ export class TrainableModel extends DecodingElement {
   private pendingSnapshot: Promise<void> = Promise.resolve();
   private chartTimer = 0;
   private marks: number[] = [];
-  private stopWatchingScheme: (() => void) | undefined;
 
   /** Every finished run so far. */
   get trainingResults(): TrainingResult[] {
@@ -374,13 +366,11 @@ export class TrainableModel extends DecodingElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.stopWatchingScheme = this.onColorSchemeChange(() => this.redrawCharts());
     if (this.hasUpdated) this.redrawCharts();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopWatchingScheme?.();
     this.trainer?.dispose();
     this.trainer = undefined;
     this.queue = [];
@@ -420,16 +410,67 @@ export class TrainableModel extends DecodingElement {
     ) {
       try {
         // Each model described at its own settings (the transformer's defaults differ).
+        this.validate();
         this.catalog = MODEL_IDS.map((id) =>
           modelCatalog(this.configFor(id)).find((m) => m.id === id)!,
         );
-        this.comparison().forEach((id) => this.configFor(id));
         this.clearError();
       } catch (error) {
         this.catalog = [];
-        this.reportError(error, ATTRIBUTES);
+        this.reportError(error);
       }
     }
+  }
+
+  /** A change of the reader's colour scheme or of `theme`: the charts redraw in the new colours. */
+  protected override themeChanged(colors: ThemeColors): void {
+    super.themeChanged(colors);
+    if (this.hasUpdated) this.redrawCharts();
+  }
+
+  /**
+   * Checks every setting under its attribute name, before any reaches core; throws a RangeError
+   * naming the first bad one.
+   */
+  private validate(): void {
+    checkOneOf('model', this.model, MODEL_IDS);
+    for (const id of this.models ?? []) checkOneOf('models', id, MODEL_IDS);
+    // Shapes are up to SHAPES_1D_DEFAULTS.maxWidth samples wide: a series holds at least one.
+    checkInteger('length', this.length, SHAPES_1D_DEFAULTS.maxWidth, 4096);
+    if (this.hiddenSize !== undefined) checkInteger('hidden-size', this.hiddenSize, 2, 1024);
+    checkInteger('heads', this.heads, 1, 64);
+    checkOneOf('positional', this.positional, MODEL_ENCODINGS);
+    checkOneOf('mask', this.mask, ['full', 'causal'] as const);
+    checkOneOf('embedding', this.embedding, ['dense', 'conv'] as const);
+    checkInteger('blocks', this.blocks, 1, 24);
+    if (this.learningRate !== undefined) checkNumber('learning-rate', this.learningRate, 1e-9, 10);
+    if (this.batchSize !== undefined) checkInteger('batch-size', this.batchSize, 1, 4096);
+    parseBudget(this.budget);
+    checkInteger('seed', this.seed, 0, Number.MAX_SAFE_INTEGER);
+    checkOneOf('backend', this.backend, BACKENDS);
+    checkOneOf('run-on', this.runOn, ['worker', 'page'] as const);
+    checkInteger('validation-size', this.validationSize, 1, 100_000);
+    checkInteger('sample', this.sample, 0, this.validationSize - 1);
+    // The models with heads split their width between them; the menu offers both, so both count.
+    for (const id of ['mha', 'transformer'] as const) {
+      const hidden = this.hiddenFor(id);
+      if (hidden % this.heads !== 0)
+        throw new RangeError(`hidden-size (${hidden}) must be divisible by heads (${this.heads})`);
+    }
+    const perHead = this.hiddenFor('transformer') / this.heads;
+    if (this.positional === 'rope' && perHead % 2 !== 0)
+      throw new RangeError(
+        `positional="rope" needs an even number of features per head; hidden-size / heads is ${perHead}`,
+      );
+  }
+
+  /** The defaults of `id` where the element leaves them unset. */
+  private defaultsFor(id: ModelId): (typeof TRAINING_DEFAULTS)['others'] {
+    return TRAINING_DEFAULTS[id === 'transformer' ? 'transformer' : 'others'];
+  }
+
+  private hiddenFor(id: ModelId): number {
+    return this.hiddenSize ?? this.defaultsFor(id).hidden;
   }
 
   protected override firstUpdated(): void {
@@ -437,15 +478,14 @@ export class TrainableModel extends DecodingElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // The theme's colours are followed by themeChanged.
     if (
       changed.has('length') ||
       changed.has('seed') ||
       changed.has('validationSize') ||
-      changed.has('sample') ||
-      changed.has('theme')
+      changed.has('sample')
     ) {
-      if (this.hasUpdated && changed.size > 0 && !changed.has('phase' as keyof TrainableModel))
-        this.redrawCharts();
+      if (!changed.has('phase' as keyof TrainableModel)) this.redrawCharts();
     }
   }
 
@@ -459,9 +499,7 @@ export class TrainableModel extends DecodingElement {
 
   /** The models trained by Train: the comparison list, or the one model. */
   private comparison(): ModelId[] {
-    return (this.models?.length ? this.models : [this.model]).map((id) =>
-      checkOneOf('models', id, MODEL_IDS),
-    );
+    return (this.models?.length ? this.models : [this.model]) as ModelId[];
   }
 
   private validationSeed(): number {
@@ -474,28 +512,19 @@ export class TrainableModel extends DecodingElement {
    * run can be reproduced outside the element.
    */
   trainingConfig(model: ModelId = this.model): TrainingConfig {
+    this.validate();
+    checkOneOf('model', model, MODEL_IDS);
     return this.configFor(model);
   }
 
-  /** The training configuration for one model; throws a RangeError naming a bad attribute. */
+  /** The training configuration for one model, from settings `validate()` has passed. */
   private configFor(id: ModelId): TrainingConfig {
-    checkOneOf('model', this.model, MODEL_IDS);
-    checkOneOf('positional', this.positional, MODEL_ENCODINGS);
-    checkOneOf('backend', this.backend, BACKENDS);
-    checkOneOf('run-on', this.runOn, ['worker', 'page'] as const);
-    const defaults = TRAINING_DEFAULTS[id === 'transformer' ? 'transformer' : 'others'];
+    const defaults = this.defaultsFor(id);
     const learningRate = this.learningRate ?? defaults.learningRate;
     const batchSize = this.batchSize ?? defaults.batchSize;
-    checkNumber('learning-rate', learningRate, 1e-9, 10);
-    checkInteger('batch-size', batchSize, 1, 4096);
-    checkInteger('validation-size', this.validationSize, 1, 100_000);
-    checkInteger('sample', this.sample, 0, this.validationSize - 1);
-    checkInteger('seed', this.seed, 0, Number.MAX_SAFE_INTEGER);
-    // The dataset must fit the length: shapes are 10 to 40 samples wide.
-    resolveShapes1DOptions({ length: this.length });
     const options = resolveModelOptions(id, {
       length: this.length,
-      hidden: this.hiddenSize ?? defaults.hidden,
+      hidden: this.hiddenFor(id),
       heads: id === 'mha' || id === 'transformer' ? this.heads : undefined,
       positional: this.positional,
       mask: this.mask,
@@ -655,13 +684,7 @@ export class TrainableModel extends DecodingElement {
           loss: message.trainLoss,
         });
         this.scheduleChartUpdate();
-        this.dispatchEvent(
-          new CustomEvent('training-progress', {
-            detail: { ...message, model },
-            bubbles: true,
-            composed: true,
-          }),
-        );
+        this.emit('training-progress', { ...message, model });
         break;
       case 'evaluation':
         if (Number.isFinite(message.validationLoss)) {
@@ -692,13 +715,7 @@ export class TrainableModel extends DecodingElement {
           }
           this.shownAttention = layers;
           if (layers.length === 0) return;
-          this.dispatchEvent(
-            new CustomEvent('attention-change', {
-              detail: { heads: layers.at(-1) },
-              bubbles: true,
-              composed: true,
-            }),
-          );
+          this.emit('attention-change', { heads: layers.at(-1) });
         });
         break;
       case 'done': {
@@ -725,13 +742,7 @@ export class TrainableModel extends DecodingElement {
           this.announce(
             `Done: ${this.label(model)} reached a validation MSE of ${message.validationLoss.toFixed(1)}.`,
           );
-          this.dispatchEvent(
-            new CustomEvent<TrainingDoneDetail>('training-done', {
-              detail: { results: this.trainingResults },
-              bubbles: true,
-              composed: true,
-            }),
-          );
+          this.emit<TrainingDoneDetail>('training-done', { results: this.trainingResults });
         }
         break;
       }
@@ -766,7 +777,7 @@ export class TrainableModel extends DecodingElement {
       .then(async () => {
         this.disposeCharts();
         if (!this.lossContainer || !this.predictionContainer || this.errorMessage) return;
-        const colors = readThemeColors(this.renderRoot as ShadowRoot);
+        const colors = this.colors;
         const width = (container: HTMLElement) => Math.max(260, container.clientWidth - 10);
         const loss = await embedChart(
           this.lossContainer,
@@ -1022,8 +1033,7 @@ export class TrainableModel extends DecodingElement {
     const marks = position >= 0 ? [position] : [];
     if (marks.length === this.marks.length && marks[0] === this.marks[0]) return;
     this.marks = marks;
-    for (const heatmap of this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap'))
-      heatmap.highlightCell(position, -1);
+    highlightCells(this.heatmaps(), position, -1);
     this.showMarks();
   }
 
@@ -1039,13 +1049,17 @@ export class TrainableModel extends DecodingElement {
       .runAsync();
   }
 
-  private onAttentionHover(event: CustomEvent<{ query: number; key: number }>): void {
-    const { query: q, key: k } = event.detail;
+  private onAttentionHover(event: Event): void {
+    const detail = eventDetail<{ query: number; key: number }>(event);
+    if (typeof detail?.query !== 'number' || typeof detail.key !== 'number') return;
+    const { query: q, key: k } = detail;
     this.marks = q >= 0 ? [q, k] : [];
-    for (const heatmap of this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap')) {
-      if (heatmap !== event.target) heatmap.highlightCell(q, k);
-    }
+    highlightCells(this.heatmaps(), q, k, event.target);
     this.showMarks();
+  }
+
+  private heatmaps(): NodeListOf<AttentionHeatmap> {
+    return this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap');
   }
 
   // ---- Export ----
