@@ -1,8 +1,12 @@
 import { LitElement, html, nothing, type PropertyDeclaration, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { checkOneOf } from '@decoding-attention/core';
 import { copyText, embedCode } from './embed.js';
 import { themeStyles, type ThemeColors } from './theme.js';
 import { ThemeColorsController } from './theme-colors.js';
+
+/** The values of the `theme` attribute. */
+export const THEMES = ['auto', 'light', 'dark'] as const;
 
 /**
  * What every decoding-attention element shares: the theme, the `theme` attribute, and how bad
@@ -13,7 +17,12 @@ export class DecodingElement extends LitElement {
   static override styles = [themeStyles];
 
   /** `light` or `dark` forces a colour scheme; by default the reader's preference is followed. */
-  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+  @property({ reflect: true }) theme: (typeof THEMES)[number] = 'auto';
+
+  /** Checks the `theme` attribute; each element's `validate()` calls it first. */
+  protected validateTheme(): void {
+    checkOneOf('theme', this.theme, THEMES);
+  }
 
   /** The message shown for bad input, or '' when all is well. */
   @state() protected errorMessage = '';

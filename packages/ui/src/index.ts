@@ -27,7 +27,7 @@ export {
   canvasToPng,
   composeSideBySide,
 } from './download.js';
-export { DecodingElement } from './DecodingElement.js';
+export { DecodingElement, THEMES } from './DecodingElement.js';
 export {
   HEATMAP_NORMALIZATIONS,
   HEATMAP_SCALES,

@@ -9,6 +9,16 @@ class DefaultsProbe extends DecodingElement {
   @property({ converter: numberList }) globals: number[] = [0];
   @property() optional?: string;
   @property({ attribute: false }) data: number[] | undefined = [1];
+
+  /** The theme check every element's validate() starts with, as its message. */
+  themeProblem(): string {
+    try {
+      this.validateTheme();
+      return '';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
 }
 customElements.define('da-defaults-probe', DefaultsProbe);
 
@@ -52,5 +62,17 @@ describe('DecodingElement attribute defaults', () => {
     expect(el.data).to.equal(undefined);
     expect(el.theme).to.equal('auto');
     expect(el.hasAttribute('theme')).to.equal(false);
+  });
+});
+
+describe('DecodingElement theme check', () => {
+  it('accepts auto, light and dark and names the attribute for anything else', async () => {
+    const el = await fixture<DefaultsProbe>(html`<da-defaults-probe></da-defaults-probe>`);
+    for (const theme of ['auto', 'light', 'dark']) {
+      el.setAttribute('theme', theme);
+      expect(el.themeProblem()).to.equal('');
+    }
+    el.setAttribute('theme', 'sepia');
+    expect(el.themeProblem()).to.equal('theme must be one of auto, light, dark, got "sepia"');
   });
 });
