@@ -1,0 +1,120 @@
+import { css } from 'lit';
+
+/** `<trainable-model>`'s own styles, after the shared theme's. */
+export const trainableModelStyles = css`
+  :host {
+    --da-heatmap-size: 240px;
+  }
+  .controls {
+    margin-bottom: 0.5rem;
+  }
+  .controls label {
+    display: inline-flex;
+    gap: 0.3rem;
+    align-items: center;
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  button.primary {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--_background);
+    font-weight: 600;
+  }
+  .bar {
+    height: 0.5rem;
+    border-radius: 999px;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    overflow: hidden;
+    margin: 0.5rem 0;
+  }
+  .bar > div {
+    height: 100%;
+    background: var(--_accent);
+    width: 0;
+  }
+  .figures {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem 1.2rem;
+    margin: 0;
+    font-variant-numeric: tabular-nums;
+  }
+  .figures div {
+    display: grid;
+  }
+  .figures dt {
+    color: var(--_muted);
+    font-size: 0.75em;
+  }
+  .figures dd {
+    margin: 0;
+    font-weight: 600;
+  }
+  .charts {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+    gap: var(--_gap);
+    margin-top: 0.75rem;
+  }
+  h3 {
+    font-size: 0.85em;
+    margin: 0 0 0.25rem;
+    color: var(--_muted);
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+  }
+  .attention {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_gap);
+    margin-top: 0.75rem;
+  }
+  attention-heatmap {
+    border: none;
+    padding: 0;
+  }
+  table {
+    border-collapse: collapse;
+    margin-top: 0.75rem;
+    font-variant-numeric: tabular-nums;
+    font-size: 0.9em;
+  }
+  th,
+  td {
+    border-bottom: 1px solid var(--_border);
+    padding: 0.25rem 0.6rem;
+    text-align: right;
+  }
+  th:first-child,
+  td:first-child {
+    text-align: left;
+  }
+  .beats {
+    color: var(--_accent);
+    font-weight: 600;
+  }
+  .note {
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .legend {
+    display: flex;
+    gap: 1rem;
+    color: var(--_muted);
+    font-size: 0.8em;
+  }
+  .legend .line {
+    display: inline-block;
+    width: 1.5em;
+    vertical-align: middle;
+    border-top: 2px solid var(--_target);
+  }
+  .legend .line.input {
+    border-top: 1px solid var(--_input);
+  }
+  .legend .line.prediction {
+    border-top-color: var(--_accent);
+  }
+`;
