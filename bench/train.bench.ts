@@ -2,11 +2,11 @@
  * `npm run bench:train`: training in the browser, the way `<trainable-model>` runs it (a module
  * Worker, batches generated there from the seed).
  *
- * 1. Throughput: samples per second for each model and backend at the spec's defaults
+ * 1. Throughput: samples per second for each model and backend at the trainer's defaults
  *    (length 400, batch 128), the first (warm-up) step left out where the budget allows two.
  * 2. Time to lesson: seconds until the model at `<trainable-model>`'s defaults gets its
  *    validation MSE under copying the input (measured on the run's validation set; about 26 at
- *    length 400, spec/datasets.md); then its MSE at the element's budget against the CNN's.
+ *    length 400, docs/design/datasets.md); then its MSE at the element's budget against the CNN's.
  * 3. Profile: where one attention step's time goes, kernel by kernel.
  * 4. The post-1 table: validation MSE of the six post-1 models after the same number of samples.
  *

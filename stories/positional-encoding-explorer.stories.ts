@@ -66,7 +66,7 @@ export const Learnable: Story = { args: { encoding: 'learnable' } };
 /** Rotations of queries and keys: the score depends on the offset alone. */
 export const Rope: Story = { name: 'RoPE', args: { encoding: 'rope' } };
 
-/** The draft's slip beside the standard: 10000^(+2i/d) makes most pairs alias into noise. */
+/** The "inverted frequencies" slip beside the standard: 10000^(+2i/d) makes most pairs alias into noise. */
 export const InvertedFrequencies: Story = {
   name: 'Inverted frequencies',
   args: { encoding: 'sinusoidal', compare: 'sinusoidal-inverted', view: 'encoding similarity' },

@@ -54,7 +54,7 @@ export const OneD: Story = { name: '1D', args: { seed: 7 } };
 /** Without noise the input is the shapes at their own amplitudes: compare each with its group mean. */
 export const OneDNoNoise: Story = { name: '1D, no noise', args: { seed: 7, 'noise-std': 0 } };
 
-/** The prose of the series uses length 500. */
+/** Any length works, not only the default 400: here 500. */
 export const OneDLength500: Story = { name: '1D, length 500', args: { seed: 3, length: 500 } };
 
 /** A 2D sample: noisy input, target in group mean colours. */
@@ -66,13 +66,13 @@ export const TwoDNoNoise: Story = {
   args: { mode: '2d', seed: 2, 'noise-std': 0, 'blur-sigma': 0 },
 };
 
-/** The draft's rule: triangles need red > 128, rectangles green ≥ 128, circles blue ≥ 128 to reach the target. */
+/** The `channel` rule: triangles need red > 128, rectangles green ≥ 128, circles blue ≥ 128 to reach the target. */
 export const TwoDChannelFilter: Story = {
   name: '2D, channel filter',
   args: { mode: '2d', seed: 3, filter: 'channel' },
 };
 
-/** The prose's rule: only filled circles are tested (blue ≥ 128). */
+/** The `filled-circles` rule: only filled circles are tested (blue ≥ 128). */
 export const TwoDFilledCirclesFilter: Story = {
   name: '2D, filled-circles filter',
   args: { mode: '2d', seed: 11, filter: 'filled-circles' },

@@ -1,7 +1,8 @@
 import { SHAPE_TYPES_1D } from '@decoding-attention/core';
 
 /**
- * A direct port of the series' PyTorch draft's generators, as a numpy user would write them in
+ * "The draft": the generators of an earlier PyTorch version of the series, whose rules
+ * docs/design/datasets.md restates, ported directly as a numpy user would write them in
  * JavaScript: Math.random, Box-Muller normals, a plain "same" convolution and a 2D (not separable)
  * blur. It is the benchmark's point of comparison, not part of the product.
  */

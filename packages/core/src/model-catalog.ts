@@ -1,7 +1,7 @@
 import { ENCODING_KINDS, type EncodingKind } from './positional.js';
 import { checkInteger, checkOneOf } from './validation.js';
 
-/** The models of the series: post 1's line-up (as the draft defined it), then a proper transformer. */
+/** The models of docs/design/models.md: post 1's line-up, then a proper transformer. */
 export const MODEL_IDS = [
   'fcn',
   'cnn',
@@ -17,7 +17,7 @@ export type ModelId = (typeof MODEL_IDS)[number];
 export const MODEL_ENCODINGS = ['none', ...ENCODING_KINDS] as const;
 export type ModelEncoding = 'none' | EncodingKind;
 
-/** Options of `buildModel`; each has a default from spec/models.md. */
+/** Options of `buildModel`; each has the default of docs/design/models.md. */
 export interface ModelOptions {
   /** Samples per series (default 400). */
   length?: number;

@@ -3,8 +3,9 @@ import type { Matrix } from './matrix.js';
 import { checkInteger, checkNumber, checkOneOf } from './validation.js';
 
 /**
- * The positional encodings of the series. `sinusoidal-inverted` is the draft's slip,
- * 10000^(+2i/d) in place of 10000^(-2i/d), kept because seeing why it fails teaches something.
+ * The positional encodings of the series (docs/design/models.md). `sinusoidal-inverted`, labelled
+ * "inverted frequencies", is a sign slip: 10000^(+2i/d) in place of 10000^(-2i/d), kept because
+ * seeing why it fails teaches something.
  * `rope` is not added to the input: its "encoding" is the table of the rotations it applies.
  */
 export const ENCODING_KINDS = [

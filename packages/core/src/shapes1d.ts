@@ -35,7 +35,7 @@ export interface Sample1D {
   shapes: Shape1D[];
 }
 
-/** Options of the 1D dataset; every number of spec/datasets.md is one of them. */
+/** Options of the 1D dataset; every number of docs/design/datasets.md is one of them. */
 export interface Shapes1DOptions {
   seed?: number;
   length?: number;
@@ -57,7 +57,7 @@ export interface Shapes1DOptions {
 
 export type ResolvedShapes1DOptions = Required<Shapes1DOptions>;
 
-/** The defaults of spec/datasets.md (those of the series' PyTorch draft). */
+/** The defaults of docs/design/datasets.md. */
 export const SHAPES_1D_DEFAULTS: Readonly<ResolvedShapes1DOptions> = Object.freeze({
   seed: 0,
   length: 400,

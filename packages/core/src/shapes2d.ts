@@ -21,7 +21,7 @@ export const SHAPE_TYPES_2D = [
 
 export type ShapeType2D = (typeof SHAPE_TYPES_2D)[number];
 
-/** Which shapes appear in the target, as spec/datasets.md defines the three rules. */
+/** Which shapes appear in the target: the three rules of docs/design/datasets.md. */
 export const FILTER_MODES_2D = ['none', 'channel', 'filled-circles'] as const;
 export type FilterMode2D = (typeof FILTER_MODES_2D)[number];
 
@@ -54,7 +54,7 @@ export interface Sample2D {
   shapes: Shape2D[];
 }
 
-/** Options of the 2D dataset; every number of spec/datasets.md is one of them. */
+/** Options of the 2D dataset; every number of docs/design/datasets.md is one of them. */
 export interface Shapes2DOptions {
   seed?: number;
   width?: number;
@@ -83,7 +83,7 @@ export interface Shapes2DOptions {
 
 export type ResolvedShapes2DOptions = Required<Shapes2DOptions>;
 
-/** The defaults of spec/datasets.md (those of the series' PyTorch draft). */
+/** The defaults of docs/design/datasets.md. */
 export const SHAPES_2D_DEFAULTS: Readonly<ResolvedShapes2DOptions> = Object.freeze({
   seed: 0,
   width: 128,

@@ -15,8 +15,8 @@ import { lstmRecurrence } from '../src/models/lstm-recurrence.js';
 import { useBackend } from '../src/train/backends.js';
 import { fusedAttentionAvailable, useWasmKernels } from '@decoding-attention/wasm-kernels';
 
-/** Parameter counts at length 400 from spec/models.md (tfjs: one bias per LSTM gate set). */
-const SPEC_COUNTS = {
+/** Parameter counts at length 400 from docs/design/models.md (tfjs: one bias per LSTM gate set). */
+const DESIGN_COUNTS = {
   fcn: 271_248,
   cnn: 62_337,
   lstm: 132_737,
@@ -30,11 +30,11 @@ before(async () => {
 });
 
 describe('buildModel', () => {
-  for (const [id, count] of Object.entries(SPEC_COUNTS)) {
-    it(`${id} has exactly the spec's ${count.toLocaleString('en')} parameters at length 400`, () => {
-      const model = buildModel(id as keyof typeof SPEC_COUNTS);
+  for (const [id, count] of Object.entries(DESIGN_COUNTS)) {
+    it(`${id} has exactly the documented ${count.toLocaleString('en')} parameters at length 400`, () => {
+      const model = buildModel(id as keyof typeof DESIGN_COUNTS);
       expect(model.countParams()).to.equal(count);
-      expect(parameterCount(id as keyof typeof SPEC_COUNTS)).to.equal(count);
+      expect(parameterCount(id as keyof typeof DESIGN_COUNTS)).to.equal(count);
       model.dispose();
     });
   }

@@ -245,7 +245,7 @@ describe('baselineScores1D', () => {
     expect(scores).to.deep.equal({ zeros: 6, copy: 2.75 });
   });
 
-  it("gives the spec's reference figures on the default dataset: about 310 and 26", () => {
+  it('gives the reference figures of docs/design/datasets.md: about 310 and 26', () => {
     const { zeros, copy } = baselineScores1D(generateBatch1D(1000, { seed: 3 }));
     expect(zeros).to.be.within(280, 340);
     expect(copy).to.be.within(23, 29);

@@ -34,7 +34,7 @@ export const OUTPUT_SCALE = 20;
 
 /**
  * Builds a model mapping a batch of 1D inputs [batch, length] to predictions [batch, length],
- * with exactly the architecture of spec/models.md (its parameter count is the proof).
+ * with exactly the architecture of docs/design/models.md (its parameter count is the proof).
  */
 export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersModel {
   const o = resolveModelOptions(id, options);

@@ -96,8 +96,8 @@ function tapsOf(x: tf.Tensor3D, size: number): tf.Tensor2D[] {
 /**
  * y = sum over taps i of tap_i(x) K_i, plus the bias, as one op with its own gradient. The
  * gradient recomputes the taps from x rather than keeping them (k times x's size) and the
- * products (k times y's), which made the transformer's convolution stem the largest part of
- * what a training step held.
+ * products (k times y's): kept, they would make the transformer's convolution stem the largest
+ * part of what a training step holds.
  */
 const convolveSame = tf.customGrad((...args: unknown[]) => {
   const [input, weights, offset, save] = args as [
@@ -252,8 +252,8 @@ function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: num
  * Layer normalisation over the last axis, with a learned scale `gamma` and offset `beta` (the
  * weights and epsilon of tfjs's LayerNormalization). tfjs's own layer tiles gamma and beta to the
  * input's shape, and the gradient of a tile is one slice and one add per copy: batch x length of
- * them per step (51,200 at batch 128, length 400), which made a transformer step take minutes.
- * Broadcasting instead gives the same values with a single reduction in the gradient.
+ * them per step (51,200 at batch 128, length 400). Broadcasting instead gives the same values
+ * with a single reduction in the gradient.
  */
 export class LayerNorm extends tf.layers.Layer {
   static className = 'DALayerNorm';
@@ -557,8 +557,8 @@ export class AddPositionalEncoding extends SeededLayer {
 }
 
 /**
- * The draft's positional mixing for `attention-pe` and `mha`: features + dense(PE), with a
- * fixed sinusoidal PE and a trained dense layer (width x width, plus bias).
+ * The positional mixing of `attention-pe` and `mha` (docs/design/models.md): features + dense(PE),
+ * with a fixed sinusoidal PE and a trained dense layer (width x width, plus bias).
  */
 export class PositionalProjection extends SeededLayer {
   static className = 'DAPositionalProjection';

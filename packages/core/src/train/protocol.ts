@@ -4,13 +4,16 @@ import type { ModelId, ModelOptions } from '../model-catalog.js';
 export const TRAINING_BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
 export type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
 
-/** Everything a training run needs; `resolveTrainingConfig` fills in the defaults of spec/models.md. */
+/**
+ * Everything a training run needs; `resolveTrainingConfig` fills in the defaults of
+ * docs/design/training.md.
+ */
 export interface TrainingConfig extends ModelOptions {
   model: ModelId;
   /** Adam's learning rate after warm-up (default 3e-4). */
   learningRate?: number;
   /**
-   * Steps of linear warm-up (default 300: the draft's 3 epochs of 100 batches). A short budget
+   * Steps of linear warm-up (default 300: 3 epochs of 100 batches). A short budget
    * ends the warm-up sooner, at a tenth of the budget, so every run gets to learn at full rate.
    */
   warmupSteps?: number;

@@ -19,7 +19,7 @@ import {
 /** The fraction of the budget by which warm-up is over, however many steps that is. */
 const WARMUP_BUDGET = 0.1;
 
-/** Fills in the defaults of spec/models.md and checks every setting. */
+/** Fills in the defaults of docs/design/training.md and checks every setting. */
 export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingConfig {
   const model = resolveModelOptions(config.model, config);
   const seed = config.seed ?? 0;
