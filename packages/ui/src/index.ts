@@ -45,3 +45,4 @@ export { ElementLink } from './link.js';
 export { nextTask } from '@decoding-attention/core';
 export { embedCode, copyText } from './embed.js';
 export { styleProps } from './style-props.js';
+export { seriesLegendStyles } from './legend-styles.js';
