@@ -6,36 +6,10 @@ import {
   type Sample2D,
 } from '@decoding-attention/core';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
+import { $, $$, capturingWarnings, hover } from '../../ui/test/helpers.js';
 import type { ShapeDatasetViewer } from '../src/index.js';
 import '../src/shape-dataset-viewer.js';
-
-const shadow = (el: ShapeDatasetViewer) => el.shadowRoot!;
-const $ = <T extends Element = HTMLElement>(el: ShapeDatasetViewer, selector: string) =>
-  shadow(el).querySelector<T>(selector);
-const $$ = (el: ShapeDatasetViewer, selector: string) => [...shadow(el).querySelectorAll(selector)];
-
-/** Captures console.warn while `body` runs. */
-async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
-  const original = console.warn;
-  const warnings: string[] = [];
-  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
-  try {
-    await body();
-  } finally {
-    console.warn = original;
-  }
-  return warnings;
-}
-
-/** Moves the real mouse (through the browser's input pipeline) to the centre of `element`. */
-async function hover(element: Element): Promise<void> {
-  const box = element.getBoundingClientRect();
-  await sendMouse({
-    type: 'move',
-    position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
-  });
-}
 
 afterEach(async () => {
   await sendMouse({ type: 'move', position: [0, 0] });
@@ -338,6 +312,61 @@ describe('<shape-dataset-viewer> with bad input', () => {
       container.remove();
     }
   });
+  it('names every attribute as written, never the generator option behind it', async () => {
+    const cases: [string, RegExp][] = [
+      ['theme="sepia"', /^theme must be one of auto, light, dark, got "sepia"$/],
+      ['length="0"', /^length must be a whole number in \[1, 16777216\], got 0$/],
+      ['max-width="500"', /^max-width \(500\) must not exceed length \(400\)$/],
+      ['min-width="1.5"', /^min-width must be a whole number >= 1, got 1\.5$/],
+      ['max-width="0"', /^max-width must be a whole number >= 1, got 0$/],
+      ['min-amplitude="-1"', /^min-amplitude must be a number >= 0, got -1$/],
+      ['max-amplitude="-2"', /^max-amplitude must be a number >= 0, got -2$/],
+      ['max-amplitude="5"', /^min-amplitude \(10\) must not exceed max-amplitude \(5\)$/],
+      ['noise-std="x"', /^noise-std must be a number >= 0, got NaN$/],
+      ['noise-sigma="2000"', /^noise-sigma must be a number in \[0, 1000\], got 2000$/],
+      ['mode="2d" height="5000"', /^height must be a whole number in \[1, 4096\], got 5000$/],
+      ['mode="2d" noise-std="-3"', /^noise-std must be a number >= 0, got -3$/],
+      ['mode="2d" blur-sigma="-1"', /^blur-sigma must be a number in \[0, 100\], got -1$/],
+    ];
+    for (const [attributes, message] of cases) {
+      const container = document.createElement('div');
+      const warnings = await capturingWarnings(async () => {
+        container.innerHTML = `<shape-dataset-viewer ${attributes}></shape-dataset-viewer>`;
+        document.body.append(container);
+        await (container.firstElementChild as ShapeDatasetViewer).updateComplete;
+      });
+      const el = container.firstElementChild as ShapeDatasetViewer;
+      const shown = $(el, '[role="alert"]')?.textContent;
+      expect(shown, attributes).to.match(message);
+      expect(warnings, attributes).to.deep.equal([`<shape-dataset-viewer>: ${shown}`]);
+      // The options getter speaks of attributes too.
+      expect(() => el.options, attributes).to.throw(RangeError, message);
+      container.remove();
+    }
+  });
+
+  it('goes back to the default when an attribute is removed', async () => {
+    const el = await fixture<ShapeDatasetViewer>(html`
+      <shape-dataset-viewer seed="6" min-width="20" max-amplitude="30"></shape-dataset-viewer>
+    `);
+    el.removeAttribute('min-width');
+    el.removeAttribute('max-amplitude');
+    await el.updateComplete;
+    expect($(el, '[role="alert"]')).to.equal(null);
+    expect(el.options).to.include({ minWidth: 10, maxAmplitude: 50 });
+    expect(el.sample!.shapes).to.deep.equal(generateShapes1D({ seed: 6 }).shapes);
+
+    el.mode = '2d';
+    el.setAttribute('filter', 'channel');
+    el.setAttribute('blur-sigma', '0');
+    await el.updateComplete;
+    el.removeAttribute('filter');
+    el.removeAttribute('blur-sigma');
+    await el.updateComplete;
+    expect($(el, '[role="alert"]')).to.equal(null);
+    expect(el.options).to.include({ filter: 'none', blurSigma: 1 });
+    expect((el.sample as Sample2D).input).to.deep.equal(generateShapes2D({ seed: 6 }).input);
+  });
 });
 
 describe('<shape-dataset-viewer> export', () => {
@@ -453,6 +482,95 @@ describe('<shape-dataset-viewer> theming and clean-up', () => {
     } finally {
       window.matchMedia = original;
     }
+  });
+});
+
+describe('<shape-dataset-viewer> following the colour scheme', () => {
+  const LIGHT = {
+    muted: 'rgb(89, 99, 110)',
+    input: 'rgb(140, 149, 159)',
+    target: 'rgb(31, 35, 40)',
+  };
+  const DARK = {
+    muted: 'rgb(145, 152, 161)',
+    input: 'rgb(110, 118, 129)',
+    target: 'rgb(230, 237, 243)',
+  };
+
+  afterEach(() => emulateMedia({ colorScheme: 'light' }));
+
+  /** Switches the reader's colour scheme and waits until the page has heard of it. */
+  async function emulateScheme(colorScheme: 'light' | 'dark'): Promise<void> {
+    const query = window.matchMedia('(prefers-color-scheme: dark)');
+    if (query.matches === (colorScheme === 'dark')) return;
+    const changed = new Promise((resolve) =>
+      query.addEventListener('change', resolve, { once: true }),
+    );
+    await emulateMedia({ colorScheme });
+    await changed;
+  }
+
+  /** How many pixels of `canvas` are exactly `color` (an `rgb(r, g, b)` string), opaque. */
+  function pixelsOf(canvas: HTMLCanvasElement, color: string): number {
+    const [r, g, b] = color.match(/\d+/g)!.map(Number);
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === 255) count++;
+    return count;
+  }
+
+  /**
+   * Checks that the 1D sample is drawn in `scheme`'s colours: the chart's axis labels and lines
+   * (its SVG), and the fast plot's target line (canvas pixels), with no pixel of the other's.
+   */
+  function expectDrawnIn(el: ShapeDatasetViewer, scheme: 'light' | 'dark'): void {
+    const [colors, other] = scheme === 'dark' ? [DARK, LIGHT] : [LIGHT, DARK];
+    const labels = $$(el, '.chart .role-axis-label text').map((t) => t.getAttribute('fill'));
+    expect([...new Set(labels)], 'axis labels').to.deep.equal([colors.muted]);
+    const lines = $$(el, '.chart .mark-line path').map((p) => p.getAttribute('stroke'));
+    expect(lines, 'input and target lines').to.deep.equal([colors.input, colors.target]);
+    const canvas = $<HTMLCanvasElement>(el, 'canvas.fast-plot');
+    expect(pixelsOf(canvas, colors.target), 'target pixels').to.be.above(0);
+    expect(pixelsOf(canvas, other.target), "the other scheme's target pixels").to.equal(0);
+  }
+
+  it("re-colours its chart and fast plot when the reader's scheme turns dark", async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="7"></shape-dataset-viewer>`,
+    );
+    await el.updateComplete;
+    expectDrawnIn(el, 'light');
+
+    await emulateScheme('dark');
+    await el.updateComplete;
+    expectDrawnIn(el, 'dark');
+    // The chart is back in place of the fast plot, with the sample's shapes still linked.
+    expect($(el, '.chart').hidden).to.equal(false);
+    expect($$(el, '.chart .mark-rect path')).to.have.length(el.sample!.shapes.length);
+  });
+
+  it('re-colours its chart and fast plot when theme="dark" is set', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer seed="7"></shape-dataset-viewer>`,
+    );
+    await el.updateComplete;
+    el.setAttribute('theme', 'dark');
+    await el.updateComplete;
+    expectDrawnIn(el, 'dark');
+  });
+
+  it('outlines the highlighted 2D shape in the dark accent once the scheme turns dark', async () => {
+    const el = await fixture<ShapeDatasetViewer>(
+      html`<shape-dataset-viewer mode="2d" seed="8"></shape-dataset-viewer>`,
+    );
+    el.highlightShape(1);
+    await el.updateComplete;
+    const stroke = () => getComputedStyle($(el, '.outline:not(.halo)')).stroke;
+    expect(stroke()).to.equal('rgb(9, 105, 218)');
+    await emulateScheme('dark');
+    await el.updateComplete;
+    expect(stroke()).to.equal('rgb(68, 147, 248)');
   });
 });
 
