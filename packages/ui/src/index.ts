@@ -46,3 +46,4 @@ export { nextTask } from '@decoding-attention/core';
 export { embedCode, copyText } from './embed.js';
 export { styleProps } from './style-props.js';
 export { seriesLegendStyles } from './legend-styles.js';
+export { toolbarLabelStyles } from './toolbar-styles.js';
