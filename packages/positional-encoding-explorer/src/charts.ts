@@ -9,6 +9,34 @@ export interface CurveRow {
   encoding: string;
 }
 
+/** A chart's width in its container: the container's, less a margin, never under 260 pixels. */
+export function chartWidth(container: HTMLElement): number {
+  return Math.max(260, Math.floor(container.clientWidth) - 10);
+}
+
+/** The curves' rows: `features` of each encoding's `length x dim` table, over position. */
+export function curveRows(
+  encodings: readonly { kind: string; pe: Float32Array }[],
+  features: readonly number[],
+  length: number,
+  dim: number,
+): CurveRow[] {
+  const rows: CurveRow[] = [];
+  for (const { kind, pe } of encodings) {
+    for (const feature of features) {
+      for (let p = 0; p < length; p++) {
+        rows.push({
+          position: p,
+          value: pe[p * dim + feature],
+          feature: `f${feature}`,
+          encoding: kind,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
 /**
  * Chosen features of an encoding as curves over position, a dashed line per compared encoding,
  * with a rule at the position hovered (the `position` parameter, -1 for none).

@@ -1,9 +1,9 @@
 /** `<positional-encoding-explorer>`'s class and types, with no side effects: import `./positional-encoding-explorer.js` to register the tag. */
+export { PositionalEncodingExplorer } from './PositionalEncodingExplorer.js';
 export {
-  PositionalEncodingExplorer,
   EXPLORER_VIEWS,
   type EncodingChangeDetail,
   type ExplorerView,
   type PositionHoverDetail,
-} from './PositionalEncodingExplorer.js';
+} from './events.js';
 export { VERSION } from './version.js';

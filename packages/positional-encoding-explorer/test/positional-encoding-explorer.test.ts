@@ -14,24 +14,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import type { PositionalEncodingExplorer } from '../src/index.js';
 import '../src/positional-encoding-explorer.js';
-
-const $ = <T extends Element = HTMLElement>(el: PositionalEncodingExplorer, selector: string) =>
-  el.shadowRoot!.querySelector<T>(selector)!;
-const $$ = <T extends Element = HTMLElement>(el: PositionalEncodingExplorer, selector: string) => [
-  ...el.shadowRoot!.querySelectorAll<T>(selector),
-];
-
-async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
-  const original = console.warn;
-  const warnings: string[] = [];
-  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
-  try {
-    await body();
-  } finally {
-    console.warn = original;
-  }
-  return warnings;
-}
+import { $, $$, capturingWarnings } from '../../ui/test/helpers.js';
 
 /** Moves the mouse onto cell (query, key) of a heatmap inside the explorer. */
 async function hoverCell(heatmap: AttentionHeatmap, query: number, key: number): Promise<void> {
@@ -364,5 +347,70 @@ describe('<positional-encoding-explorer> embed code', () => {
     await copy.updateComplete;
     expect(copy.tables).to.deep.equal(el.tables);
     expect(copy.embedCode()).to.equal(code);
+  });
+});
+
+describe('<positional-encoding-explorer> attributes and linked events', () => {
+  it('goes back to its defaults when `view` or `features` is removed', async () => {
+    const el = await fixture<PositionalEncodingExplorer>(html`
+      <positional-encoding-explorer
+        encoding="rope"
+        view="rope"
+        features="2 3"
+      ></positional-encoding-explorer>
+    `);
+    expect($$(el, 'section')).to.have.length(1);
+    el.view = ['encoding'];
+    await el.updateComplete;
+    const pressed = () =>
+      $$(el, '.features [aria-pressed="true"]').map((b) => b.textContent!.trim());
+    expect(pressed()).to.deep.equal(['f2', 'f3']);
+    el.removeAttribute('features');
+    await el.updateComplete;
+    expect(pressed()).to.deep.equal(['f0', 'f1', 'f8', 'f17', 'f30', 'f31']);
+    expect($$(el, '.curves .mark-line path')).to.have.length(6);
+    el.removeAttribute('view');
+    await el.updateComplete;
+    expect($$(el, 'section h3').map((h) => h.id)).to.deep.equal([
+      'encoding-title',
+      'similarity-title',
+      'rope-title',
+      'attention-title',
+    ]);
+    expect($(el, '[role="alert"]')).to.equal(null);
+  });
+
+  it('ignores a `sample-change` without a detail, and follows the next sample', async () => {
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <div id="pe-source"></div>
+        <positional-encoding-explorer
+          for="pe-source"
+          view="attention"
+        ></positional-encoding-explorer>
+      </div>
+    `);
+    const source = container.querySelector('#pe-source')!;
+    const el = container.querySelector<PositionalEncodingExplorer>('positional-encoding-explorer')!;
+    await el.updateComplete;
+    const before = el.attentionMaps[1].data;
+    const errors: unknown[] = [];
+    const onError = (event: ErrorEvent) => errors.push(event.error);
+    window.addEventListener('error', onError);
+    try {
+      source.dispatchEvent(new CustomEvent('sample-change', { detail: null }));
+      source.dispatchEvent(new Event('sample-change'));
+    } finally {
+      window.removeEventListener('error', onError);
+    }
+    await el.updateComplete;
+    expect(errors).to.deep.equal([]);
+    expect(el.attentionMaps[1].data).to.deep.equal(before);
+    const sample = generateShapes1D({ seed: 4, length: 80 });
+    source.dispatchEvent(new CustomEvent('sample-change', { detail: { sample } }));
+    await el.updateComplete;
+    expect(el.attentionMaps[1].data).to.deep.equal(
+      encodedAttention1D(sample.input, { encoding: 'sinusoidal', dim: 32, strength: 0.3 }).data,
+    );
   });
 });
