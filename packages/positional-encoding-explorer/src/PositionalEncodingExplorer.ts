@@ -31,6 +31,7 @@ import {
   toJsonText,
   toolbarLabelStyles,
   wordList,
+  type ThemeColors,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
@@ -60,7 +61,8 @@ const COSINE_DOMAIN = [-1, 1] as const;
 const SHARED_INPUTS = ['encoding', 'compare', 'dim', 'base', 'seed'];
 const ENCODING_INPUTS = [...SHARED_INPUTS, 'length', 'measure', 'table'];
 const ATTENTION_INPUTS = [...SHARED_INPUTS, 'strength', 'sampleLength', 'linkedSample', 'view'];
-const CHART_INPUTS = [...ENCODING_INPUTS, 'features', 'view', 'theme'];
+/** A change of theme redraws the charts too (`themeChanged`). */
+const CHART_INPUTS = [...ENCODING_INPUTS, 'features', 'view'];
 
 /** A followed element's sample, if it is a 1D one (the attention part works on a series). */
 function sample1D(sample: Sample1D | Sample2D | undefined): Sample1D | undefined {
@@ -117,7 +119,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
   private worked: WorkedEncoding[] = [];
   private attention: AttentionPart[] = [];
   private offsets: RopeOffsets | undefined;
-  /** Set when the charts must be drawn afresh whatever changed (first render, error, reconnect). */
+  /** Set when the charts must be drawn afresh whatever changed (first render, error, reconnect, theme). */
   private chartsStale = true;
 
   // ---- Queries ----
@@ -247,6 +249,12 @@ export class PositionalEncodingExplorer extends DecodingElement {
       this.chartsStale = false;
       this.drawCharts();
     }
+  }
+
+  /** The reader's colour scheme or `theme` changed: the charts are drawn again in the new colours. */
+  protected override themeChanged(_colors: ThemeColors): void {
+    this.chartsStale = true;
+    this.requestUpdate();
   }
 
   // ---- Validation ----
