@@ -87,6 +87,7 @@ function sample1D(sample: Sample1D | Sample2D | undefined): Sample1D | undefined
  * @csspart button - Every button.
  * @csspart section - Each part: encoding, similarity, RoPE, attention.
  * @csspart curves - The curves chart.
+ * @csspart offsets - The RoPE chart of scores against the offset.
  * @csspart dial - The RoPE rotation dial.
  * @csspart error - The message shown for bad input.
  *
@@ -554,7 +555,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
             onPair: (pair) => (this.pair = pair),
           })}
           <div class="chart">
-            <div class="offsets" part="curves"></div>
+            <div class="offsets" part="offsets"></div>
             <p class="verdict">${ropeVerdict(offsets)}</p>
           </div>
         </div>

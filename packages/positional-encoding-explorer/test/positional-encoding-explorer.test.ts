@@ -350,7 +350,20 @@ describe('<positional-encoding-explorer> embed code', () => {
   });
 });
 
-describe('<positional-encoding-explorer> attributes and linked events', () => {
+describe('<positional-encoding-explorer> parts, attributes and linked events', () => {
+  it('gives the curves and the position-offsets chart parts of their own', async () => {
+    const el = await fixture<PositionalEncodingExplorer>(
+      html`<positional-encoding-explorer encoding="rope"></positional-encoding-explorer>`,
+    );
+    const curves = $$(el, '[part~="curves"]');
+    const offsets = $$(el, '[part~="offsets"]');
+    expect(curves).to.have.length(1);
+    expect(offsets).to.have.length(1);
+    expect(curves[0]).to.not.equal(offsets[0]);
+    expect(curves[0].querySelectorAll('.mark-line path')).to.have.length(6);
+    expect(offsets[0].querySelectorAll('.mark-line path')).to.have.length(3);
+  });
+
   it('goes back to its defaults when `view` or `features` is removed', async () => {
     const el = await fixture<PositionalEncodingExplorer>(html`
       <positional-encoding-explorer
