@@ -10,11 +10,20 @@ export class ElementLink<T extends Element = Element> implements ReactiveControl
   private target: T | undefined;
   private observer: MutationObserver | undefined;
   private id = '';
+  private issue: string | undefined;
 
+  /**
+   * `accepts` says which elements can be followed, `expected` names them for the reader (such
+   * as "a <shape-dataset-viewer>"); any other element with the id is not followed, and `problem`
+   * says why.
+   */
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly attach: (target: T) => void,
     private readonly detach: (target: T) => void,
+    private readonly accepts: (element: Element) => element is T = (_element): _element is T =>
+      true,
+    private readonly expected = 'another element',
   ) {
     host.addController(this);
   }
@@ -22,6 +31,15 @@ export class ElementLink<T extends Element = Element> implements ReactiveControl
   /** The linked element, once found. */
   get element(): T | undefined {
     return this.target;
+  }
+
+  /**
+   * Why `for` follows nothing, for the element to show: no element has the id (said once the
+   * page has finished parsing, since the element may come later in it), the id is the host's
+   * own, or the element is of the wrong kind. Undefined while all is well or nothing is followed.
+   */
+  get problem(): string | undefined {
+    return this.issue;
   }
 
   /** Follows the element with this id ('' follows none). */
@@ -57,15 +75,44 @@ export class ElementLink<T extends Element = Element> implements ReactiveControl
 
   /** Attaches to whichever element holds the id now, detaching from one that no longer does. */
   private sync(root: Document | ShadowRoot): void {
-    const found = root.getElementById?.(this.id) as T | null;
-    const next = found && (found as Element) !== this.host ? found : undefined;
+    const found = root.getElementById?.(this.id) ?? null;
+    const next = found && found !== this.host && this.accepts(found) ? found : undefined;
+    this.diagnose(found);
     if (next === this.target) return;
     if (this.target) this.detach(this.target);
     this.target = next;
     if (next) this.attach(next);
   }
 
+  private diagnose(found: Element | null): void {
+    const named = `for="${this.id}"`;
+    let issue: string | undefined;
+    if (found === this.host) issue = `${named} names this element itself; name ${this.expected}`;
+    else if (found && !this.accepts(found))
+      issue = `${named} names a <${found.localName}>, which cannot be followed; name ${this.expected}`;
+    else if (!found && document.readyState !== 'loading')
+      issue = `${named} names no element on this page; give ${this.expected} id="${this.id}"`;
+    else if (!found)
+      document.addEventListener('DOMContentLoaded', () => this.diagnose(this.lookUp()), {
+        once: true,
+      });
+    this.report(issue);
+  }
+
+  private lookUp(): Element | null {
+    return this.id
+      ? ((this.host.getRootNode() as Document | ShadowRoot).getElementById?.(this.id) ?? null)
+      : null;
+  }
+
+  private report(issue: string | undefined): void {
+    if (issue === this.issue) return;
+    this.issue = issue;
+    this.host.requestUpdate();
+  }
+
   private release(): void {
+    this.report(undefined);
     this.observer?.disconnect();
     this.observer = undefined;
     if (this.target) this.detach(this.target);

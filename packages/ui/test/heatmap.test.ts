@@ -165,3 +165,45 @@ describe('ElementLink', () => {
     expect(host.link.element).to.equal(undefined);
   });
 });
+
+class PickyLinkHost extends LitElement {
+  readonly link = new ElementLink(
+    this,
+    () => undefined,
+    () => undefined,
+    (element): element is HTMLSpanElement => element.localName === 'span',
+    'a <span>',
+  );
+}
+customElements.define('da-picky-link-host', PickyLinkHost);
+
+describe('ElementLink problems', () => {
+  it('says when for= names nothing, itself or the wrong kind, and clears once it is right', async () => {
+    const container = await fixture<HTMLDivElement>(
+      html`<div><da-picky-link-host id="me"></da-picky-link-host></div>`,
+    );
+    const host = container.querySelector<PickyLinkHost>('da-picky-link-host')!;
+    const tick = () => new Promise((resolve) => setTimeout(resolve));
+    host.link.follow('nowhere');
+    expect(host.link.problem).to.equal(
+      'for="nowhere" names no element on this page; give a <span> id="nowhere"',
+    );
+    host.link.follow('me');
+    expect(host.link.problem).to.equal('for="me" names this element itself; name a <span>');
+    const div = Object.assign(document.createElement('div'), { id: 'target' });
+    container.append(div);
+    host.link.follow('target');
+    expect(host.link.problem).to.equal(
+      'for="target" names a <div>, which cannot be followed; name a <span>',
+    );
+    expect(host.link.element).to.equal(undefined);
+    div.remove();
+    const span = Object.assign(document.createElement('span'), { id: 'target' });
+    container.append(span);
+    await tick();
+    expect(host.link.problem).to.equal(undefined);
+    expect(host.link.element).to.equal(span);
+    host.link.follow('');
+    expect(host.link.problem).to.equal(undefined);
+  });
+});
