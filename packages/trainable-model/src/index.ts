@@ -1,8 +1,5 @@
 /** `<trainable-model>`'s class and types, with no side effects: import `./trainable-model.js` to register the tag. */
-export {
-  TrainableModel,
-  parseBudget,
-  type TrainingDoneDetail,
-  type TrainingResult,
-} from './TrainableModel.js';
+export { TrainableModel } from './TrainableModel.js';
+export { parseBudget } from './training-config.js';
+export type { TrainingDoneDetail, TrainingResult } from './training-controller.js';
 export { VERSION } from './version.js';

@@ -7,17 +7,13 @@ import {
   parameterCount,
   sampleSeed,
 } from '@decoding-attention/core';
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendMouse } from '@web/test-runner-commands';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendMouse } from '@web/test-runner-commands';
+import { $, $$, capturingWarnings } from '../../ui/test/helpers.js';
 import { amplitudeDomain } from '../src/charts.js';
 import { parseBudget, type TrainableModel, type TrainingDoneDetail } from '../src/index.js';
 import '../src/trainable-model.js';
 
-const $ = <T extends Element = HTMLElement>(el: TrainableModel, selector: string) =>
-  el.shadowRoot!.querySelector<T>(selector)!;
-const $$ = <T extends Element = HTMLElement>(el: TrainableModel, selector: string) => [
-  ...el.shadowRoot!.querySelectorAll<T>(selector),
-];
 /** The charts' SVG, parsed: what a reader sees, as marks. */
 async function charts(el: TrainableModel): Promise<{ loss: Document; prediction: Document }> {
   const { loss, prediction } = await el.chartsSVG();
@@ -33,18 +29,6 @@ const yAxis = (chart: Document) =>
 
 const button = (el: TrainableModel, text: string) =>
   $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent!.trim() === text)!;
-
-async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
-  const original = console.warn;
-  const warnings: string[] = [];
-  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
-  try {
-    await body();
-  } finally {
-    console.warn = original;
-  }
-  return warnings;
-}
 
 /** A small, fast configuration: the same element, seconds instead of minutes. */
 const small = html`<trainable-model
@@ -330,6 +314,39 @@ describe('<trainable-model>', () => {
     }
   });
 
+  it('trains after importWeights(), and hears the trainer: progress advances to the end', async () => {
+    const trained = await fixture<TrainableModel>(small);
+    trained.budget = '4 steps';
+    trained.train();
+    await oneEvent(trained, 'training-done');
+    const weights = await trained.exportWeights();
+    const el = await fixture<TrainableModel>(small);
+    el.budget = '4 steps';
+    await el.importWeights(weights);
+    const steps: number[] = [];
+    el.addEventListener('training-progress', (event) => steps.push(event.detail.step));
+    el.train();
+    const done = (await oneEvent(el, 'training-done')) as CustomEvent<TrainingDoneDetail>;
+    expect(done.detail.results.map((r) => [r.model, r.samplesSeen])).to.deep.equal([
+      ['attention', 4 * 16],
+    ]);
+    expect(steps).to.deep.equal([1, 2, 3, 4]);
+    await el.updateComplete;
+    expect($(el, '[role="progressbar"]').getAttribute('aria-valuenow')).to.equal('100');
+  });
+
+  it('goes back to its one model when the models attribute is removed', async () => {
+    const el = await fixture<TrainableModel>(small);
+    el.setAttribute('models', 'fcn cnn');
+    await el.updateComplete;
+    expect(el.models).to.deep.equal(['fcn', 'cnn']);
+    expect($(el, 'select')).to.equal(null);
+    el.removeAttribute('models');
+    await el.updateComplete;
+    expect(el.models).to.equal(undefined);
+    expect($<HTMLSelectElement>(el, 'select').value).to.equal('attention');
+  });
+
   it('is accessible, before and after training', async () => {
     const el = await fixture<TrainableModel>(small);
     await expect(el).to.be.accessible();
@@ -367,5 +384,31 @@ describe('<trainable-model> embed code', () => {
     const copy = container.firstElementChild as TrainableModel;
     await copy.updateComplete;
     expect(copy.embedCode()).to.equal(code);
+  });
+});
+
+describe('<trainable-model> colour scheme', () => {
+  afterEach(async () => {
+    await emulateMedia({ colorScheme: 'light' });
+  });
+
+  it("redraws its charts in the reader's new colour scheme", async () => {
+    await emulateMedia({ colorScheme: 'light' });
+    const el = await fixture<TrainableModel>(small);
+    /** The fill of the loss chart's axis titles, as drawn. */
+    const titleColours = async () =>
+      [...(await charts(el)).loss.querySelectorAll('.role-axis-title text')].map((t) =>
+        t.getAttribute('fill'),
+      );
+    expect(await titleColours()).to.deep.equal(['rgb(31, 35, 40)', 'rgb(31, 35, 40)']);
+    await emulateMedia({ colorScheme: 'dark' });
+    await waitUntil(
+      async () => (await titleColours())[0] !== 'rgb(31, 35, 40)',
+      'no redraw in dark',
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(await titleColours()).to.deep.equal(['rgb(230, 237, 243)', 'rgb(230, 237, 243)']);
   });
 });

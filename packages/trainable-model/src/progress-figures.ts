@@ -1,0 +1,62 @@
+import type { ModelDescription } from '@decoding-attention/core';
+import { styleProps } from '@decoding-attention/ui';
+import { html, type TemplateResult } from 'lit';
+import type { TrainingProgress } from './training-controller.js';
+
+/** What the progress bar and the figures show. */
+export interface ProgressFigures {
+  progress: TrainingProgress | undefined;
+  /** The model trained (or to be trained), from the menu. */
+  model: ModelDescription | undefined;
+  /** Its id, where the menu has no entry (bad settings). */
+  modelId: string;
+  backend: string;
+  /** The copy-the-input baseline: a validation MSE below it is marked. */
+  copy: number;
+}
+
+const figure = (name: string, value: unknown, className = '') =>
+  html`<div>
+    <dt>${name}</dt>
+    <dd class=${className}>${value}</dd>
+  </div>`;
+
+/** The progress bar, then the figures of the model being trained ('–' before its first step). */
+export function renderProgress({
+  progress,
+  model,
+  modelId,
+  backend,
+  copy,
+}: ProgressFigures): TemplateResult {
+  const fraction = progress?.fraction ?? 0;
+  return html`
+    <div
+      class="bar"
+      part="progress"
+      role="progressbar"
+      aria-label="Training progress"
+      aria-valuemin="0"
+      aria-valuemax="100"
+      aria-valuenow=${Math.round(fraction * 100)}
+    >
+      <div style=${styleProps({ width: `${fraction * 100}%` })}></div>
+    </div>
+    <dl class="figures" part="figures">
+      ${figure('Model', model?.label ?? modelId)}
+      ${figure('Parameters', model?.parameters.toLocaleString('en') ?? '–')}
+      ${figure('Backend', backend)}
+      ${figure('Samples / s', progress ? progress.samplesPerSecond.toFixed(1) : '–')}
+      ${figure('Time', progress ? `${progress.elapsed.toFixed(1)} s` : '–')}
+      ${figure('Samples seen', progress ? progress.samplesSeen.toLocaleString('en') : '–')}
+      ${figure('Train MSE', progress ? progress.trainLoss.toFixed(1) : '–')}
+      ${figure(
+        'Validation MSE',
+        progress && Number.isFinite(progress.validationLoss)
+          ? progress.validationLoss.toFixed(1)
+          : '–',
+        progress && progress.validationLoss < copy ? 'beats' : '',
+      )}
+    </dl>
+  `;
+}

@@ -1,0 +1,287 @@
+import { modelCatalog, type ModelId } from '@decoding-attention/core';
+import type {
+  ProgressMessage,
+  SnapshotMessage,
+  Trainer,
+  TrainerMessage,
+  TrainingConfig,
+  WeightsFile,
+} from '@decoding-attention/core/train';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { LossRow } from './charts.js';
+
+/** One finished run: a row of the results table. */
+export interface TrainingResult {
+  model: ModelId;
+  label: string;
+  parameters: number;
+  /** Validation MSE at the end of the budget. */
+  validationLoss: number;
+  samplesSeen: number;
+  samplesPerSecond: number;
+  seconds: number;
+  backend: string;
+}
+
+/** What `training-done` carries: every run of this training, in order. */
+export interface TrainingDoneDetail {
+  results: TrainingResult[];
+}
+
+/** What `training-progress` carries: the trainer's progress and the model it is about. */
+export type TrainingProgress = ProgressMessage & { model: ModelId };
+
+export type TrainingPhase = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'error';
+
+/** Where training runs: in a module Worker, or on the page, yielding between steps. */
+export type TrainingPlace = 'worker' | 'page';
+
+/** The element a training controller belongs to: it dispatches the controller's events. */
+export interface TrainingHost extends ReactiveControllerHost, HTMLElement {
+  emit<T>(name: string, detail: T): boolean;
+}
+
+/** What the controller needs from its element, and what it hands back to it. */
+export interface TrainingHooks {
+  /** The trainer's configuration for `model`, from the element's (validated) settings. */
+  configFor(model: ModelId): TrainingConfig;
+  /** Where a new trainer runs (`run-on`). */
+  place(): TrainingPlace;
+  /** A new point of a loss curve. */
+  loss(row: LossRow): void;
+  /** The model's prediction and attention on the validation sample. */
+  snapshot(message: SnapshotMessage): void;
+  /** A sentence for screen readers. */
+  announce(text: string): void;
+  /** Training failed (or the trainer could not start). */
+  failed(error: unknown): void;
+}
+
+/** The trainer's messages the controller listens to. */
+const MESSAGES = ['ready', 'progress', 'evaluation', 'snapshot', 'done', 'error'] as const;
+
+/**
+ * The training of a `<trainable-model>`: owns the Trainer (created in `trainer()` alone, with its
+ * listeners), the queue of models a comparison trains in turn, and what the trainer reports:
+ * the phase, the latest progress, the results. Each change renders the element again; events
+ * (`training-progress`, `training-done`) go out through the element's `emit`.
+ */
+export class TrainingController implements ReactiveController {
+  /** Where training stands, for the buttons and the note. */
+  phase: TrainingPhase = 'idle';
+  /** The last step's progress. */
+  progress: TrainingProgress | undefined;
+  /** Every finished run of this training. */
+  results: TrainingResult[] = [];
+  /** The model being trained (or last trained). */
+  model: ModelId | undefined;
+  /** The backend the trainer chose, once it is ready. */
+  backend = '';
+
+  private active: Trainer | undefined;
+  private creating: Promise<Trainer | undefined> | undefined;
+  /** Counts disconnections: a trainer whose creation outlived one is not kept. */
+  private connection = 0;
+  private queue: ModelId[] = [];
+
+  constructor(
+    private readonly host: TrainingHost,
+    private readonly hooks: TrainingHooks,
+  ) {
+    host.addController(this);
+  }
+
+  /** The trainer, once created (by `train()` or `importWeights()`). */
+  get trainer(): Trainer | undefined {
+    return this.active;
+  }
+
+  /** Whether a run is under way or about to start. */
+  get running(): boolean {
+    return this.phase === 'training' || this.phase === 'starting';
+  }
+
+  hostDisconnected(): void {
+    this.active?.dispose();
+    this.active = undefined;
+    this.creating = undefined;
+    this.connection++;
+    this.queue = [];
+    if (this.running || this.phase === 'paused') this.phase = 'idle';
+  }
+
+  /** Trains `models` one after another, each from scratch on the same data and budget. */
+  async train(models: ModelId[]): Promise<void> {
+    this.queue = [];
+    this.results = [];
+    this.progress = undefined;
+    this.setPhase('starting');
+    try {
+      const trainer = await this.ensureTrainer();
+      if (!trainer) return;
+      this.queue = [...models];
+      this.startNext();
+    } catch (error) {
+      this.setPhase('error');
+      this.hooks.failed(error);
+    }
+  }
+
+  /** Pauses training; `resume()` continues where it stopped. */
+  pause(): void {
+    if (this.phase !== 'training') return;
+    this.active?.pause();
+    this.setPhase('paused');
+  }
+
+  resume(): void {
+    if (this.phase !== 'paused') return;
+    this.active?.resume();
+    this.setPhase('training');
+  }
+
+  /** Stops training and forgets the model, the progress and the results. */
+  reset(): void {
+    this.queue = [];
+    this.active?.reset();
+    this.results = [];
+    this.progress = undefined;
+    this.model = undefined;
+    this.setPhase('idle');
+  }
+
+  /** The trained weights of the last model. */
+  async exportWeights(): Promise<WeightsFile> {
+    if (!this.active) throw new Error('Train a model first.');
+    return this.active.exportWeights();
+  }
+
+  /** Loads weights exported before into the trainer (creating it, listeners and all, if need be). */
+  async importWeights(weights: WeightsFile): Promise<void> {
+    const trainer = await this.ensureTrainer();
+    if (!trainer) throw new Error('The element left the page before the weights were loaded.');
+    await trainer.importWeights(weights);
+  }
+
+  /**
+   * The trainer, created on first use: the one place a Trainer is made and its messages are
+   * listened to. Undefined if the element left the page meanwhile.
+   */
+  private ensureTrainer(): Promise<Trainer | undefined> {
+    this.creating ??= this.createTrainer().catch((error: unknown) => {
+      this.creating = undefined;
+      throw error;
+    });
+    return this.creating;
+  }
+
+  private async createTrainer(): Promise<Trainer | undefined> {
+    const connection = this.connection;
+    const { Trainer } = await import('@decoding-attention/core/train');
+    const trainer = await Trainer.create({
+      mode: this.hooks.place() === 'page' ? 'main' : 'auto',
+    });
+    // The element left the page meanwhile: this trainer is not wanted any more.
+    if (!this.host.isConnected || connection !== this.connection) {
+      trainer.dispose();
+      return undefined;
+    }
+    for (const type of MESSAGES)
+      trainer.addEventListener(type, (event) =>
+        this.onMessage((event as CustomEvent<TrainerMessage>).detail),
+      );
+    this.active = trainer;
+    return trainer;
+  }
+
+  private startNext(): void {
+    const model = this.queue.shift();
+    if (!model || !this.active) return;
+    this.model = model;
+    this.active.start(this.hooks.configFor(model));
+  }
+
+  private setPhase(phase: TrainingPhase): void {
+    this.phase = phase;
+    this.host.requestUpdate();
+  }
+
+  private onMessage(message: TrainerMessage): void {
+    const model = this.model ?? 'transformer';
+    switch (message.type) {
+      case 'ready':
+        this.backend = message.backend;
+        this.setPhase('training');
+        this.hooks.announce(`Training ${label(model)} on the ${message.backend} backend.`);
+        break;
+      case 'progress':
+        this.progress = { ...message, model };
+        this.host.requestUpdate();
+        this.hooks.loss({
+          model,
+          split: 'train',
+          samples: message.samplesSeen,
+          loss: message.trainLoss,
+        });
+        this.host.emit<TrainingProgress>('training-progress', this.progress);
+        break;
+      case 'evaluation':
+        if (Number.isFinite(message.validationLoss))
+          this.hooks.loss({
+            model,
+            split: 'validation',
+            samples: message.samplesSeen,
+            loss: message.validationLoss,
+          });
+        break;
+      case 'snapshot':
+        this.hooks.snapshot(message);
+        break;
+      case 'done':
+        this.finish(model, message);
+        break;
+      case 'error':
+        this.queue = [];
+        this.setPhase('error');
+        this.hooks.failed(new Error(`Training failed: ${message.message}`));
+        break;
+    }
+  }
+
+  /** A model has used its budget (or was stopped): its row, then the next model or the end. */
+  private finish(model: ModelId, message: Extract<TrainerMessage, { type: 'done' }>): void {
+    const parameters = modelCatalog(this.hooks.configFor(model)).find(
+      (m) => m.id === model,
+    )!.parameters;
+    this.results = [
+      ...this.results,
+      {
+        model,
+        label: label(model),
+        parameters,
+        validationLoss: message.validationLoss,
+        samplesSeen: message.samplesSeen,
+        samplesPerSecond: message.samplesPerSecond,
+        seconds: message.elapsed,
+        backend: message.backend,
+      },
+    ];
+    this.host.requestUpdate();
+    if (this.queue.length > 0 && message.reason === 'budget') {
+      this.startNext();
+      return;
+    }
+    this.setPhase('done');
+    this.hooks.announce(
+      `Done: ${label(model)} reached a validation MSE of ${message.validationLoss.toFixed(1)}.`,
+    );
+    this.host.emit<TrainingDoneDetail>('training-done', {
+      results: this.results.map((r) => ({ ...r })),
+    });
+  }
+}
+
+/** A model's name as the menu shows it. */
+function label(model: ModelId): string {
+  return modelCatalog().find((m) => m.id === model)?.label ?? model;
+}
