@@ -131,7 +131,7 @@ describe('Trainer in a module Worker', () => {
     expect(weights.format).to.equal('decoding-attention-weights');
     expect(weights.weights.map((w) => w.name)).to.include('attention/query/kernel');
     const copy = JSON.parse(JSON.stringify(weights));
-    const other = await Trainer.create({ mode: 'main' });
+    const other = await Trainer.create({ mode: 'page' });
     await other.importWeights(copy);
     expect(await other.exportWeights()).to.deep.equal(weights);
     other.dispose();
@@ -189,8 +189,8 @@ describe('Trainer in a module Worker', () => {
 describe('Trainer on the page', () => {
   it('trains the same way and leaves tf.memory().numTensors where it started', async () => {
     await tf.setBackend('cpu');
-    const trainer = await Trainer.create({ mode: 'main' });
-    expect(trainer.mode).to.equal('main');
+    const trainer = await Trainer.create({ mode: 'page' });
+    expect(trainer.mode).to.equal('page');
     const baseline = tf.memory().numTensors;
     for (let cycle = 0; cycle < 10; cycle++) {
       const done = next(trainer, 'done');
@@ -204,7 +204,7 @@ describe('Trainer on the page', () => {
   });
 
   it('the same seed trains the same run, in a Worker or on the page; another seed another run', async () => {
-    const losses = async (mode: 'worker' | 'main', seed: number) => {
+    const losses = async (mode: 'worker' | 'page', seed: number) => {
       const trainer = await Trainer.create({ mode });
       const seen: number[] = [];
       const onProgress = (event: Event) =>
@@ -218,15 +218,15 @@ describe('Trainer on the page', () => {
     };
     const worker = await losses('worker', 3);
     expect(worker).to.have.length(4);
-    expect(await losses('main', 3)).to.deep.equal(worker);
-    const other = await losses('main', 4);
+    expect(await losses('page', 3)).to.deep.equal(worker);
+    const other = await losses('page', 4);
     expect(other).to.have.length(4);
     expect(other[0]).to.not.equal(worker[0]);
   });
 
   it('trains the same on wasm with our SIMD kernels and fused attention as with the stock tfjs kernels', async () => {
     const run = async (wasmKernels: boolean, fusedAttention = true) => {
-      const trainer = await Trainer.create({ mode: 'main' });
+      const trainer = await Trainer.create({ mode: 'page' });
       const seen: number[] = [];
       const onProgress = (event: Event) =>
         seen.push((event as CustomEvent<{ trainLoss: number }>).detail.trainLoss);
@@ -275,7 +275,7 @@ describe('Trainer on the page', () => {
   });
 
   it('reports bad settings as an error event, not an exception', async () => {
-    const trainer = await Trainer.create({ mode: 'main' });
+    const trainer = await Trainer.create({ mode: 'page' });
     const error = next(trainer, 'error');
     trainer.start({ ...small, batchSize: 0 });
     const { message } = await error;

@@ -15,6 +15,7 @@ import {
 import type {
   SnapshotMessage,
   Trainer,
+  TrainerMode,
   TrainingBackend,
   TrainingConfig,
   WeightsFile,
@@ -375,8 +376,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     return heads ? { heads } : undefined;
   }
 
-  /** Where training runs: `worker`, `main`, or undefined before the first run. */
-  get runsOn(): string | undefined {
+  /** Where training runs: `worker` or `page` (as `run-on` says, or where no Worker could start), or undefined before the first run. */
+  get runsOn(): TrainerMode | undefined {
     return this.training.trainer?.mode;
   }
 

@@ -4,6 +4,7 @@ import type {
   SnapshotMessage,
   Trainer,
   TrainerMessage,
+  TrainerMode,
   TrainingConfig,
   WeightsFile,
 } from '@decoding-attention/core/train';
@@ -33,9 +34,6 @@ export type TrainingProgress = ProgressMessage & { model: ModelId };
 
 export type TrainingPhase = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'error';
 
-/** Where training runs: in a module Worker, or on the page, yielding between steps. */
-export type TrainingPlace = 'worker' | 'page';
-
 /** The element a training controller belongs to: it dispatches the controller's events. */
 export interface TrainingHost extends ReactiveControllerHost, HTMLElement {
   emit<T>(name: string, detail: T): boolean;
@@ -45,8 +43,8 @@ export interface TrainingHost extends ReactiveControllerHost, HTMLElement {
 export interface TrainingHooks {
   /** The trainer's configuration for `model`, from the element's (validated) settings. */
   configFor(model: ModelId): TrainingConfig;
-  /** Where a new trainer runs (`run-on`). */
-  place(): TrainingPlace;
+  /** Where a new trainer runs (`run-on`): `worker` (or the page where no Worker starts) or `page`. */
+  place(): TrainerMode;
   /** A new point of a loss curve. */
   loss(row: LossRow): void;
   /** The model's prediction and attention on the validation sample. */
@@ -178,9 +176,7 @@ export class TrainingController implements ReactiveController {
   private async createTrainer(): Promise<Trainer | undefined> {
     const connection = this.connection;
     const { Trainer } = await import('@decoding-attention/core/train');
-    const trainer = await Trainer.create({
-      mode: this.hooks.place() === 'page' ? 'main' : 'auto',
-    });
+    const trainer = await Trainer.create({ mode: this.hooks.place() === 'page' ? 'page' : 'auto' });
     // The element left the page meanwhile: this trainer is not wanted any more.
     if (!this.host.isConnected || connection !== this.connection) {
       trainer.dispose();
@@ -212,7 +208,9 @@ export class TrainingController implements ReactiveController {
       case 'ready':
         this.backend = message.backend;
         this.setPhase('training');
-        this.hooks.announce(`Training ${label(model)} on the ${message.backend} backend.`);
+        this.hooks.announce(
+          `Training ${label(model)} on the ${message.backend} backend, ${this.active?.mode === 'page' ? 'on the page' : 'in a Worker'}.`,
+        );
         break;
       case 'progress':
         this.progress = { ...message, model };

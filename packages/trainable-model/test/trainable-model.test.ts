@@ -216,6 +216,20 @@ describe('<trainable-model>', () => {
     expect(csv[2].startsWith('cnn,')).to.equal(true);
   });
 
+  it('trains on the page with run-on="page", and says so', async () => {
+    const el = await fixture<TrainableModel>(small);
+    el.runOn = 'page';
+    el.budget = '3 steps';
+    el.train();
+    await oneEvent(el, 'training-progress');
+    expect($(el, '.live').textContent).to.equal(
+      'Training Attention on the cpu backend, on the page.',
+    );
+    await oneEvent(el, 'training-done');
+    expect(el.runsOn).to.equal('page');
+    expect(el.activeTrainer!.mode).to.equal('page');
+  });
+
   it('pauses and resumes from its buttons, and resets', async () => {
     const el = await fixture<TrainableModel>(small);
     el.budget = '60s';

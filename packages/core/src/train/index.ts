@@ -16,7 +16,8 @@ export * from './protocol.js';
 /** How long a Worker may take to load before training falls back to the page. */
 const WORKER_TIMEOUT = 20_000;
 
-type Mode = 'worker' | 'main';
+/** Where a trainer runs: in a module Worker, or on the page (the main thread), yielding between steps. */
+export type TrainerMode = 'worker' | 'page';
 
 /**
  * Starts, pauses, resumes, stops and resets training, and hands back what it reports as events
@@ -32,16 +33,16 @@ export class Trainer extends EventTarget {
     { resolve: (message: TrainerMessage) => void; reject: (error: Error) => void }
   >();
 
-  private constructor(readonly mode: Mode) {
+  private constructor(readonly mode: TrainerMode) {
     super();
   }
 
   /**
    * A trainer running in a module Worker when possible (`mode: 'auto'`, the default), or on the
-   * page (`'main'`). `'worker'` fails rather than fall back.
+   * page (`'page'`). `'worker'` fails rather than fall back.
    */
-  static async create({ mode = 'auto' }: { mode?: 'auto' | Mode } = {}): Promise<Trainer> {
-    if (mode !== 'main' && typeof Worker !== 'undefined') {
+  static async create({ mode = 'auto' }: { mode?: 'auto' | TrainerMode } = {}): Promise<Trainer> {
+    if (mode !== 'page' && typeof Worker !== 'undefined') {
       // The module Worker first (bundlers emit it with its imports resolved); then the
       // self-contained bundle, for pages without a bundler, whose import maps Workers do not see.
       // The first is written out whole, `new Worker(new URL('…', import.meta.url))`, as bundlers
@@ -73,7 +74,7 @@ export class Trainer extends EventTarget {
       if (mode === 'worker') throw failure;
       console.warn('Training runs on the page: the training Worker could not start.', failure);
     }
-    const trainer = new Trainer('main');
+    const trainer = new Trainer('page');
     const { TrainingSession } = await import('./session.js');
     trainer.session = new TrainingSession((message) =>
       queueMicrotask(() => trainer.receive(message)),
