@@ -74,7 +74,7 @@ export class AttentionPanel {
   /**
    * Gives a throwaway heatmap, out of sight, four heads of typed matrices (as training sends
    * them) over and over, a task each: the loops that check, average and colour them are then
-   * compiled by the time the first real 400 x 400 maps come, and those take a few ms, not tens.
+   * compiled by the time the first real 400 x 400 maps come, which then draw as fast as later ones.
    * Once per element.
    */
   async warmUp(): Promise<void> {

@@ -12,9 +12,8 @@ export interface ValidationSet {
 /**
  * What predicting zeros and copying the input score on the element's validation set (about 310
  * and 26 at length 400, more at shorter lengths where shapes crowd; docs/design/datasets.md).
- * Generating the set takes about 50 ms at the defaults, so a change of it is measured in a task
- * of its own after the update that made it, and no render (nor a training step's update) waits
- * for it; `measured` then hands the scores on (to the loss chart's rules).
+ * Generating the set is long work for one task, so a change of it is measured in a task of its
+ * own after the update that made it, and no render (nor a training step's update) waits for it; `measured` then hands the scores on (to the loss chart's rules).
  */
 export class BaselinesController implements ReactiveController {
   private cache: { key: string; scores: Baselines } | undefined;

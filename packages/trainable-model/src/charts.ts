@@ -102,7 +102,7 @@ export const PREDICTION_SERIES = ['input', 'target', 'prediction'] as const;
  * The prediction chart's amplitude range for one sample: its input and target (and 0), with a
  * margin of 5, out to multiples of 10. It is set once per sample, not fitted to each prediction:
  * the axis then holds still while the model learns, and a new prediction costs vega no new axis
- * layout (fitting it took 7-35 ms a redraw, beside training; held, 3 ms).
+ * layout, the larger part of a redraw's page time.
  */
 export function amplitudeDomain(...series: ArrayLike<number>[]): [number, number] {
   let [low, high] = [0, 0];

@@ -13,7 +13,7 @@ describe('<trainable-model> responsiveness', () => {
       html`<trainable-model model="attention" budget="6s" backend="wasm"></trainable-model>`,
     );
     const long = await longTasksWhileTraining(el);
-    // The post-1 attention model at the spec's full size: batches of 128, length 400.
+    // The attention model at its reference size (docs/design/training.md): batches of 128, length 400.
     expect(el.trainingResults[0]).to.include({ model: 'attention' });
     expect(el.trainingResults[0].samplesSeen).to.be.at.least(128);
     expect(long, `long tasks: ${long.join(', ')} ms`).to.deep.equal([]);

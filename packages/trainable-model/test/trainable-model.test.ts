@@ -73,8 +73,8 @@ describe('<trainable-model>', () => {
     const options = $$<HTMLOptionElement>(el, 'select option').map((o) =>
       o.textContent!.replace(/\s+/g, ' ').trim(),
     );
-    // Each at its own defaults: the post-1 models at the spec's width 64, the transformer
-    // (the default model) at the width chosen for the browser, 32.
+    // Each at its own defaults (docs/design/training.md): the models of post 1 at the reference
+    // width 64, the transformer (the default model) at the width chosen for the browser, 32.
     expect(options).to.deep.equal(
       modelCatalog().map((m) => {
         const parameters =
@@ -117,7 +117,7 @@ describe('<trainable-model>', () => {
     expect(
       [...loss.querySelectorAll('.role-mark.mark-text text')].map((t) => t.textContent),
     ).to.deep.equal([`predict zeros: ${zeros.toFixed(0)}`, `copy the input: ${copy.toFixed(1)}`]);
-    // Near the spec's reference figures (310 and 26) on this validation set of 256.
+    // Near the reference figures of docs/design/datasets.md (310 and 26) on this validation set of 256.
     expect(el.baselines).to.deep.equal({ zeros, copy });
     expect(zeros).to.be.within(250, 370);
     expect(copy).to.be.within(22, 30);
