@@ -25,6 +25,7 @@ import {
   downloadBlob,
   downloadJson,
   eventDetail,
+  seriesLegendStyles,
   wordList,
   type ThemeColors,
 } from '@decoding-attention/ui';
@@ -112,7 +113,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   static readonly version = VERSION;
 
-  static override styles = [...DecodingElement.styles, trainableModelStyles];
+  static override styles = [...DecodingElement.styles, seriesLegendStyles, trainableModelStyles];
 
   // ---- Controllers and fields ----
 

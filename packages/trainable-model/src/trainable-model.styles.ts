@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** `<trainable-model>`'s own styles, after the shared theme's. */
+/** `<trainable-model>`'s own styles, after the shared theme's and the series legend's. */
 export const trainableModelStyles = css`
   :host {
     --da-heatmap-size: 240px;
@@ -100,19 +100,7 @@ export const trainableModelStyles = css`
     font-size: 0.85em;
   }
   .legend {
-    display: flex;
-    gap: 1rem;
-    color: var(--_muted);
     font-size: 0.8em;
-  }
-  .legend .line {
-    display: inline-block;
-    width: 1.5em;
-    vertical-align: middle;
-    border-top: 2px solid var(--_target);
-  }
-  .legend .line.input {
-    border-top: 1px solid var(--_input);
   }
   .legend .line.prediction {
     border-top-color: var(--_accent);
