@@ -77,6 +77,7 @@ export type { ColormapName } from './colormaps.js';
 export { checkInteger, checkNumber, checkOneOf, checkOrder } from './validation.js';
 export {
   ENCODING_KINDS,
+  checkEncodingTable,
   pairFrequency,
   positionalEncoding,
   positionalEncoding2D,

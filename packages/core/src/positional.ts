@@ -32,6 +32,40 @@ export function pairFrequency(i: number, dim: number, base = 10000, inverted = f
 }
 
 /**
+ * Checks a trained table for a `length x dim` learnable encoding: an array or typed array of
+ * `length * dim` numbers, each finite and inside float32's range (a larger value would become
+ * Infinity in the Float32Array it is copied into). Throws a RangeError naming `table`.
+ */
+export function checkEncodingTable(table: unknown, length: number, dim: number): ArrayLike<number> {
+  const isList =
+    Array.isArray(table) ||
+    (ArrayBuffer.isView(table) && !(table instanceof DataView) && !isBigIntArray(table));
+  if (!isList) {
+    const kind = table === null ? 'null' : typeof table;
+    throw new RangeError(`table must be an array or typed array of numbers, got ${kind}`);
+  }
+  const values = table as ArrayLike<unknown>;
+  if (values.length !== length * dim) {
+    throw new RangeError(
+      `table holds ${values.length} values; ${length} x ${dim} needs ${length * dim}`,
+    );
+  }
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'number' || !Number.isFinite(Math.fround(value))) {
+      throw new RangeError(
+        `table[${i}] must be a finite number inside float32's range, got ${String(value)}`,
+      );
+    }
+  }
+  return values as ArrayLike<number>;
+}
+
+function isBigIntArray(view: ArrayBufferView): boolean {
+  return view instanceof BigInt64Array || view instanceof BigUint64Array;
+}
+
+/**
  * A `length x dim` positional encoding, row-major (`pe[p * dim + d]`):
  * - `linear`: p / (length - 1), the same in every feature;
  * - `learnable`: a table drawn from N(0, 0.02) by `seed`, or the trained `table` handed in;
@@ -58,12 +92,7 @@ export function positionalEncoding(
       break;
     case 'learnable':
       if (table) {
-        if (table.length !== length * dim) {
-          throw new RangeError(
-            `table holds ${table.length} values; ${length} x ${dim} needs ${length * dim}`,
-          );
-        }
-        pe.set(table);
+        pe.set(checkEncodingTable(table, length, dim));
       } else {
         const random = new SeededRandom(
           checkInteger('seed', seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),

@@ -3,6 +3,7 @@ import {
   SeededRandom,
   applyRope,
   applyRope2D,
+  checkEncodingTable,
   distanceSpread,
   encodedAttention1D,
   generateShapes1D,
@@ -79,6 +80,37 @@ describe('positionalEncoding: linear and learnable', () => {
       RangeError,
       /holds 1 values; 2 x 2 needs 4/,
     );
+  });
+
+  it('rejects a table that is not a list of finite float32 numbers, naming table', () => {
+    const bad: [unknown, RegExp][] = [
+      ['abcd', /table must be an array or typed array of numbers, got string/],
+      [{ length: 4 }, /got object/],
+      [new DataView(new ArrayBuffer(16)), /got object/],
+      [new BigInt64Array(4), /got object/],
+      [[1, 2, 3, NaN], /table\[3\] must be a finite number inside float32's range, got NaN/],
+      [[Infinity, 1, 2, 3], /table\[0\] .* got Infinity/],
+      [[1, 1e39, 2, 3], /table\[1\] .* got 1e\+39/],
+      [[1, 2, -3.5e38, 3], /table\[2\] .* got -3\.5e\+38/],
+      [[1, 2, '3', 4], /table\[2\] .* got 3/],
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        /holds 2 values; 2 x 2 needs 4/,
+      ],
+    ];
+    for (const [table, message] of bad) {
+      expect(() =>
+        positionalEncoding('learnable', 2, 2, { table: table as ArrayLike<number> }),
+      ).to.throw(RangeError, message);
+    }
+    // The largest float32 stays finite; a Float64Array of ordinary values is fine.
+    expect(checkEncodingTable([3.4028234663852886e38, 0, -1, 1], 2, 2)).to.have.length(4);
+    expect(
+      Array.from(positionalEncoding('learnable', 2, 2, { table: new Float64Array([1, 2, 3, 4]) })),
+    ).to.deep.equal([1, 2, 3, 4]);
   });
 
   it('rejects unknown kinds and sizes', () => {
