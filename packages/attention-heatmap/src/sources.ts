@@ -17,6 +17,53 @@ export interface AttentionChangeDetail {
   colLabels?: readonly string[];
 }
 
+/** An element that computes attention: it fires `attention-change` and says what it shows now. */
+export interface AttentionSource extends HTMLElement {
+  readonly currentAttention: AttentionChangeDetail | undefined;
+}
+
+export function isAttentionSource(element: Element | undefined | null): element is AttentionSource {
+  return !!element && 'currentAttention' in element;
+}
+
+/** The data properties of the heatmap, as set from script. */
+export interface DataProperties {
+  matrix?: MatrixInput;
+  heads?: MatrixInput[];
+  scores?: MatrixInput | MatrixInput[];
+}
+
+/**
+ * The data set by property, `heads` first, then `matrix`, then `scores` (one matrix, or a list
+ * of them, one per head); undefined when none is set. Errors name the property.
+ */
+export function dataFromProperties({
+  matrix,
+  heads,
+  scores,
+}: DataProperties): HeatmapData | undefined {
+  if (heads !== undefined) return { heads: toHeads(heads, 'heads'), kind: 'weights' };
+  if (matrix !== undefined) return { heads: [toMatrix(matrix, 'matrix')], kind: 'weights' };
+  if (scores !== undefined) {
+    return { heads: toHeads(isMatrixList(scores) ? scores : [scores], 'scores'), kind: 'scores' };
+  }
+  return undefined;
+}
+
+/** A matrix given as `{ data, rows, cols }` rather than as nested arrays. */
+function isFlatMatrix(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value;
+}
+
+/** Whether `value` is a list of matrices (nested arrays) rather than one matrix. */
+export function isMatrixList(
+  value: MatrixInput | readonly MatrixInput[],
+): value is readonly MatrixInput[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  const first: unknown = value[0];
+  return Array.isArray(first) && Array.isArray(first[0]);
+}
+
 /** Checks heads of one shape, naming the bad one. */
 export function toHeads(inputs: readonly MatrixInput[], name: string): Matrix[] {
   if (!Array.isArray(inputs) || inputs.length === 0)
@@ -55,7 +102,7 @@ export function checkLabels(
 export function parseHeatmapJson(json: unknown): HeatmapData {
   const object = json as Record<string, unknown>;
   let data: HeatmapData;
-  if (Array.isArray(json) || (object && 'data' in object && 'rows' in object)) {
+  if (Array.isArray(json) || isFlatMatrix(json)) {
     data = { heads: [toMatrix(json as MatrixInput, 'src')], kind: 'weights' };
   } else if (object && Array.isArray(object.heads)) {
     data = { heads: toHeads(object.heads as MatrixInput[], 'src heads'), kind: 'weights' };
@@ -69,7 +116,20 @@ export function parseHeatmapJson(json: unknown): HeatmapData {
     );
   }
   const [{ rows, cols }] = data.heads;
-  data.rowLabels = checkLabels(object?.rowLabels as unknown[] | undefined, rows, 'rowLabels');
-  data.colLabels = checkLabels(object?.colLabels as unknown[] | undefined, cols, 'colLabels');
+  data.rowLabels = checkLabels(object?.rowLabels as unknown[] | undefined, rows, 'src rowLabels');
+  data.colLabels = checkLabels(object?.colLabels as unknown[] | undefined, cols, 'src colLabels');
   return data;
+}
+
+/** Fetches the JSON at `url` and reads it as `parseHeatmapJson` does; errors name the src. */
+export async function fetchHeatmapJson(url: string, signal: AbortSignal): Promise<HeatmapData> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`could not load src "${url}": HTTP ${response.status}`);
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch (error) {
+    throw error instanceof SyntaxError ? new Error(`src "${url}" is not valid JSON`) : error;
+  }
+  return parseHeatmapJson(json);
 }

@@ -11,14 +11,10 @@ import {
 import type { ShapeDatasetViewer } from '@decoding-attention/shape-dataset-viewer';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { $, $$, capturingWarnings } from '../../ui/test/helpers.js';
 import type { AttentionHeatmap } from '../src/index.js';
 import '../src/attention-heatmap.js';
 
-const $ = <T extends Element = HTMLElement>(el: AttentionHeatmap, selector: string) =>
-  el.shadowRoot!.querySelector<T>(selector)!;
-const $$ = <T extends Element = HTMLElement>(el: AttentionHeatmap, selector: string) => [
-  ...el.shadowRoot!.querySelectorAll<T>(selector),
-];
 const pixel = (canvas: HTMLCanvasElement, x: number, y: number) => [
   ...canvas.getContext('2d')!.getImageData(x, y, 1, 1).data,
 ];
@@ -30,18 +26,6 @@ const close = (actual: number[][], expected: number[][]) =>
   actual.forEach((row, r) =>
     row.forEach((v, c) => expect(v, `[${r}][${c}]`).to.be.closeTo(expected[r][c], 1e-6)),
   );
-
-async function capturingWarnings(body: () => Promise<void>): Promise<string[]> {
-  const original = console.warn;
-  const warnings: string[] = [];
-  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
-  try {
-    await body();
-  } finally {
-    console.warn = original;
-  }
-  return warnings;
-}
 
 /** The viewport position of the centre of cell (query, key) of panel `index`. */
 function cellCentre(el: AttentionHeatmap, query: number, key: number, index = 0): [number, number] {
@@ -55,6 +39,31 @@ function cellCentre(el: AttentionHeatmap, query: number, key: number, index = 0)
     Math.round(rect.left + ((key + 0.5) / cols) * rect.width),
     Math.round(rect.top + ((query + 0.5) / rows) * rect.height),
   ];
+}
+
+/**
+ * A heatmap following a plain element that computes attention (it has `currentAttention`, here
+ * [[1, 0], [0.5, 0.5]]), both in a fixture container.
+ */
+async function followingAttentionSource(id: string) {
+  const container = await fixture<HTMLDivElement>(html`<div></div>`);
+  const source = Object.assign(document.createElement('div'), {
+    id,
+    currentAttention: {
+      heads: [
+        [
+          [1, 0],
+          [0.5, 0.5],
+        ],
+      ],
+    },
+  });
+  container.append(source);
+  const el = document.createElement('attention-heatmap') as AttentionHeatmap;
+  el.setAttribute('for', id);
+  container.append(el);
+  await el.updateComplete;
+  return { container, source, el };
 }
 
 afterEach(async () => {
@@ -464,23 +473,7 @@ describe('<attention-heatmap> data sources', () => {
   });
 
   it('follows any element that computes attention, from the moment it attaches, and lets go when it leaves', async () => {
-    const container = await fixture<HTMLDivElement>(html`<div></div>`);
-    const source = Object.assign(document.createElement('div'), {
-      id: 'attention-source',
-      currentAttention: {
-        heads: [
-          [
-            [1, 0],
-            [0.5, 0.5],
-          ],
-        ],
-      },
-    });
-    container.append(source);
-    const el = document.createElement('attention-heatmap') as AttentionHeatmap;
-    el.setAttribute('for', 'attention-source');
-    container.append(el);
-    await el.updateComplete;
+    const { container, source, el } = await followingAttentionSource('attention-source');
     // What the source shows now, without waiting for its next event.
     expect(matrixToArrays(el.shown[0])).to.deep.equal([
       [1, 0],
@@ -542,6 +535,34 @@ describe('<attention-heatmap> data sources', () => {
     ]);
   });
 
+  it('ignores events from the followed element that carry no detail', async () => {
+    const { source, el } = await followingAttentionSource('detail-less-source');
+    source.dispatchEvent(
+      new CustomEvent('shape-highlight', { detail: { shape: { start: 1, width: 1 } } }),
+    );
+    const errors: unknown[] = [];
+    const onError = (event: ErrorEvent) => {
+      errors.push(event.error);
+      event.preventDefault();
+    };
+    window.addEventListener('error', onError);
+    try {
+      for (const type of ['shape-highlight', 'sample-change', 'attention-change'])
+        source.dispatchEvent(new CustomEvent(type, { detail: null }));
+      await el.updateComplete;
+    } finally {
+      window.removeEventListener('error', onError);
+    }
+    expect(errors).to.deep.equal([]);
+    expect($(el, '[role="alert"]')).to.equal(null);
+    expect(matrixToArrays(el.shown[0])).to.deep.equal([
+      [1, 0],
+      [0.5, 0.5],
+    ]);
+    // The band of the last shape stays until the viewer says otherwise.
+    expect($(el, '.band').style.display).to.equal('block');
+  });
+
   it('loads src again when put back on the page before the load finished', async () => {
     const container = await fixture<HTMLDivElement>(html`<div></div>`);
     const el = document.createElement('attention-heatmap') as AttentionHeatmap;
@@ -550,7 +571,7 @@ describe('<attention-heatmap> data sources', () => {
     // The first update starts the fetch; leave while it is in flight.
     await null;
     await null;
-    expect((el as unknown as { pendingLoad?: Promise<void> }).pendingLoad).to.not.equal(undefined);
+    expect((el as unknown as { external: { loading: boolean } }).external.loading).to.equal(true);
     expect(el.shown).to.deep.equal([]);
     el.remove();
     container.append(el);
@@ -590,6 +611,24 @@ describe('<attention-heatmap> data sources', () => {
 });
 
 describe('<attention-heatmap> with bad input', () => {
+  /** A heatmap of a 2 x 2 matrix once `change` is made and rendered, its warnings kept quiet. */
+  async function twoByTwoAfter(change: (el: AttentionHeatmap) => void) {
+    let el!: AttentionHeatmap;
+    await capturingWarnings(async () => {
+      el = await fixture<AttentionHeatmap>(
+        html`<attention-heatmap
+          .matrix=${[
+            [0.5, 0.5],
+            [1, 0],
+          ]}
+        ></attention-heatmap>`,
+      );
+      change(el);
+      await el.updateComplete;
+    });
+    return el;
+  }
+
   it('says what is wrong, warns, and recovers when fixed', async () => {
     let el!: AttentionHeatmap;
     const warnings = await capturingWarnings(async () => {
@@ -620,19 +659,7 @@ describe('<attention-heatmap> with bad input', () => {
       [{ rowLabels: ['a'] }, /row-labels must hold 2 labels, got 1/],
     ];
     for (const [properties, message] of cases) {
-      let el!: AttentionHeatmap;
-      await capturingWarnings(async () => {
-        el = await fixture<AttentionHeatmap>(
-          html`<attention-heatmap
-            .matrix=${[
-              [0.5, 0.5],
-              [1, 0],
-            ]}
-          ></attention-heatmap>`,
-        );
-        Object.assign(el, properties);
-        await el.updateComplete;
-      });
+      const el = await twoByTwoAfter((el) => Object.assign(el, properties));
       expect($(el, '[role="alert"]')?.textContent, JSON.stringify(properties)).to.match(message);
     }
   });

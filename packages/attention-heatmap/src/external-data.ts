@@ -1,0 +1,199 @@
+import {
+  groupAttention1D,
+  localShapeAttention1D,
+  type Sample1D,
+  type Sample2D,
+} from '@decoding-attention/core';
+import { ElementLink, eventDetail, isPositionMarker, isSampleSource } from '@decoding-attention/ui';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  checkLabels,
+  fetchHeatmapJson,
+  isAttentionSource,
+  toHeads,
+  type AttentionChangeDetail,
+  type HeatmapData,
+} from './sources.js';
+
+/** The element the data arrives for: it folds loads into its `updateComplete`. */
+export interface ExternalDataHost extends ReactiveControllerHost, HTMLElement {
+  trackWork(work: Promise<unknown>): void;
+}
+
+export interface ExternalDataOptions {
+  /** Following a viewer, what is computed from its sample: `local-shape` or `groups`. */
+  source: () => string;
+  /** The data from outside changed: loaded from `src` if any, else from the followed element. */
+  changed: (data: HeatmapData | undefined) => void;
+  /** The followed viewer highlights a shape, positions `[start, end)`; undefined when none. */
+  band: (band: { start: number; end: number } | undefined) => void;
+  /** A load failed or the followed element sent something unusable. */
+  failed: (error: unknown) => void;
+}
+
+/**
+ * The data that reaches the heatmap from outside its properties: the JSON at a `src` URL, and
+ * the element it follows (`for`): a `<shape-dataset-viewer>`, whose sample it computes attention
+ * on and whose hovered shape it shows, or any element that computes attention (it fires
+ * `attention-change` and has `currentAttention`). Events with no detail are ignored.
+ */
+export class ExternalData implements ReactiveController {
+  private loaded: HeatmapData | undefined;
+  private linked: HeatmapData | undefined;
+  private fetchController: AbortController | undefined;
+  /** The `src` load in flight, if any. */
+  private pendingLoad: Promise<void> | undefined;
+  private readonly link: ElementLink<HTMLElement>;
+
+  constructor(
+    private readonly host: ExternalDataHost,
+    private readonly options: ExternalDataOptions,
+  ) {
+    host.addController(this);
+    this.link = new ElementLink<HTMLElement>(
+      host,
+      (target) => this.attachTo(target),
+      (target) => this.detachFrom(target),
+    );
+  }
+
+  hostDisconnected(): void {
+    // Leaving the page cancels a load in flight (`load` again when back).
+    this.fetchController?.abort();
+  }
+
+  /** Whether a `src` load is under way. */
+  get loading(): boolean {
+    return this.pendingLoad !== undefined;
+  }
+
+  /** Whether data from `src` has arrived. */
+  get hasLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
+  /** Loads the JSON at `src` (none: forgets what was loaded); a load in flight is cancelled. */
+  load(src: string | undefined): void {
+    this.fetchController?.abort();
+    this.setLoaded(undefined);
+    if (!src) return;
+    const controller = new AbortController();
+    this.fetchController = controller;
+    const pending = fetchHeatmapJson(src, controller.signal).then(
+      (data) => {
+        if (!controller.signal.aborted) this.setLoaded(data);
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) this.options.failed(error);
+      },
+    );
+    this.pendingLoad = pending;
+    this.host.trackWork(pending);
+    // A newer load may have started meanwhile: it owns pendingLoad now.
+    void pending.then(() => {
+      if (this.pendingLoad === pending) this.pendingLoad = undefined;
+    });
+  }
+
+  /** Follows the element with this id (none: follows nothing). */
+  follow(id: string | undefined): void {
+    this.link.follow(id);
+  }
+
+  /** Computes again from the followed viewer's sample, after `source` changed. */
+  resample(): void {
+    this.followSample(this.followedSample());
+  }
+
+  /** Marks a cell's query and key in the followed element, if it marks positions; none clears. */
+  mark(cell: { query: number; key: number } | undefined): void {
+    const target = this.link.element;
+    if (isPositionMarker(target)) target.markPositions(cell ? [cell.query, cell.key] : []);
+  }
+
+  private setLoaded(data: HeatmapData | undefined): void {
+    this.loaded = data;
+    this.options.changed(this.loaded ?? this.linked);
+  }
+
+  private setLinked(data: HeatmapData | undefined): void {
+    this.linked = data;
+    this.options.changed(this.loaded ?? this.linked);
+  }
+
+  private attachTo(target: HTMLElement): void {
+    target.addEventListener('sample-change', this.onSampleChange);
+    target.addEventListener('shape-highlight', this.onShapeHighlight);
+    target.addEventListener('attention-change', this.onAttentionChange);
+    // An element that computes attention says what it shows now; a viewer, which sample.
+    if (isAttentionSource(target)) {
+      if (target.currentAttention) this.takeAttention(target.currentAttention);
+    } else this.resample();
+  }
+
+  private detachFrom(target: HTMLElement): void {
+    target.removeEventListener('sample-change', this.onSampleChange);
+    target.removeEventListener('shape-highlight', this.onShapeHighlight);
+    target.removeEventListener('attention-change', this.onAttentionChange);
+    if (isPositionMarker(target)) target.markPositions([]);
+    this.setLinked(undefined);
+    this.options.band(undefined);
+  }
+
+  private readonly onSampleChange = (event: Event): void => {
+    this.followSample(eventDetail<{ sample: Sample1D | Sample2D }>(event)?.sample);
+  };
+
+  private readonly onShapeHighlight = (event: Event): void => {
+    const detail = eventDetail<{ shape: { start?: number; width?: number } | null }>(event);
+    if (!detail) return;
+    const { start, width } = detail.shape ?? {};
+    this.options.band(
+      start !== undefined && width !== undefined ? { start, end: start + width } : undefined,
+    );
+  };
+
+  private readonly onAttentionChange = (event: Event): void => {
+    const detail = eventDetail<AttentionChangeDetail>(event);
+    if (detail) this.takeAttention(detail);
+  };
+
+  private takeAttention(detail: Partial<AttentionChangeDetail>): void {
+    try {
+      const heads = toHeads(detail.heads ?? [], 'attention-change heads');
+      const [{ rows, cols }] = heads;
+      this.setLinked({
+        heads,
+        kind: detail.kind ?? 'weights',
+        rowLabels: checkLabels(detail.rowLabels, rows, 'attention-change rowLabels'),
+        colLabels: checkLabels(detail.colLabels, cols, 'attention-change colLabels'),
+      });
+    } catch (error) {
+      this.options.failed(error);
+    }
+  }
+
+  /** The sample of the followed `<shape-dataset-viewer>`, if it is one. */
+  private followedSample(): Sample1D | Sample2D | undefined {
+    const target = this.link.element;
+    return isSampleSource(target) && !isAttentionSource(target) ? target.sample : undefined;
+  }
+
+  private followSample(sample: Sample1D | Sample2D | undefined): void {
+    if (!sample) return;
+    if (!('input' in sample) || 'width' in sample) {
+      const id = this.link.element?.id ?? '';
+      this.options.failed(
+        new RangeError(
+          `for="${id}" shows a 2D sample; the heatmap computes attention for 1D samples`,
+        ),
+      );
+      return;
+    }
+    const heads =
+      this.options.source() === 'groups'
+        ? [groupAttention1D(sample)]
+        : [localShapeAttention1D(sample.input).average];
+    this.setLinked({ heads, kind: 'weights' });
+  }
+}
