@@ -9,6 +9,7 @@ export { gaussianKernel, addConvolvedSame, blurPlanes } from './smoothing.js';
 export {
   SHAPE_TYPES_1D,
   SHAPES_1D_DEFAULTS,
+  SHAPES_1D_LIMITS,
   baselineScores1D,
   drawShape1D,
   generateBatch1D,
@@ -28,6 +29,7 @@ export {
   FILTER_MODES_2D,
   SHAPE_TYPES_2D,
   SHAPES_2D_DEFAULTS,
+  SHAPES_2D_LIMITS,
   generateBatch2D,
   generateShapes2D,
   resolveShapes2DOptions,

@@ -74,27 +74,48 @@ export const SHAPES_1D_DEFAULTS: Readonly<ResolvedShapes1DOptions> = Object.free
   maxTries: 100,
 });
 
+/**
+ * The bounds of the 1D options, read by `resolveShapes1DOptions` and by every element that passes
+ * options through, so both quote the same numbers. Pairs share one entry: `width` bounds
+ * `minWidth` and `maxWidth`, `amplitude` both amplitudes, and so on. The size-like maxima
+ * (`length`, `noiseSigma`, whose kernel has `6 * sigma + 1` taps) keep one sample, generated and
+ * drawn, under 50 ms on a 2-core laptop; the amplitude and noise maxima keep every value far
+ * inside the float32 range. Training lengths (up to 4,096) fit.
+ */
+export const SHAPES_1D_LIMITS = Object.freeze({
+  seed: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+  length: { min: 1, max: 20_000 },
+  width: { min: 1, max: Infinity },
+  amplitude: { min: 0, max: 1e6 },
+  noiseStd: { min: 0, max: 1e6 },
+  noiseSigma: { min: 0, max: 100 },
+  types: { min: 1, max: SHAPE_TYPES_1D.length },
+  occurrences: { min: 0, max: 10_000 },
+  maxTries: { min: 1, max: 1_000_000 },
+} as const);
+
 /** Fills in defaults and checks every option, throwing a RangeError that names a bad one. */
 export function resolveShapes1DOptions(options: Shapes1DOptions = {}): ResolvedShapes1DOptions {
   const o = { ...SHAPES_1D_DEFAULTS, ...withoutUndefined(options) };
-  checkInteger('length', o.length, 1, 1 << 24);
-  checkInteger('minWidth', o.minWidth, 1);
-  checkInteger('maxWidth', o.maxWidth, 1);
+  const limits = SHAPES_1D_LIMITS;
+  checkInteger('length', o.length, limits.length.min, limits.length.max);
+  checkInteger('minWidth', o.minWidth, limits.width.min, limits.width.max);
+  checkInteger('maxWidth', o.maxWidth, limits.width.min, limits.width.max);
   checkOrder('minWidth', o.minWidth, 'maxWidth', o.maxWidth);
   checkOrder('maxWidth', o.maxWidth, 'length', o.length);
-  checkNumber('minAmplitude', o.minAmplitude, 0);
-  checkNumber('maxAmplitude', o.maxAmplitude, 0);
+  checkNumber('minAmplitude', o.minAmplitude, limits.amplitude.min, limits.amplitude.max);
+  checkNumber('maxAmplitude', o.maxAmplitude, limits.amplitude.min, limits.amplitude.max);
   checkOrder('minAmplitude', o.minAmplitude, 'maxAmplitude', o.maxAmplitude);
-  checkNumber('noiseStd', o.noiseStd, 0);
-  checkNumber('noiseSigma', o.noiseSigma, 0, 1000);
-  checkInteger('minTypes', o.minTypes, 1, SHAPE_TYPES_1D.length);
-  checkInteger('maxTypes', o.maxTypes, 1, SHAPE_TYPES_1D.length);
+  checkNumber('noiseStd', o.noiseStd, limits.noiseStd.min, limits.noiseStd.max);
+  checkNumber('noiseSigma', o.noiseSigma, limits.noiseSigma.min, limits.noiseSigma.max);
+  checkInteger('minTypes', o.minTypes, limits.types.min, limits.types.max);
+  checkInteger('maxTypes', o.maxTypes, limits.types.min, limits.types.max);
   checkOrder('minTypes', o.minTypes, 'maxTypes', o.maxTypes);
-  checkInteger('minOccurrences', o.minOccurrences, 0);
-  checkInteger('maxOccurrences', o.maxOccurrences, 0, 10_000);
+  checkInteger('minOccurrences', o.minOccurrences, limits.occurrences.min, limits.occurrences.max);
+  checkInteger('maxOccurrences', o.maxOccurrences, limits.occurrences.min, limits.occurrences.max);
   checkOrder('minOccurrences', o.minOccurrences, 'maxOccurrences', o.maxOccurrences);
-  checkInteger('maxTries', o.maxTries, 1, 1_000_000);
-  checkInteger('seed', o.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  checkInteger('maxTries', o.maxTries, limits.maxTries.min, limits.maxTries.max);
+  checkInteger('seed', o.seed, limits.seed.min, limits.seed.max);
   return o;
 }
 

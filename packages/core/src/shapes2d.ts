@@ -107,6 +107,26 @@ export const SHAPES_2D_DEFAULTS: Readonly<ResolvedShapes2DOptions> = Object.free
   maxTries: 100,
 });
 
+/**
+ * The bounds of the 2D options, read by `resolveShapes2DOptions` and by every element that passes
+ * options through, so both quote the same numbers. Pairs share one entry: `types` bounds
+ * `minTypes` and `maxTypes`, `shapeSize` every radius, side and thickness. The size-like maxima
+ * (`width`, `height` and `blurSigma`, whose kernel has `6 * sigma + 1` taps per pass) keep one
+ * sample, generated and drawn, under 50 ms on a 2-core laptop.
+ */
+export const SHAPES_2D_LIMITS = Object.freeze({
+  seed: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+  width: { min: 1, max: 256 },
+  height: { min: 1, max: 256 },
+  noiseStd: { min: 0, max: 1000 },
+  blurSigma: { min: 0, max: 5 },
+  types: { min: 1, max: SHAPE_TYPES_2D.length },
+  occurrences: { min: 0, max: 10_000 },
+  shapeSize: { min: 1, max: Infinity },
+  colorJitter: { min: 0, max: 255 },
+  maxTries: { min: 1, max: 1_000_000 },
+} as const);
+
 /** The six base colours: red, green, blue, yellow, magenta, cyan. */
 export const BASE_COLORS_2D: readonly Rgb[] = Object.freeze([
   [255, 0, 0],
@@ -120,17 +140,18 @@ export const BASE_COLORS_2D: readonly Rgb[] = Object.freeze([
 /** Fills in defaults and checks every option, throwing a RangeError that names a bad one. */
 export function resolveShapes2DOptions(options: Shapes2DOptions = {}): ResolvedShapes2DOptions {
   const o = { ...SHAPES_2D_DEFAULTS, ...withoutUndefined(options) };
-  checkInteger('seed', o.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  checkInteger('width', o.width, 1, 4096);
-  checkInteger('height', o.height, 1, 4096);
+  const limits = SHAPES_2D_LIMITS;
+  checkInteger('seed', o.seed, limits.seed.min, limits.seed.max);
+  checkInteger('width', o.width, limits.width.min, limits.width.max);
+  checkInteger('height', o.height, limits.height.min, limits.height.max);
   checkOneOf('filter', o.filter, FILTER_MODES_2D);
-  checkNumber('noiseStd', o.noiseStd, 0);
-  checkNumber('blurSigma', o.blurSigma, 0, 100);
-  checkInteger('minTypes', o.minTypes, 1, SHAPE_TYPES_2D.length);
-  checkInteger('maxTypes', o.maxTypes, 1, SHAPE_TYPES_2D.length);
+  checkNumber('noiseStd', o.noiseStd, limits.noiseStd.min, limits.noiseStd.max);
+  checkNumber('blurSigma', o.blurSigma, limits.blurSigma.min, limits.blurSigma.max);
+  checkInteger('minTypes', o.minTypes, limits.types.min, limits.types.max);
+  checkInteger('maxTypes', o.maxTypes, limits.types.min, limits.types.max);
   checkOrder('minTypes', o.minTypes, 'maxTypes', o.maxTypes);
-  checkInteger('minOccurrences', o.minOccurrences, 0);
-  checkInteger('maxOccurrences', o.maxOccurrences, 0, 10_000);
+  checkInteger('minOccurrences', o.minOccurrences, limits.occurrences.min, limits.occurrences.max);
+  checkInteger('maxOccurrences', o.maxOccurrences, limits.occurrences.min, limits.occurrences.max);
   checkOrder('minOccurrences', o.minOccurrences, 'maxOccurrences', o.maxOccurrences);
   for (const [low, high] of [
     ['minRadius', 'maxRadius'],
@@ -138,12 +159,12 @@ export function resolveShapes2DOptions(options: Shapes2DOptions = {}): ResolvedS
     ['minTriangleSide', 'maxTriangleSide'],
     ['minThickness', 'maxThickness'],
   ] as const) {
-    checkInteger(low, o[low], 1);
-    checkInteger(high, o[high], 1);
+    checkInteger(low, o[low], limits.shapeSize.min, limits.shapeSize.max);
+    checkInteger(high, o[high], limits.shapeSize.min, limits.shapeSize.max);
     checkOrder(low, o[low], high, o[high]);
   }
-  checkInteger('colorJitter', o.colorJitter, 0, 255);
-  checkInteger('maxTries', o.maxTries, 1, 1_000_000);
+  checkInteger('colorJitter', o.colorJitter, limits.colorJitter.min, limits.colorJitter.max);
+  checkInteger('maxTries', o.maxTries, limits.maxTries.min, limits.maxTries.max);
   return o;
 }
 

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import {
   SHAPE_TYPES_1D,
+  SHAPES_1D_LIMITS,
   baselineScores1D,
   drawShape1D,
   generateBatch1D,
@@ -232,6 +233,35 @@ describe('generateShapes1D: options', () => {
     expect(() => generateShapes1D({ length: 20 })).to.throw(RangeError, /maxWidth.*length/);
     expect(() => generateShapes1D({ noiseStd: -1 })).to.throw(RangeError, /noiseStd/);
     expect(() => generateShapes1D({ seed: 0.5 })).to.throw(RangeError, /seed/);
+  });
+
+  it('bounds the size-like options, quoting the limits it exports', () => {
+    expect(SHAPES_1D_LIMITS.length).to.deep.equal({ min: 1, max: 20_000 });
+    expect(SHAPES_1D_LIMITS.noiseSigma).to.deep.equal({ min: 0, max: 100 });
+    expect(() => generateShapes1D({ length: 20_001 })).to.throw(
+      RangeError,
+      /^length must be a whole number in \[1, 20000\], got 20001$/,
+    );
+    expect(() => generateShapes1D({ length: 1 << 24 })).to.throw(RangeError, /length/);
+    expect(() => generateShapes1D({ noiseSigma: 101 })).to.throw(
+      RangeError,
+      /^noiseSigma must be a number in \[0, 100\], got 101$/,
+    );
+    // Values beyond float32 would become Infinity in the arrays.
+    expect(() => generateShapes1D({ maxAmplitude: 1e39 })).to.throw(
+      RangeError,
+      /^maxAmplitude must be a number in \[0, 1000000\], got 1e\+39$/,
+    );
+    expect(() => generateShapes1D({ noiseStd: 1e39 })).to.throw(RangeError, /noiseStd/);
+    expect(generateShapes1D({ length: 20_000, noiseSigma: 100 }).input).to.have.length(20_000);
+  });
+
+  it('still makes training batches of long series', () => {
+    const batch = generateBatch1D(2, { seed: 4, length: 4096 });
+    expect(batch.inputs).to.have.length(2 * 4096);
+    expect(Array.from(batch.inputs.subarray(4096))).to.deep.equal(
+      Array.from(generateShapes1D({ seed: sampleSeed(4, 1), length: 4096 }).input),
+    );
   });
 });
 

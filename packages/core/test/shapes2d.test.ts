@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import {
   BASE_COLORS_2D,
+  SHAPES_2D_LIMITS,
   generateBatch2D,
   generateShapes2D,
   sampleSeed,
@@ -333,6 +334,27 @@ describe('generateShapes2D: options', () => {
       RangeError,
       /minRadius/,
     );
+  });
+
+  it('bounds the size-like options, quoting the limits it exports', () => {
+    expect(SHAPES_2D_LIMITS.width).to.deep.equal({ min: 1, max: 256 });
+    expect(SHAPES_2D_LIMITS.height).to.deep.equal({ min: 1, max: 256 });
+    expect(SHAPES_2D_LIMITS.blurSigma).to.deep.equal({ min: 0, max: 5 });
+    expect(() => generateShapes2D({ width: 4096, height: 4096 })).to.throw(
+      RangeError,
+      /^width must be a whole number in \[1, 256\], got 4096$/,
+    );
+    expect(() => generateShapes2D({ height: 257 })).to.throw(RangeError, /^height .*\[1, 256\]/);
+    expect(() => generateShapes2D({ blurSigma: 6 })).to.throw(
+      RangeError,
+      /^blurSigma must be a number in \[0, 5\], got 6$/,
+    );
+    expect(() => generateShapes2D({ noiseStd: 1e39 })).to.throw(
+      RangeError,
+      /^noiseStd must be a number in \[0, 1000\], got 1e\+39$/,
+    );
+    const largest = generateShapes2D({ width: 256, height: 256, blurSigma: 5 });
+    expect(largest.input).to.have.length(256 * 256 * 4);
   });
 });
 
