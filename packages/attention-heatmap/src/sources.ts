@@ -55,13 +55,16 @@ function isFlatMatrix(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value;
 }
 
-/** Whether `value` is a list of matrices (nested arrays) rather than one matrix. */
+/**
+ * Whether `value` is a list of matrices (each nested arrays or `{ data, rows, cols }`) rather
+ * than one matrix: one matrix of nested arrays starts with a row of numbers.
+ */
 export function isMatrixList(
   value: MatrixInput | readonly MatrixInput[],
 ): value is readonly MatrixInput[] {
   if (!Array.isArray(value) || value.length === 0) return false;
   const first: unknown = value[0];
-  return Array.isArray(first) && Array.isArray(first[0]);
+  return Array.isArray(first) ? Array.isArray(first[0]) : isFlatMatrix(first);
 }
 
 /** Checks heads of one shape, naming the bad one. */

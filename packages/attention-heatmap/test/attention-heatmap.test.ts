@@ -263,6 +263,41 @@ describe('<attention-heatmap> heads', () => {
     expect($$<HTMLCanvasElement>(el, '.heads canvas').every((c) => c.width === 2)).to.equal(true);
   });
 
+  it('takes raw scores as a list of { data, rows, cols }, one per head, as it takes nested arrays', async () => {
+    const nested = [
+      [
+        [0, Math.log(3)],
+        [0, 0],
+      ],
+      [
+        [Math.log(3), 0],
+        [1, 1],
+      ],
+    ];
+    const flat = nested.map((m) => ({ data: Float32Array.from(m.flat()), rows: 2, cols: 2 }));
+    for (const scores of [nested, flat]) {
+      const el = await fixture<AttentionHeatmap>(
+        html`<attention-heatmap .scores=${scores}></attention-heatmap>`,
+      );
+      expect($(el, '[role="alert"]')?.textContent).to.equal(undefined);
+      expect($$(el, '.heads [role="radio"]').map((c) => c.textContent!.trim())).to.deep.equal([
+        'Average',
+        'Head 1',
+        'Head 2',
+      ]);
+      close(matrixToArrays(el.shown[0]), [
+        [0.5, 0.5],
+        [0.5, 0.5],
+      ]);
+      el.head = '1';
+      await el.updateComplete;
+      close(matrixToArrays(el.shown[0]), [
+        [0.75, 0.25],
+        [0.5, 0.5],
+      ]);
+    }
+  });
+
   it('is accessible with heads, comparison and the table open', async () => {
     const el = await fixture<AttentionHeatmap>(
       html`<attention-heatmap compare="causal" .heads=${heads}></attention-heatmap>`,
