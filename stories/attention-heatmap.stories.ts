@@ -185,3 +185,29 @@ export const ColourMaps: Story = {
     `;
   },
 };
+
+/** Token labels written in HTML: `row-labels` and `col-labels`, words separated by spaces or commas. */
+export const TokenLabels: Story = {
+  name: 'Token labels in HTML',
+  args: { mask: 'causal' },
+  render: (args) => {
+    // Each token attends most to itself, less the further away a token is.
+    const matrix = Array.from({ length: 6 }, (_, q) => {
+      const row = Array.from({ length: 6 }, (_, k) => 2 ** -Math.abs(q - k));
+      const sum = row.reduce((a, b) => a + b, 0);
+      return row.map((v) => v / sum);
+    });
+    return html`
+      <attention-heatmap
+        row-labels="the cat sat on the mat"
+        col-labels="the cat sat on the mat"
+        mask=${args.mask}
+        colormap=${args.colormap}
+        scale=${args.scale}
+        normalize=${args.normalize}
+        label="Attention between tokens"
+        .matrix=${matrix}
+      ></attention-heatmap>
+    `;
+  },
+};

@@ -26,6 +26,7 @@ import {
   styleProps,
   toJsonText,
   toolbarLabelStyles,
+  wordList,
   type HeatmapStyle,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -175,10 +176,10 @@ export class AttentionHeatmap extends DecodingElement {
   @property({ attribute: 'normalize' }) normalization: 'global' | 'row' = 'global';
   /** The head shown: `average` or a head index from 0. */
   @property() head = 'average';
-  /** A label per query (row), shown in ticks, tooltips and the table. */
-  @property({ attribute: false }) rowLabels?: string[];
-  /** A label per key (column). */
-  @property({ attribute: false }) colLabels?: string[];
+  /** A label per query (row), shown in ticks, tooltips and the table; in HTML, words separated by spaces or commas. */
+  @property({ attribute: 'row-labels', converter: wordList }) rowLabels?: string[];
+  /** A label per key (column); in HTML, words separated by spaces or commas. */
+  @property({ attribute: 'col-labels', converter: wordList }) colLabels?: string[];
   /** Axis title of the rows. */
   @property({ attribute: 'query-label' }) queryLabel = 'Query';
   /** Axis title of the columns. */

@@ -437,6 +437,34 @@ describe('<attention-heatmap> pointer and keyboard', () => {
   });
 });
 
+describe('<attention-heatmap> labels', () => {
+  it('labels its axes from row-labels and col-labels written in HTML', async () => {
+    const el = await fixture<AttentionHeatmap>(html`
+      <attention-heatmap
+        row-labels="the cat"
+        col-labels="sat, on, mats"
+        .matrix=${[
+          [0.5, 0.25, 0.25],
+          [0, 1, 0],
+        ]}
+      ></attention-heatmap>
+    `);
+    expect(el.rowLabels).to.deep.equal(['the', 'cat']);
+    expect($$(el, '.y-ticks .tick').map((t) => t.textContent)).to.deep.equal(['the', 'cat']);
+    expect($$(el, '.x-ticks .tick').map((t) => t.textContent)).to.deep.equal(['sat', 'on', 'mats']);
+    $(el, '[role="grid"]').focus();
+    await sendKeys({ press: 'ArrowDown' });
+    expect($(el, '[role="gridcell"]').textContent).to.equal('Query 1 (cat), Key 0 (sat): weight 0');
+    // The labels travel in the embed code; removed, the axes count again.
+    expect(el.embedCode()).to.contain('row-labels="the cat"');
+    expect(el.embedCode()).to.contain('col-labels="sat on mats"');
+    el.removeAttribute('row-labels');
+    await el.updateComplete;
+    expect(el.rowLabels).to.equal(undefined);
+    expect($$(el, '.y-ticks .tick').map((t) => t.textContent)).to.deep.equal(['0', '1']);
+  });
+});
+
 describe('<attention-heatmap> data sources', () => {
   it('loads a JSON matrix with labels from src', async () => {
     const el = await fixture<AttentionHeatmap>(
@@ -696,6 +724,22 @@ describe('<attention-heatmap> with bad input', () => {
     for (const [properties, message] of cases) {
       const el = await twoByTwoAfter((el) => Object.assign(el, properties));
       expect($(el, '[role="alert"]')?.textContent, JSON.stringify(properties)).to.match(message);
+    }
+  });
+
+  it('names list attributes written in HTML, as written', async () => {
+    const cases: [string, string, string][] = [
+      ['col-labels', 'a b c', 'col-labels must hold 2 labels, got 3'],
+      ['row-labels', 'a', 'row-labels must hold 2 labels, got 1'],
+      ['globals', '0 ten', 'globals must be whole numbers >= 0, got NaN'],
+      ['normalize', 'column', 'normalize must be one of global, row, got "column"'],
+    ];
+    for (const [name, value, message] of cases) {
+      const el = await twoByTwoAfter((el) => el.setAttribute(name, value));
+      expect($(el, '[role="alert"]')?.textContent).to.equal(message);
+      el.removeAttribute(name);
+      await el.updateComplete;
+      expect($(el, '[role="alert"]'), `${name} removed`).to.equal(null);
     }
   });
 
