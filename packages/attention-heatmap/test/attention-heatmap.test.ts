@@ -9,8 +9,8 @@ import {
   type Sample1D,
 } from '@decoding-attention/core';
 import type { ShapeDatasetViewer } from '@decoding-attention/shape-dataset-viewer';
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { $, $$, capturingWarnings } from '../../ui/test/helpers.js';
 import type { AttentionHeatmap } from '../src/index.js';
 import '../src/attention-heatmap.js';
@@ -825,5 +825,68 @@ describe('<attention-heatmap> embed code', () => {
     const copy = copyHolder.firstElementChild as AttentionHeatmap;
     await copy.updateComplete;
     expect(copy.shown.map((m) => m.data)).to.deep.equal(el.shown.map((m) => m.data));
+  });
+});
+
+describe('<attention-heatmap> theme', () => {
+  // The masked-cell checkerboard takes the theme's border and surface colours; the row chart's
+  // bars its muted colour (see packages/ui/src/theme.ts).
+  const LIGHT = {
+    border: [209, 217, 224, 255],
+    surface: [246, 248, 250, 255],
+    muted: [89, 99, 110, 255],
+  };
+  const DARK = {
+    border: [61, 68, 77, 255],
+    surface: [22, 27, 34, 255],
+    muted: [145, 152, 161, 255],
+  };
+  const uniform = [
+    [1 / 3, 1 / 3, 1 / 3],
+    [1 / 3, 1 / 3, 1 / 3],
+    [1 / 3, 1 / 3, 1 / 3],
+  ];
+
+  /** The colours drawn: two masked cells of the first row, and the row chart's first bar. */
+  function drawnColours(el: AttentionHeatmap) {
+    const canvas = $<HTMLCanvasElement>(el, '.frame canvas');
+    const chart = $<HTMLCanvasElement>(el, '.row-chart canvas');
+    const bar = pixel(chart, Math.floor(chart.width / 6), chart.height - 2);
+    return { border: pixel(canvas, 2, 0), surface: pixel(canvas, 1, 0), muted: bar };
+  }
+
+  beforeEach(() => emulateMedia({ colorScheme: 'light' }));
+  afterEach(() => emulateMedia({ colorScheme: 'light' }));
+
+  it("follows the reader's colour scheme: switched to dark, its canvases are redrawn dark", async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap mask="causal" .matrix=${uniform}></attention-heatmap>`,
+    );
+    el.highlightCell(2, 1);
+    expect(drawnColours(el)).to.deep.equal(LIGHT);
+    expect(getComputedStyle($(el, '.colorbar')).color).to.equal('rgb(89, 99, 110)');
+    await emulateMedia({ colorScheme: 'dark' });
+    await waitUntil(() => drawnColours(el).border[0] !== LIGHT.border[0], 'redrawn dark');
+    await el.updateComplete;
+    expect(drawnColours(el)).to.deep.equal(DARK);
+    expect(getComputedStyle($(el, '.colorbar')).color).to.equal('rgb(145, 152, 161)');
+    await emulateMedia({ colorScheme: 'light' });
+    await waitUntil(() => drawnColours(el).border[0] === LIGHT.border[0], 'redrawn light');
+    expect(drawnColours(el)).to.deep.equal(LIGHT);
+  });
+
+  it('takes the colours of theme="dark" set as an attribute, whatever the reader\'s scheme', async () => {
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap mask="causal" .matrix=${uniform}></attention-heatmap>`,
+    );
+    el.highlightCell(2, 1);
+    expect(drawnColours(el)).to.deep.equal(LIGHT);
+    el.setAttribute('theme', 'dark');
+    await el.updateComplete;
+    expect(drawnColours(el)).to.deep.equal(DARK);
+    el.setAttribute('theme', 'light');
+    await emulateMedia({ colorScheme: 'dark' });
+    await el.updateComplete;
+    expect(drawnColours(el)).to.deep.equal(LIGHT);
   });
 });
