@@ -286,3 +286,91 @@ export async function removalFailures(
   }
   return failures;
 }
+
+/** What a property fuzz run found: a FuzzReport, and the values the element judged wrongly. */
+export interface PropertyFuzzReport extends FuzzReport {
+  /** Bad values taken without a message, and good values shown a message, one line each. */
+  misjudged: string[];
+}
+
+/** A value as a report line quotes it; never throws, whatever the value. */
+export function describeFuzzValue(value: unknown): string {
+  try {
+    if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value === 'function') return 'a function';
+    if (typeof value !== 'object' || value === null) return String(value);
+    const name = (value as object).constructor?.name ?? 'Object.create(null)';
+    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    return `${name} ${(text ?? '').slice(0, 40)}`;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * Sets property `name` of `element` to every value of `values`, each followed by `good`, and
+ * records: exceptions (thrown by the setter or uncaught on the page), messages that do not name
+ * `named` (the attribute the property stands for), bad values (per `isBad`) shown no message and
+ * good ones shown a message, a message left after `good`, and the longest main-thread task.
+ * Returns what it found; assert with `expectReliableProperty`.
+ */
+export async function fuzzProperty(
+  element: HTMLElement,
+  name: string,
+  values: readonly unknown[],
+  {
+    good,
+    isBad,
+    named = name,
+  }: { good: unknown; isBad: (value: unknown) => boolean; named?: string },
+): Promise<PropertyFuzzReport> {
+  const report: PropertyFuzzReport = {
+    tried: 0,
+    exceptions: [],
+    longestTask: 0,
+    unnamed: [],
+    unrecovered: [],
+    misjudged: [],
+  };
+  const target = element as unknown as Record<string, unknown>;
+  const uncaught = watchUncaught();
+  const tasks = watchLongTasks();
+  try {
+    for (const value of values) {
+      report.tried++;
+      const label = `${name} = ${describeFuzzValue(value)}`;
+      try {
+        target[name] = value;
+        await settle(element);
+      } catch (error) {
+        report.exceptions.push(`${label}: ${String(error)}`);
+      }
+      const message = shownError(element);
+      if (message && !message.includes(named)) report.unnamed.push(`${label}: ${message}`);
+      const bad = isBad(value);
+      if (bad && !message) report.misjudged.push(`${label}: taken without a message`);
+      if (!bad && message) report.misjudged.push(`${label}: a good value, shown "${message}"`);
+      try {
+        target[name] = good;
+        await settle(element);
+      } catch (error) {
+        report.exceptions.push(`${name} = ${describeFuzzValue(good)}: ${String(error)}`);
+      }
+      const left = shownError(element);
+      if (left) report.unrecovered.push(`${label}, then ${describeFuzzValue(good)}: ${left}`);
+    }
+  } finally {
+    uncaught.stop();
+    tasks.stop();
+  }
+  report.exceptions.push(...uncaught.errors);
+  report.longestTask = Math.max(0, ...tasks.durations);
+  return report;
+}
+
+/** `expectReliable`, and every value judged right: a message for each bad one, none for good ones. */
+export function expectReliableProperty(report: PropertyFuzzReport, longestTaskMs = 200): void {
+  expectReliable(report, longestTaskMs);
+  expect(report.misjudged, 'values judged wrongly').to.deep.equal([]);
+}
