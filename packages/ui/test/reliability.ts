@@ -374,3 +374,80 @@ export function expectReliableProperty(report: PropertyFuzzReport, longestTaskMs
   expectReliable(report, longestTaskMs);
   expect(report.misjudged, 'values judged wrongly').to.deep.equal([]);
 }
+
+/** A value as a fuzz report names it: its type and the start of its text. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as Uint8Array).length ?? '?'})`;
+  if (Array.isArray(value)) return `array(${value.length}) ${JSON.stringify(value.slice(0, 4))}`;
+  return typeof value === 'object' && value !== null
+    ? Object.prototype.toString.call(value)
+    : String(value);
+}
+
+/** What a property fuzz run found, besides what an attribute run finds. */
+export interface PropertyFuzzReport extends FuzzReport {
+  /** Values that should have been refused but showed no message. */
+  silent: string[];
+  /** Values that should have been taken but showed a message. */
+  refused: string[];
+}
+
+/**
+ * Sets `property` of `element` from script to every value of `values` in turn, as a page or a
+ * framework would; `accepts` says which values the element should take. A value it should refuse
+ * must show a message naming `attribute` (the name authors know), one it should take must show
+ * none. Then sets `good` and checks the message goes. Returns what it found; the caller asserts
+ * (`expectReliable`, and `silent` and `refused` empty).
+ */
+export async function fuzzProperty(
+  element: HTMLElement,
+  property: string,
+  attribute: string,
+  values: readonly unknown[],
+  accepts: (value: unknown) => boolean,
+  good: unknown,
+): Promise<PropertyFuzzReport> {
+  const report: PropertyFuzzReport = {
+    tried: 0,
+    exceptions: [],
+    longestTask: 0,
+    unnamed: [],
+    unrecovered: [],
+    silent: [],
+    refused: [],
+  };
+  const target = element as unknown as Record<string, unknown>;
+  const uncaught = watchUncaught();
+  const tasks = watchLongTasks();
+  try {
+    for (const value of values) {
+      report.tried++;
+      const named = `${property} = ${describeValue(value)}`;
+      try {
+        target[property] = value;
+        await settle(element);
+      } catch (error) {
+        report.exceptions.push(`${named}: ${String(error)}`);
+      }
+      const message = shownError(element);
+      if (message && !message.includes(attribute)) report.unnamed.push(`${named}: ${message}`);
+      const taken = accepts(value);
+      if (!taken && !message) report.silent.push(named);
+      if (taken && message) report.refused.push(`${named}: ${message}`);
+    }
+    target[property] = good;
+    await settle(element);
+    const left = shownError(element);
+    if (left) report.unrecovered.push(`${property} = ${describeValue(good)}: ${left}`);
+  } finally {
+    uncaught.stop();
+    tasks.stop();
+  }
+  report.exceptions.push(...uncaught.errors);
+  report.longestTask = Math.max(0, ...tasks.durations);
+  return report;
+}
