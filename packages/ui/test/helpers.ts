@@ -1,7 +1,7 @@
 // Test helpers the packages' browser tests share: import from '../../ui/test/helpers.js'.
 import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
-import { defineElement, type VersionedElement } from '@decoding-attention/ui';
+import { defineElement, type VersionedElement } from '../src/define.js';
 
 /** The first match of `selector` in the element's shadow root (null where none, typed as found). */
 export const $ = <T extends Element = HTMLElement>(host: Element, selector: string): T =>
