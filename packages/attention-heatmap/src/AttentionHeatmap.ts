@@ -28,6 +28,7 @@ import {
   toolbarLabelStyles,
   wordList,
   type HeatmapStyle,
+  word,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
@@ -155,13 +156,13 @@ export class AttentionHeatmap extends DecodingElement {
   /** URL of a JSON matrix: `[[...]]`, `{ matrix }`, `{ heads }` or `{ scores }`, with optional `rowLabels`, `colLabels`. */
   @property() src?: string;
   /** Id of an element to follow: a `<shape-dataset-viewer>` (attention computed on its sample) or any element firing `attention-change`. */
-  @property({ reflect: true }) for?: string;
+  @property({ reflect: true, converter: word }) for?: string;
   /** Following a viewer: `local-shape` (attention from the input alone) or `groups` (what a perfect model attends to). */
   @property() source: HeatmapSource = 'local-shape';
   /** `full`, `causal`, `local`, `sparse` or `global`: which keys each query may see. */
-  @property({ reflect: true }) mask: MaskKind = 'full';
+  @property({ reflect: true, converter: word }) mask: MaskKind = 'full';
   /** A second mask shown beside the first, for comparison (for instance `causal`). */
-  @property({ reflect: true }) compare?: MaskKind | '';
+  @property({ reflect: true, converter: word }) compare?: MaskKind | '';
   /** local, sparse, global: how far a query sees around itself. */
   @property({ type: Number }) window = 8;
   /** sparse: every `stride`-th key is seen by all. */

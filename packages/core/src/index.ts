@@ -76,7 +76,7 @@ export {
   colormapColor,
 } from './colormaps.js';
 export type { ColormapName } from './colormaps.js';
-export { checkInteger, checkNumber, checkOneOf, checkOrder } from './validation.js';
+export { checkInteger, checkNumber, checkOneOf, checkOrder, shownValue } from './validation.js';
 export {
   ENCODING_KINDS,
   checkEncodingTable,

@@ -32,6 +32,7 @@ import {
   toolbarLabelStyles,
   wordList,
   type ThemeColors,
+  word,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
@@ -140,9 +141,9 @@ export class PositionalEncodingExplorer extends DecodingElement {
   // ---- Properties ----
 
   /** `linear`, `learnable`, `sinusoidal`, `sinusoidal-inverted` or `rope`. */
-  @property({ reflect: true }) encoding: EncodingKind = 'sinusoidal';
+  @property({ reflect: true, converter: word }) encoding: EncodingKind = 'sinusoidal';
   /** A second encoding shown beside the first. */
-  @property({ reflect: true }) compare?: EncodingKind | '';
+  @property({ reflect: true, converter: word }) compare?: EncodingKind | '';
   /** Positions in the table (default 64). */
   @property({ type: Number }) length = 64;
   /** Features per position (default 32). */
@@ -158,7 +159,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
   /** The parts shown, as `"encoding similarity rope attention"` (the RoPE part needs `rope` chosen); by default all. */
   @property({ converter: wordList }) view?: string[] = [...EXPLORER_VIEWS];
   /** Id of a `<shape-dataset-viewer>` whose sample the attention part uses. */
-  @property({ reflect: true }) for?: string;
+  @property({ reflect: true, converter: word }) for?: string;
   /** How strongly an additive encoding is mixed into the features, in the attention part (default 0.3). */
   @property({ type: Number }) strength = 0.3;
   /** Length of the sample the attention part uses when not following a viewer (default 160). */

@@ -27,6 +27,7 @@ import {
   type PositionMarker,
   type SampleSource,
   type ThemeColors,
+  word,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
@@ -145,7 +146,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
   // ---- Properties ----
 
   /** `1d` for the time-series dataset, `2d` for the coloured-shapes images. */
-  @property({ reflect: true }) mode: DatasetMode = '1d';
+  @property({ reflect: true, converter: word }) mode: DatasetMode = '1d';
   /** Seed of the sample shown; the same seed always gives the same sample. */
   @property({ type: Number }) seed = 0;
   /** 1D: samples per series (default 400). */

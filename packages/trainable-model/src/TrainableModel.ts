@@ -28,6 +28,7 @@ import {
   seriesLegendStyles,
   wordList,
   type ThemeColors,
+  word,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
@@ -151,7 +152,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   // ---- Properties ----
 
   /** The model trained: `transformer` (default), `fcn`, `cnn`, `lstm`, `attention`, `attention-pe` or `mha`. */
-  @property({ reflect: true }) model: ModelId = 'transformer';
+  @property({ reflect: true, converter: word }) model: ModelId = 'transformer';
   /** Comparison mode: these models, one after another on the same data and budget, e.g. `"fcn cnn lstm attention mha"`. */
   @property({ converter: wordList }) models?: string[];
   /** Samples per series (default 400). */

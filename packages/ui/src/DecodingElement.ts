@@ -4,6 +4,7 @@ import { checkOneOf } from '@decoding-attention/core';
 import { copyText, embedCode } from './embed.js';
 import { themeStyles, type ThemeColors } from './theme.js';
 import { ThemeColorsController } from './theme-colors.js';
+import { word } from './converters.js';
 
 /** The values of the `theme` attribute. */
 export const THEMES = ['auto', 'light', 'dark'] as const;
@@ -17,7 +18,7 @@ export class DecodingElement extends LitElement {
   static override styles = [themeStyles];
 
   /** `light` or `dark` forces a colour scheme; by default the reader's preference is followed. */
-  @property({ reflect: true }) theme: (typeof THEMES)[number] = 'auto';
+  @property({ reflect: true, converter: word }) theme: (typeof THEMES)[number] = 'auto';
 
   /** Checks the `theme` attribute; each element's `validate()` calls it first. */
   protected validateTheme(): void {
@@ -100,6 +101,15 @@ export class DecodingElement extends LitElement {
       }
     }
     super.requestUpdate(name, oldValue, options, useNewValue, newValue);
+  }
+
+  /**
+   * Each element's first render runs in a task of its own: a page with many elements renders
+   * them one task each, not all in one long task that freezes the page.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!this.hasUpdated) await new Promise((resolve) => setTimeout(resolve, 0));
+    super.scheduleUpdate();
   }
 
   /** Dispatches a bubbling, composed `CustomEvent`: every event of every element goes through here. */

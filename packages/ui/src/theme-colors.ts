@@ -44,7 +44,8 @@ export class ThemeColorsController implements ReactiveController {
   hostUpdated(): void {
     // `theme` reflects to the attribute during the update, so its colours resolve after it.
     if (this.resolvedTheme === undefined) this.resolvedTheme = this.host.theme;
-    else if (this.resolvedTheme !== this.host.theme) {
+    // Object.is: a theme of NaN (refused by validation) must not look changed on every update.
+    else if (!Object.is(this.resolvedTheme, this.host.theme)) {
       this.resolvedTheme = this.host.theme;
       this.refresh();
     }

@@ -75,4 +75,41 @@ describe('DecodingElement theme check', () => {
     el.setAttribute('theme', 'sepia');
     expect(el.themeProblem()).to.equal('theme must be one of auto, light, dark, got "sepia"');
   });
+
+  it('settles and names the attribute for a theme of NaN or an object without a prototype', async () => {
+    const el = await fixture<DefaultsProbe>(html`<da-defaults-probe></da-defaults-probe>`);
+    const target = el as unknown as { theme: unknown };
+    target.theme = NaN;
+    // NaN never equals itself: the theme colours must not see a change on every update.
+    await el.updateComplete;
+    expect(el.themeProblem()).to.equal('theme must be one of auto, light, dark, got "NaN"');
+    target.theme = Object.create(null);
+    await el.updateComplete;
+    expect(el.themeProblem()).to.equal(
+      'theme must be one of auto, light, dark, got "[object Object]"',
+    );
+    target.theme = 'dark';
+    await el.updateComplete;
+    expect(el.themeProblem()).to.equal('');
+  });
+});
+
+describe('DecodingElement first render', () => {
+  it('renders each element in a task of its own, so many on one page never add up to one long task', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const order: string[] = [];
+    class Counted extends DefaultsProbe {
+      override firstUpdated(): void {
+        order.push('render');
+        // Runs before the next element renders only if that render is in a later task.
+        queueMicrotask(() => order.push('done'));
+      }
+    }
+    customElements.define('da-counted-probe', Counted);
+    const elements = Array.from({ length: 3 }, () => document.createElement('da-counted-probe'));
+    host.append(...elements);
+    await Promise.all(elements.map((element) => (element as Counted).updateComplete));
+    expect(order).to.deep.equal(['render', 'done', 'render', 'done', 'render', 'done']);
+    expect(elements.every((element) => element.shadowRoot?.childNodes.length)).to.equal(true);
+  });
 });

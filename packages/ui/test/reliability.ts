@@ -140,6 +140,55 @@ export const BAD_PROPERTY_VALUES: readonly unknown[] = [
   () => 0,
   [1, 2, 3],
   ['a', 'b'],
+  -0,
+  false,
+  2 ** 31,
+  -(2 ** 31),
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  3.7,
+  '1',
+  ' ',
+  'NaN',
+  'x'.repeat(10_000),
+  '<img src=x onerror="window.__fuzzed=true">',
+  Symbol('fuzz'),
+  10n,
+  new Date(0),
+  /re/,
+  new Map([[1, 2]]),
+  Object.create(null),
+  Object.freeze({ a: 1 }),
+  { length: 3 },
+  [undefined],
+  [null],
+  [[]],
+  [
+    [1, 2],
+    [3, 4],
+  ],
+  [
+    [Infinity, 1],
+    [1, 1],
+  ],
+  [
+    [-1, 2],
+    [3, 4],
+  ],
+  [1, 'a'],
+  [-1, 0],
+  [1, 0],
+  [0, Infinity],
+  [NaN, 1],
+  [0, 1, 2],
+  new Array(2 ** 32 - 1),
+  Array.from({ length: 10_000 }, (_, i) => i),
+  new Float32Array([NaN, 1]),
+  new Int8Array(2),
+  { data: [], rows: -1, cols: 2 },
+  { data: [1, 2, 3, 4], rows: 2, cols: 2 },
+  [{ data: [1], rows: 1, cols: 1 }],
+  Promise.resolve(1),
 ];
 
 /** Uncaught errors and unhandled rejections on the page while watching. */
@@ -180,6 +229,26 @@ export async function settle(element: Element, ms = 5000): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * Runs `body` while watching the page: uncaught errors and unhandled rejections go to
+ * `report.exceptions`, and the longest main-thread task to `report.longestTask`.
+ */
+async function watching(
+  report: { exceptions: string[]; longestTask: number },
+  body: () => Promise<void>,
+): Promise<void> {
+  const uncaught = watchUncaught();
+  const tasks = watchLongTasks();
+  try {
+    await body();
+  } finally {
+    uncaught.stop();
+    tasks.stop();
+  }
+  report.exceptions.push(...uncaught.errors);
+  report.longestTask = Math.max(report.longestTask, ...tasks.durations);
+}
+
 /** What a fuzz run found, for the test's assertions and the run's log. */
 export interface FuzzReport {
   tried: number;
@@ -208,9 +277,7 @@ export async function fuzzAttributes(
     unnamed: [],
     unrecovered: [],
   };
-  const uncaught = watchUncaught();
-  const tasks = watchLongTasks();
-  try {
+  await watching(report, async () => {
     for (const { name } of attributes) {
       for (const value of values) {
         report.tried++;
@@ -229,12 +296,7 @@ export async function fuzzAttributes(
       const left = shownError(element);
       if (left) report.unrecovered.push(`${name}: ${left}`);
     }
-  } finally {
-    uncaught.stop();
-    tasks.stop();
-  }
-  report.exceptions.push(...uncaught.errors);
-  report.longestTask = Math.max(0, ...tasks.durations);
+  });
   return report;
 }
 
@@ -299,8 +361,11 @@ export function describeFuzzValue(value: unknown): string {
     if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
     if (typeof value === 'bigint') return `${value}n`;
     if (typeof value === 'function') return 'a function';
+    if (typeof value === 'symbol') return value.toString();
     if (typeof value !== 'object' || value === null) return String(value);
     const name = (value as object).constructor?.name ?? 'Object.create(null)';
+    // A long (or sparse, 2^32 - 1 long) array is named by its length, never walked.
+    if (Array.isArray(value) && value.length > 100) return `${name} of length ${value.length}`;
     const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     return `${name} ${(text ?? '').slice(0, 40)}`;
   } catch {
@@ -334,9 +399,7 @@ export async function fuzzProperty(
     misjudged: [],
   };
   const target = element as unknown as Record<string, unknown>;
-  const uncaught = watchUncaught();
-  const tasks = watchLongTasks();
-  try {
+  await watching(report, async () => {
     for (const value of values) {
       report.tried++;
       const label = `${name} = ${describeFuzzValue(value)}`;
@@ -360,12 +423,7 @@ export async function fuzzProperty(
       const left = shownError(element);
       if (left) report.unrecovered.push(`${label}, then ${describeFuzzValue(good)}: ${left}`);
     }
-  } finally {
-    uncaught.stop();
-    tasks.stop();
-  }
-  report.exceptions.push(...uncaught.errors);
-  report.longestTask = Math.max(0, ...tasks.durations);
+  });
   return report;
 }
 
@@ -373,4 +431,31 @@ export async function fuzzProperty(
 export function expectReliableProperty(report: PropertyFuzzReport, longestTaskMs = 200): void {
   expectReliable(report, longestTaskMs);
   expect(report.misjudged, 'values judged wrongly').to.deep.equal([]);
+}
+
+/** What putting many elements on one page cost: time until all were ready, the longest task. */
+export interface CrowdReport {
+  count: number;
+  readyMs: number;
+  longestTask: number;
+  exceptions: string[];
+}
+
+/**
+ * Puts `count` elements made by `create` on the page at once (as a long post with many figures
+ * does), waits until every one is ready, and removes them. Returns what it cost.
+ */
+export async function crowd(count: number, create: () => HTMLElement): Promise<CrowdReport> {
+  const report: CrowdReport = { count, readyMs: 0, longestTask: 0, exceptions: [] };
+  const host = document.createElement('div');
+  document.body.append(host);
+  await watching(report, async () => {
+    const start = performance.now();
+    const elements = Array.from({ length: count }, create);
+    host.append(...elements);
+    await Promise.all(elements.map((element) => settle(element, 60_000)));
+    report.readyMs = performance.now() - start;
+  });
+  host.remove();
+  return report;
 }
