@@ -26,7 +26,11 @@ export function listConverter<T>(
   return {
     fromAttribute: (value) => (value === null ? undefined : listEntries(value).map(parse)),
     toAttribute: (value) =>
-      Array.isArray(value) ? value.map(asText).join(' ') : value == null ? value : asText(value),
+      Array.isArray(value)
+        ? value.map(asText).join(' ')
+        : value === null || value === undefined
+          ? value
+          : asText(value),
   };
 }
 
@@ -43,5 +47,5 @@ export const numberList = listConverter(Number);
  */
 export const word: ComplexAttributeConverter<unknown> = {
   fromAttribute: (value) => value,
-  toAttribute: (value) => (value == null ? value : asText(value)),
+  toAttribute: (value) => (value === null || value === undefined ? value : asText(value)),
 };
