@@ -630,15 +630,24 @@ describe('<attention-heatmap> data sources', () => {
     const container = await fixture<HTMLDivElement>(html`<div></div>`);
     const el = document.createElement('attention-heatmap') as AttentionHeatmap;
     el.src = '/packages/attention-heatmap/test/fixtures/matrix.json';
-    container.append(el);
-    // The first update starts the fetch; leave while it is in flight.
-    await null;
-    await null;
-    expect((el as unknown as { external: { loading: boolean } }).external.loading).to.equal(true);
-    expect(el.shown).to.deep.equal([]);
-    el.remove();
-    container.append(el);
-    await el.updateComplete;
+    // A slow network: the file arrives 300 ms after it is asked for.
+    const fetchNow = window.fetch;
+    window.fetch = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return fetchNow(...args);
+    };
+    try {
+      container.append(el);
+      // The first update (in a task of its own) starts the fetch; leave while it is in flight.
+      const external = (el as unknown as { external: { loading: boolean } }).external;
+      await waitUntil(() => external.loading, 'the load never started');
+      expect(el.shown).to.deep.equal([]);
+      el.remove();
+      container.append(el);
+      await el.updateComplete;
+    } finally {
+      window.fetch = fetchNow;
+    }
     expect(el.shown[0]?.rows).to.equal(3);
   });
 

@@ -71,13 +71,21 @@ export class DecodingElement extends LitElement {
     void settled.then(() => this.pendingWork.delete(settled));
   }
 
+  /**
+   * Resolves when the element has rendered, its tracked work is done, and so are the elements
+   * it renders (a figure's heatmaps render in tasks of their own, after it).
+   */
   protected override async getUpdateComplete(): Promise<boolean> {
-    let result = await super.getUpdateComplete();
+    await super.getUpdateComplete();
+    let result: boolean;
     // Work may start more work (a draw after a load): wait until none is left.
-    while (this.pendingWork.size > 0) {
-      await Promise.all(this.pendingWork);
+    do {
+      const nested = [...this.renderRoot.querySelectorAll('*')].filter(
+        (child): child is DecodingElement => child instanceof DecodingElement,
+      );
+      await Promise.all([...this.pendingWork, ...nested.map((child) => child.updateComplete)]);
       result = await super.getUpdateComplete();
-    }
+    } while (this.pendingWork.size > 0);
     return result;
   }
 
