@@ -285,4 +285,92 @@ describe('Trainer on the page', () => {
     expect((await threadsError).message).to.match(/threads must be a whole number in \[1, 64\]/);
     trainer.dispose();
   });
+
+  it('shows imported weights as their model, and keepWeights trains on from them', async () => {
+    const source = await Trainer.create({ mode: 'page' });
+    const trained = next(source, 'done');
+    source.start({ ...small, budget: { steps: 30 } });
+    await trained;
+    const weights = await source.exportWeights();
+    const lastShot = next(source, 'snapshot');
+    // A run of one step at a learning rate too small to move anything: the trained model's snapshot.
+    source.start({ ...small, keepWeights: true, learningRate: 1e-9, budget: { steps: 1 } });
+    const trainedShot = await lastShot;
+    source.dispose();
+
+    const trainer = await Trainer.create({ mode: 'page' });
+    const shots: Extract<TrainerMessage, { type: 'snapshot' }>[] = [];
+    const onSnapshot = (event: Event) => shots.push((event as CustomEvent).detail);
+    trainer.addEventListener('snapshot', onSnapshot);
+    await trainer.importWeights(JSON.parse(JSON.stringify(weights)), {
+      backend: 'cpu',
+      validationSize: 32,
+    });
+    // Before any training: the loaded model's prediction and attention on the validation sample.
+    expect(shots).to.have.length(1);
+    expect(shots[0].step).to.equal(0);
+    expect(shots[0].attention[0].data.length).to.equal(48 * 48);
+    Array.from(shots[0].prediction).forEach((value, i) =>
+      expect(value, `position ${i}`).to.be.closeTo(trainedShot.prediction[i], 1e-3),
+    );
+    // Continued: the first step's loss is the trained model's, far below a fresh model's.
+    const firstLoss = async (config: TrainingConfig) => {
+      const progress = next(trainer, 'progress');
+      trainer.start({ ...config, budget: { steps: 1 } });
+      const { trainLoss } = await progress;
+      await next(trainer, 'done');
+      return trainLoss;
+    };
+    const continued = await firstLoss({ ...small, keepWeights: true });
+    const fresh = await firstLoss(small);
+    expect(continued).to.be.below(fresh * 0.8);
+    trainer.removeEventListener('snapshot', onSnapshot);
+
+    // Nothing to continue from, or another model's weights: an error event that says so.
+    trainer.reset();
+    await next(trainer, 'state');
+    const none = next(trainer, 'error');
+    trainer.start({ ...small, keepWeights: true });
+    expect((await none).message).to.equal(
+      'there are no weights to continue from: train or load weights first',
+    );
+    await trainer.importWeights(weights, { backend: 'cpu' });
+    const other = next(trainer, 'error');
+    trainer.start({ ...small, model: 'cnn', keepWeights: true });
+    expect((await other).message).to.equal("the weights held are attention's, not cnn's");
+    let refused = '';
+    const broken = { ...weights, weights: weights.weights.map((w) => ({ ...w, values: [NaN] })) };
+    await trainer.importWeights(broken).catch((error: Error) => (refused = error.message));
+    expect(refused).to.match(/^weight .* holds values that are not finite numbers$/);
+    trainer.dispose();
+  });
+
+  it('measures the backends once per page for a model and length, then reuses the choice', async () => {
+    const config: TrainingConfig = { ...small, model: 'mha', heads: 2, backend: 'auto' };
+    const first = await Trainer.create({ mode: 'page' });
+    let ready = next(first, 'ready');
+    first.start({ ...config, budget: { steps: 1 } });
+    const measured = await ready;
+    await next(first, 'done');
+    expect(Object.keys(measured.timings).length).to.be.above(0);
+    expect(measured.remembered).to.equal(undefined);
+    // Another run, even by another trainer on the page: no measuring, the same backend.
+    const second = await Trainer.create({ mode: 'page' });
+    ready = next(second, 'ready');
+    second.start({ ...config, budget: { steps: 1 } });
+    const reused = await ready;
+    await next(second, 'done');
+    expect([reused.backend, reused.timings, reused.remembered]).to.deep.equal([
+      measured.backend,
+      {},
+      true,
+    ]);
+    // Another length is another workload: measured again.
+    ready = next(second, 'ready');
+    second.start({ ...config, length: 64, budget: { steps: 1 } });
+    expect(Object.keys((await ready).timings).length).to.be.above(0);
+    await next(second, 'done');
+    first.dispose();
+    second.dispose();
+  });
 });

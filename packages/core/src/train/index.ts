@@ -4,6 +4,7 @@
  * when the Worker runs.
  */
 import type {
+  TrainingBackend,
   StepProfile,
   TrainerCommand,
   TrainerMessage,
@@ -15,6 +16,23 @@ export * from './protocol.js';
 
 /** How long a Worker may take to load before training falls back to the page. */
 const WORKER_TIMEOUT = 20_000;
+
+/**
+ * The backends `auto` chose on this page, by model and length: measuring takes seconds (longer
+ * than a short run), so each workload is measured once per page and its choice reused.
+ */
+const chosenBackends = new Map<string, TrainingBackend>();
+
+/** The workload a backend choice is remembered for. */
+function workload(config: Partial<TrainingConfig>): string {
+  return `${config.model} ${config.length ?? 400}`;
+}
+
+/** The backend to ask for: as given, or the one `auto` chose before for this workload. */
+function backendFor(config: Partial<TrainingConfig>): TrainingConfig['backend'] {
+  const backend = config.backend ?? 'auto';
+  return backend === 'auto' ? (chosenBackends.get(workload(config)) ?? 'auto') : backend;
+}
 
 /** Where a trainer runs: in a module Worker, or on the page (the main thread), yielding between steps. */
 export type TrainerMode = 'worker' | 'page';
@@ -111,6 +129,12 @@ export class Trainer extends EventTarget {
   }
 
   private receive(message: TrainerMessage): void {
+    if (message.type === 'ready') {
+      const measured = Object.keys(message.timings).length > 0;
+      if (measured)
+        chosenBackends.set(workload(message.config), message.backend as TrainingBackend);
+      if (this.remembering) message = { ...message, remembered: true };
+    }
     const id = 'id' in message ? message.id : undefined;
     if (id !== undefined && this.pending.has(id)) {
       const request = this.pending.get(id)!;
@@ -135,9 +159,18 @@ export class Trainer extends EventTarget {
     });
   }
 
-  /** Starts a new run (a fresh model); a run in progress is stopped first. */
+  /** Whether the run last started reuses a backend `auto` chose earlier on this page. */
+  private remembering = false;
+
+  /**
+   * Starts a new run (a fresh model, or the weights held with `keepWeights`); a run in progress
+   * is stopped first. With `backend: 'auto'`, the backends are measured once per page for each
+   * model and length, and the choice reused (its `ready` says `remembered`).
+   */
   start(config: TrainingConfig): void {
-    this.send({ type: 'start', config });
+    const backend = backendFor(config);
+    this.remembering = (config.backend ?? 'auto') === 'auto' && backend !== 'auto';
+    this.send({ type: 'start', config: { ...config, backend } });
   }
 
   pause(): void {
@@ -164,9 +197,20 @@ export class Trainer extends EventTarget {
     return (reply as { weights: WeightsFile }).weights;
   }
 
-  /** Loads weights exported before (building their model if needed). */
-  async importWeights(weights: WeightsFile): Promise<void> {
-    await this.request({ type: 'import-weights', id: ++this.requests, weights });
+  /**
+   * Loads weights exported before: builds their model, sets them, and sends its `snapshot` on
+   * the validation sample of `config` (whose other settings, such as the backend, apply too).
+   * A later `start` with `keepWeights` trains on from them.
+   */
+  async importWeights(weights: WeightsFile, config: Partial<TrainingConfig> = {}): Promise<void> {
+    const model = typeof weights?.model === 'string' ? weights.model : config.model;
+    const backend = backendFor({ ...config, model, length: weights?.options?.length });
+    await this.request({
+      type: 'import-weights',
+      id: ++this.requests,
+      weights,
+      config: { ...config, backend },
+    });
   }
 
   /** tfjs's tensor count and bytes where training runs, to check nothing leaks. */

@@ -35,6 +35,11 @@ export interface TrainingConfig extends ModelOptions {
   snapshotEvery?: number;
   backend?: TrainingBackend;
   /**
+   * Start from the weights the trainer holds (loaded with `importWeights`, or left by the last
+   * run) instead of fresh ones (default false). They must be this model's, at these settings.
+   */
+  keepWeights?: boolean;
+  /**
    * On the wasm backend, serve matrix multiplies with @decoding-attention/wasm-kernels' SIMD
    * kernels where the browser can run them (default true); false keeps tfjs's own, to compare.
    */
@@ -64,7 +69,13 @@ export type TrainerCommand =
   | { type: 'stop' }
   | { type: 'reset' }
   | { type: 'export-weights'; id: number }
-  | { type: 'import-weights'; id: number; weights: WeightsFile }
+  | {
+      type: 'import-weights';
+      id: number;
+      weights: WeightsFile;
+      /** The settings the loaded model is shown with: its validation sample, its backend. */
+      config?: Partial<TrainingConfig>;
+    }
   | { type: 'memory'; id: number }
   | { type: 'profile'; id: number; config: TrainingConfig };
 
@@ -121,7 +132,13 @@ export type TrainerMessage =
       /** Threads this run's matrix multiplies are split between. */
       threads: number;
       parameters: number;
+      /**
+       * With `backend: 'auto'`, each backend's measured ms per sample; empty when the backend
+       * was given, or chosen by an earlier run on this page (see `remembered`).
+       */
       timings: Record<string, number>;
+      /** Whether `auto` reused the backend an earlier run on this page measured for this model. */
+      remembered?: boolean;
       config: ResolvedTrainingConfig;
     }
   | ProgressMessage

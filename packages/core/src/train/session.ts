@@ -41,6 +41,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     evaluateEvery: config.evaluateEvery ?? 2000,
     snapshotEvery: config.snapshotEvery ?? 1000,
     backend: config.backend ?? 'auto',
+    keepWeights: config.keepWeights ?? false,
     wasmKernels: config.wasmKernels ?? true,
     fusedAttention: config.fusedAttention ?? true,
     threads:
@@ -54,7 +55,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
   checkNumber('evaluateEvery', resolved.evaluateEvery, 0);
   checkNumber('snapshotEvery', resolved.snapshotEvery, 0);
   checkOneOf('backend', resolved.backend, TRAINING_BACKENDS);
-  for (const name of ['wasmKernels', 'fusedAttention'] as const) {
+  for (const name of ['wasmKernels', 'fusedAttention', 'keepWeights'] as const) {
     if (typeof resolved[name] !== 'boolean')
       throw new RangeError(`${name} must be true or false, got ${String(resolved[name])}`);
   }
@@ -122,7 +123,7 @@ export class TrainingSession {
           this.post({ type: 'weights', id: command.id, weights: this.exportWeights() });
           break;
         case 'import-weights':
-          this.importWeights(command.weights);
+          await this.importWeights(command.weights, command.config);
           this.post({ type: 'imported', id: command.id });
           break;
         case 'profile': {
@@ -164,6 +165,8 @@ export class TrainingSession {
 
   private async train(requested: TrainingConfig): Promise<void> {
     const c = resolveTrainingConfig(requested);
+    // Read out before anything is freed: the new model starts from them.
+    const kept = c.keepWeights ? this.heldWeights(c) : undefined;
     this.disposeAll();
     this.state = 'running';
     const timings = c.backend === 'auto' ? await this.chooseBackend(c) : {};
@@ -171,26 +174,17 @@ export class TrainingSession {
       throw new Error(`the ${c.backend} backend is not available here`);
     }
     const backend = tf.getBackend();
-    this.config = c;
-    this.model = buildModel(c.model, c);
-    this.inspector = withAttentionOutputs(this.model);
+    const model = this.prepare(c);
+    if (kept) this.setWeightsFrom(kept);
     const optimizer = tf.train.adam(c.learningRate);
     this.optimizer = optimizer;
-    const validation = generateBatch1D(c.validationSize, {
-      seed: c.validationSeed,
-      length: c.length,
-    });
-    this.validation = {
-      inputs: tf.tensor2d(validation.inputs, [c.validationSize, c.length]),
-      targets: tf.tensor2d(validation.targets, [c.validationSize, c.length]),
-    };
     this.post({
       type: 'ready',
       backend,
       wasmKernels: wasmKernelsActive(),
       fusedAttention: fusedAttentionAvailable(),
       threads: threadsInUse(),
-      parameters: this.model.countParams(),
+      parameters: model.countParams(),
       timings,
       config: c,
     });
@@ -242,7 +236,6 @@ export class TrainingSession {
         c.learningRate *
         Math.min(1, Math.max((step + 1) / Math.max(1, c.warmupSteps), fraction() / WARMUP_BUDGET));
       (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-      const model = this.model;
       const loss = optimizer.minimize(
         () =>
           tf.losses.meanSquaredError(
@@ -323,6 +316,8 @@ export class TrainingSession {
       });
       total += (await sum.data())[0];
       sum.dispose();
+      // On the page (and on the cpu backend, whose data() does not wait), a batch at a time.
+      await nextTask();
     }
     return total / (config.validationSize * config.length);
   }
@@ -433,6 +428,7 @@ export class TrainingSession {
         const warm = performance.now();
         await step();
         const first = performance.now() - warm;
+        await nextTask();
         // A backend whose first step takes seconds is not timed again: its first step, warm-up
         // included, stands for it (so that a big model still gets the fastest of the slow).
         if (first < 4000) {
@@ -480,39 +476,80 @@ export class TrainingSession {
     };
   }
 
-  private importWeights(file: WeightsFile): void {
-    if (file?.format !== 'decoding-attention-weights' || file.version !== 1) {
+  /**
+   * Builds the model of `c`, the model that reports its attention, and the validation set;
+   * returns the model.
+   */
+  private prepare(c: ResolvedTrainingConfig): tf.LayersModel {
+    this.config = c;
+    const model = buildModel(c.model, c);
+    this.model = model;
+    this.inspector = withAttentionOutputs(model);
+    const validation = generateBatch1D(c.validationSize, {
+      seed: c.validationSeed,
+      length: c.length,
+    });
+    this.validation = {
+      inputs: tf.tensor2d(validation.inputs, [c.validationSize, c.length]),
+      targets: tf.tensor2d(validation.targets, [c.validationSize, c.length]),
+    };
+    return model;
+  }
+
+  /** The weights held now, to continue from in a run of `c`; throws if there are none for it. */
+  private heldWeights(c: ResolvedTrainingConfig): WeightsFile {
+    if (!this.model || !this.config)
+      throw new Error('there are no weights to continue from: train or load weights first');
+    const held = this.exportWeights();
+    if (held.model !== c.model)
+      throw new Error(`the weights held are ${held.model}'s, not ${c.model}'s`);
+    return held;
+  }
+
+  /**
+   * Loads a weights file: builds its model at its settings (the rest from `settings`: the
+   * validation sample shown, the backend), sets the weights, and sends the model's snapshot, so
+   * what it predicts and where it attends can be seen before any training.
+   */
+  private async importWeights(
+    file: WeightsFile,
+    settings: Partial<TrainingConfig> = {},
+  ): Promise<void> {
+    if (
+      file?.format !== 'decoding-attention-weights' ||
+      file.version !== 1 ||
+      !Array.isArray(file.weights)
+    ) {
       throw new Error('not a decoding-attention weights file (version 1)');
     }
-    if (
-      !this.model ||
-      !this.config ||
-      this.config.model !== file.model ||
-      this.model.weights.length !== file.weights.length
-    ) {
-      this.disposeAll();
-      this.config = resolveTrainingConfig({ model: file.model, ...file.options });
-      this.model = buildModel(file.model, file.options);
-      this.inspector = withAttentionOutputs(this.model);
-      const validation = generateBatch1D(this.config.validationSize, {
-        seed: this.config.validationSeed,
-        length: this.config.length,
-      });
-      this.validation = {
-        inputs: tf.tensor2d(validation.inputs, [this.config.validationSize, this.config.length]),
-        targets: tf.tensor2d(validation.targets, [this.config.validationSize, this.config.length]),
-      };
-    }
-    const tensors = this.model.weights.map((w, i) => {
+    const c = resolveTrainingConfig({ ...settings, model: file.model, ...file.options });
+    if (c.backend !== 'auto' && !(await useBackend(c.backend, c)))
+      throw new Error(`the ${c.backend} backend is not available here`);
+    this.disposeAll();
+    this.prepare(c);
+    this.setWeightsFrom(file);
+    await this.snapshot(0);
+  }
+
+  /** Sets the model's weights from `file`, after checking each one's shape and values. */
+  private setWeightsFrom(file: WeightsFile): void {
+    const model = this.model!;
+    if (model.weights.length !== file.weights.length)
+      throw new Error(
+        `the weights file holds ${file.weights.length} weights, ${file.model} has ${model.weights.length}`,
+      );
+    const tensors = model.weights.map((w, i) => {
       const saved = file.weights[i];
-      if (saved.shape.join() !== w.shape.join()) {
+      if (!Array.isArray(saved?.shape) || saved.shape.join() !== w.shape.join()) {
         throw new Error(
-          `weight ${saved.name} has shape [${saved.shape}], the model's ${w.name} has [${w.shape}]`,
+          `weight ${saved?.name} has shape [${saved?.shape}], the model's ${w.name} has [${w.shape}]`,
         );
       }
+      if (!Array.isArray(saved.values) || !saved.values.every(Number.isFinite))
+        throw new Error(`weight ${saved.name} holds values that are not finite numbers`);
       return tf.tensor(saved.values, saved.shape);
     });
-    this.model.setWeights(tensors);
+    model.setWeights(tensors);
     tf.dispose(tensors);
   }
 }
