@@ -29,6 +29,10 @@ const meta: Meta<Args> = {
     mode: { control: 'inline-radio', options: ['1d', '2d'] },
     filter: { control: 'select', options: ['none', 'channel', 'filled-circles'] },
     theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
+    // The maxima of VIEWER_LIMITS: beyond them the element names the attribute and its maximum.
+    length: { control: { type: 'number', min: 1, max: 20000, step: 1 } },
+    'noise-sigma': { control: { type: 'number', min: 0, max: 100 } },
+    'blur-sigma': { control: { type: 'number', min: 0, max: 5 } },
   },
   args: { mode: '1d', seed: 0 },
   render: (args) => html`
@@ -56,6 +60,12 @@ export const OneDNoNoise: Story = { name: '1D, no noise', args: { seed: 7, 'nois
 
 /** Any length works, not only the default 400: here 500. */
 export const OneDLength500: Story = { name: '1D, length 500', args: { seed: 3, length: 500 } };
+
+/** The longest series, with the widest smoothing, the viewer draws: its maxima, length 20,000 and noise-sigma 100. */
+export const OneDLongest: Story = {
+  name: '1D, at its maxima',
+  args: { seed: 7, length: 20000, 'noise-sigma': 100 },
+};
 
 /** A 2D sample: noisy input, target in group mean colours. */
 export const TwoD: Story = { name: '2D', args: { mode: '2d', seed: 2 } };

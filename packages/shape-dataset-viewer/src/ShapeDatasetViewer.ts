@@ -1,12 +1,6 @@
 import {
-  FILTER_MODES_2D,
-  SHAPES_1D_DEFAULTS,
-  SHAPES_2D_DEFAULTS,
-  checkInteger,
-  checkNumber,
-  checkOneOf,
-  checkOrder,
   generateShapes1D,
+  shownValue,
   generateShapes2D,
   resolveShapes1DOptions,
   resolveShapes2DOptions,
@@ -43,6 +37,12 @@ import {
   renderShapeSummary,
 } from './shape-summary.js';
 import { VERSION } from './version.js';
+import {
+  checkPositions,
+  resolveViewerOptions,
+  wholeSeed,
+  type ViewerOptions,
+} from './viewer-options.js';
 
 export type { ShapeHighlightDetail, ShapeHighlightEvent } from './shape-highlight.js';
 
@@ -130,6 +130,9 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
   private resizeFrame = 0;
   private observedWidth = 0;
   private announcedSample: Sample1D | Sample2D | undefined;
+  /** Why the values make no sample, and why the last positions were refused. */
+  private optionsError: unknown;
+  private positionsError: unknown;
 
   // ---- Queries ----
 
@@ -196,10 +199,11 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
     const sample = this.currentSample;
     if (sample && sample !== this.announcedSample) {
       this.announcedSample = sample;
+      const options = this.options;
       this.emit<SampleChangeDetail>('sample-change', {
         mode: this.mode,
-        seed: this.seed,
-        options: this.options,
+        seed: options.seed,
+        options,
         sample,
       });
     }
@@ -212,80 +216,35 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
 
   // ---- Validation ----
 
-  /**
-   * Checks every attribute under the name an author writes (`min-width`, `noise-std`), with
-   * defaults for those not set, before any value reaches the generators.
-   */
-  private validate(): void {
+  /** The generator options of the values set; throws, naming the attribute, if one is bad. */
+  private validate(): ViewerOptions {
     this.validateTheme();
-    if (this.mode !== '1d' && this.mode !== '2d')
-      throw new RangeError(`mode must be 1d or 2d, got "${String(this.mode)}"`);
-    checkInteger('seed', this.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    if (this.mode === '2d') {
-      const o = this.optionsFor2D();
-      checkInteger('width', o.width, 1, 4096);
-      checkInteger('height', o.height, 1, 4096);
-      checkOneOf('filter', o.filter, FILTER_MODES_2D);
-      checkNumber('noise-std', o.noiseStd, 0);
-      checkNumber('blur-sigma', o.blurSigma, 0, 100);
-      return;
-    }
-    const o = this.optionsFor1D();
-    checkInteger('length', o.length, 1, 1 << 24);
-    checkInteger('min-width', o.minWidth, 1);
-    checkInteger('max-width', o.maxWidth, 1);
-    checkOrder('min-width', o.minWidth, 'max-width', o.maxWidth);
-    checkOrder('max-width', o.maxWidth, 'length', o.length);
-    checkNumber('min-amplitude', o.minAmplitude, 0);
-    checkNumber('max-amplitude', o.maxAmplitude, 0);
-    checkOrder('min-amplitude', o.minAmplitude, 'max-amplitude', o.maxAmplitude);
-    checkNumber('noise-std', o.noiseStd, 0);
-    checkNumber('noise-sigma', o.noiseSigma, 0, 1000);
-  }
-
-  /** The 1D generator's options from the attributes, the generator's defaults where unset. */
-  private optionsFor1D() {
-    const d = SHAPES_1D_DEFAULTS;
-    return {
-      seed: this.seed,
-      length: this.length ?? d.length,
-      minWidth: this.minWidth ?? d.minWidth,
-      maxWidth: this.maxWidth ?? d.maxWidth,
-      minAmplitude: this.minAmplitude ?? d.minAmplitude,
-      maxAmplitude: this.maxAmplitude ?? d.maxAmplitude,
-      noiseStd: this.noiseStd ?? d.noiseStd,
-      noiseSigma: this.noiseSigma ?? d.noiseSigma,
-    };
-  }
-
-  /** The 2D generator's options from the attributes, the generator's defaults where unset. */
-  private optionsFor2D() {
-    const d = SHAPES_2D_DEFAULTS;
-    return {
-      seed: this.seed,
-      width: this.width ?? d.width,
-      height: this.height ?? d.height,
-      filter: this.filter ?? d.filter,
-      noiseStd: this.noiseStd ?? d.noiseStd,
-      blurSigma: this.blurSigma ?? d.blurSigma,
-    };
+    return resolveViewerOptions(this);
   }
 
   /** The sample of the values now set, or the message that names the bad one. */
   private regenerate(): void {
     try {
-      this.validate();
+      const valid = this.validate();
       this.currentSample =
-        this.mode === '2d'
-          ? generateShapes2D(this.optionsFor2D())
-          : generateShapes1D(this.optionsFor1D());
-      this.marked = [];
-      this.clearError();
+        valid.mode === '2d' ? generateShapes2D(valid.options) : generateShapes1D(valid.options);
+      this.optionsError = undefined;
     } catch (error) {
       this.currentSample = undefined;
-      this.reportError(error);
+      this.optionsError = error;
     }
+    // A new sample starts unmarked, so a refused markPositions call no longer matters.
+    this.marked = [];
+    this.positionsError = undefined;
+    this.showProblem();
     this.highlight.clear();
+  }
+
+  /** Shows what is wrong with the values, else with the last positions to mark, else nothing. */
+  private showProblem(): void {
+    const error = this.optionsError ?? this.positionsError;
+    if (error === undefined) this.clearError();
+    else this.reportError(error);
   }
 
   // ---- Event handlers ----
@@ -380,20 +339,20 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
 
   /** The generator options in force, defaults filled in (throws, naming the attribute, if one is bad). */
   get options(): ResolvedShapes1DOptions | ResolvedShapes2DOptions {
-    this.validate();
-    return this.mode === '2d'
-      ? resolveShapes2DOptions(this.optionsFor2D())
-      : resolveShapes1DOptions(this.optionsFor1D());
+    const valid = this.validate();
+    return valid.mode === '2d'
+      ? resolveShapes2DOptions(valid.options)
+      : resolveShapes1DOptions(valid.options);
   }
 
   /** Shows the sample of the previous seed. */
   previous(): void {
-    this.seed -= 1;
+    this.seed = wholeSeed(this.seed) - 1;
   }
 
   /** Shows the sample of the next seed. */
   next(): void {
-    this.seed += 1;
+    this.seed = wholeSeed(this.seed) + 1;
   }
 
   /** Shows a sample of a fresh random seed. */
@@ -408,12 +367,21 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
 
   /**
    * Marks positions of the 1D series with dashed rules, such as the query and key a linked
-   * attention heatmap hovers; an empty list clears them.
+   * attention heatmap hovers; an empty list (or null) clears them. Entries that are not whole
+   * numbers inside the series are left unmarked; anything but a list of at most
+   * `VIEWER_LIMITS.markedPositions.max` entries shows a message naming `markPositions`.
    */
-  markPositions(positions: readonly number[]): void {
-    const length =
-      this.currentSample && !isSample2D(this.currentSample) ? this.currentSample.input.length : 0;
-    const marked = positions.filter((p) => Number.isFinite(p) && p >= 0 && p < length);
+  markPositions(positions: readonly number[] | null | undefined): void {
+    const sample = this.currentSample;
+    let marked: number[];
+    try {
+      marked = checkPositions(positions, sample && !isSample2D(sample) ? sample.input.length : 0);
+      this.positionsError = undefined;
+    } catch (error) {
+      this.positionsError = error;
+      marked = [];
+    }
+    this.showProblem();
     // Hovering a heatmap calls this on every pointer move: redraw only when the marks move.
     if (marked.length === this.marked.length && marked.every((p, i) => p === this.marked[i]))
       return;
@@ -461,7 +429,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
     return html`
       <div class="header">
         <span class="title" id="title">
-          ${this.mode === '2d' ? '2D coloured shapes' : '1D shapes'} · seed ${this.seed}
+          ${this.mode === '2d' ? '2D coloured shapes' : '1D shapes'} · seed ${shownValue(this.seed)}
         </span>
         <div class="toolbar" part="controls" role="group" aria-label="Sample controls">
           <button
@@ -494,7 +462,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
               class="seed"
               type="number"
               step="1"
-              .value=${String(this.seed)}
+              .value=${shownValue(this.seed)}
               @change=${this.onSeedInput}
             />
           </label>
@@ -547,7 +515,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
     return html`
       <div class="details">
         <div>
-          <h3 id="shapes-label">Shapes (${sample.shapes.length})</h3>
+          <p class="section-title" id="shapes-label">Shapes (${sample.shapes.length})</p>
           <ul
             role="listbox"
             part="shapes"
@@ -572,7 +540,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
           </ul>
         </div>
         <div>
-          <h3>Groups and their means</h3>
+          <p class="section-title" id="groups-label">Groups and their means</p>
           ${renderGroupList(sample)}
           ${
             isSample2D(sample) && this.filter && this.filter !== 'none'

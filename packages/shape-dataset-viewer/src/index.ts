@@ -7,4 +7,5 @@ export {
   type ShapeHighlightDetail,
   type ShapeHighlightEvent,
 } from './ShapeDatasetViewer.js';
+export { VIEWER_LIMITS } from './viewer-options.js';
 export { VERSION } from './version.js';

@@ -87,7 +87,8 @@ export const shapeDatasetViewerStyles = css`
     grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr));
     gap: var(--_gap);
   }
-  h3 {
+  /* Section titles are not headings: the page's own headings set the outline around the element. */
+  .section-title {
     font-size: 0.85em;
     font-weight: 600;
     margin: 0 0 0.25rem;

@@ -66,7 +66,7 @@ export function describeSample(seed: number, sample: Sample1D | Sample2D): strin
 
 /** The groups of a sample with their means, as a list. */
 export function renderGroupList(sample: Sample1D | Sample2D): TemplateResult {
-  return html`<ul class="groups" part="groups">
+  return html`<ul class="groups" part="groups" aria-labelledby="groups-label">
     ${groupsOf(sample).map(
       (group) => html`
         <li>
