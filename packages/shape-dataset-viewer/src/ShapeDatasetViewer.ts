@@ -59,8 +59,9 @@ export interface SampleChangeDetail {
 
 export type SampleChangeEvent = CustomEvent<SampleChangeDetail>;
 
-/** The properties a new sample is generated from. */
+/** The properties checked, and a new sample generated from, whenever one changes. */
 const SAMPLE_INPUTS = [
+  'theme',
   'mode',
   'seed',
   'length',
@@ -127,12 +128,15 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
   private readonly highlight = new ShapeHighlightController(this);
   private readonly images = new SampleImages2D();
   private readonly resizeObserver = new ResizeObserver(() => this.onResize());
-  private resizeFrame = 0;
-  private observedWidth = 0;
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The plot width the fast plot was last drawn at: the observer's first call is no change. */
+  private fastPlotWidth = 0;
   private announcedSample: Sample1D | Sample2D | undefined;
   /** Why the values make no sample, and why the last positions were refused. */
   private optionsError: unknown;
   private positionsError: unknown;
+  /** The options the sample shown was generated from, as JSON. */
+  private generatedFrom = '';
 
   // ---- Queries ----
 
@@ -187,7 +191,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeyDown);
     this.resizeObserver.disconnect();
-    cancelAnimationFrame(this.resizeFrame);
+    clearTimeout(this.resizeTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -222,13 +226,23 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
     return resolveViewerOptions(this);
   }
 
-  /** The sample of the values now set, or the message that names the bad one. */
+  /**
+   * The sample of the values now set, or the message that names the bad one. Values that give
+   * the options of the sample shown (a theme change, a seed set to what it was) keep that sample,
+   * its marks and its highlight.
+   */
   private regenerate(): void {
     try {
       const valid = this.validate();
+      this.optionsError = undefined;
+      const generatedFrom = JSON.stringify(valid);
+      if (this.currentSample && generatedFrom === this.generatedFrom) {
+        this.showProblem();
+        return;
+      }
       this.currentSample =
         valid.mode === '2d' ? generateShapes2D(valid.options) : generateShapes1D(valid.options);
-      this.optionsError = undefined;
+      this.generatedFrom = generatedFrom;
     } catch (error) {
       this.currentSample = undefined;
       this.optionsError = error;
@@ -267,15 +281,15 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
   }
 
   private onResize(): void {
-    // In the next frame, not inside the observer's callback: resizing there loops the observer.
-    cancelAnimationFrame(this.resizeFrame);
-    this.resizeFrame = requestAnimationFrame(() => {
+    // In a task of its own, not inside the observer's callback (resizing there loops the
+    // observer), nor in the next frame: every element's frame callbacks run in one task, and 80
+    // charts laid out again there made a 1.4 s task.
+    clearTimeout(this.resizeTimer);
+    this.resizeTimer = setTimeout(() => {
       const sample = this.currentSample;
       if (!sample || isSample2D(sample)) return;
       const width = this.plotWidth();
-      if (width === this.observedWidth) return;
-      this.observedWidth = width;
-      this.drawFastPlot(sample);
+      if (width !== this.fastPlotWidth) this.drawFastPlot(sample);
       this.chart.resize(width);
     });
   }
@@ -309,12 +323,13 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
       sample,
       highlight: this.highlight.index,
       marks: this.marked,
-      width: this.plotWidth(),
+      width: this.fastPlotWidth,
       colors: this.colors,
     });
   }
 
   private drawFastPlot(sample: Sample1D): void {
+    this.fastPlotWidth = this.plotWidth();
     if (!this.fastPlot) return;
     drawPlot1D(this.fastPlot, sample, this.colors, {
       highlight: this.highlight.index,

@@ -1,6 +1,7 @@
 import { SHAPE_TYPES_1D, type Sample1D } from '@decoding-attention/core';
 import {
   VegaChartController,
+  nextTask,
   type Chart,
   type ChartHost,
   type ThemeColors,
@@ -169,7 +170,8 @@ export class Chart1DController implements ReactiveController {
   private readonly vega: VegaChartController;
   private isReady = false;
   /** What the chart on screen (or being drawn) was drawn for. */
-  private drawnFor: { container: HTMLElement; length: number; colors: ThemeColors } | undefined;
+  private drawnFor:
+    { container: HTMLElement; length: number; colors: ThemeColors; width: number } | undefined;
   /** The last view asked for; an equal view is not sent again. */
   private requested: Pick<Chart1DView, 'sample' | 'highlight' | 'marks'> | undefined;
   /** The sample whose data the chart holds (changed only inside the controller's queue). */
@@ -202,15 +204,17 @@ export class Chart1DController implements ReactiveController {
     const length = sample.input.length;
     const drawn = this.drawnFor;
     if (drawn?.container !== container || drawn.length !== length || drawn.colors !== colors) {
-      this.drawnFor = { container, length, colors };
+      this.drawnFor = { container, length, colors, width: view.width };
       this.requested = undefined;
       this.setReady(false);
       void this.vega.draw({
         container,
         colors,
-        spec: chartSpec1D(length, view.width, colors, chartData1D(sample)),
+        // Embedded empty, its data loaded by the update below in a task of its own: one
+        // chart's compile and first run together made tasks of 100-600 ms on a loaded machine.
+        spec: chartSpec1D(length, view.width, colors, { series: [], shapes: [] }),
         setUp: (chart) => {
-          this.chartSample = sample;
+          this.chartSample = undefined;
           chart.view.addEventListener('pointermove', (_event, item) => {
             const datum = (item as { datum?: { index?: number; type?: string } } | null)?.datum;
             this.onHover(datum?.type !== undefined && datum.index !== undefined ? datum.index : -1);
@@ -218,13 +222,16 @@ export class Chart1DController implements ReactiveController {
           chart.view.addEventListener('pointerleave', () => this.onHover(-1));
         },
       });
-    }
+    } else this.resize(view.width);
     const last = this.requested;
     if (last?.sample === sample && last.highlight === view.highlight && last.marks === view.marks)
       return;
     this.requested = { sample, highlight: view.highlight, marks: view.marks };
     void this.vega.update(async (chart) => {
       if (this.chartSample !== sample) {
+        await nextTask();
+        // Cleared or drawn anew meanwhile: the newer chart has its own update queued.
+        if (this.vega.chart !== chart) return;
         const data = chartData1D(sample);
         chart.view.data('series', data.series).data('shapes', data.shapes);
         this.chartSample = sample;
@@ -239,8 +246,10 @@ export class Chart1DController implements ReactiveController {
     });
   }
 
-  /** Fits the chart to a new width. */
+  /** Fits the chart to a new width (nothing to do when it has that width already). */
   resize(width: number): void {
+    if (!this.drawnFor || this.drawnFor.width === width) return;
+    this.drawnFor.width = width;
     void this.vega.update(async (chart) => {
       await chart.view.width(width).runAsync();
     });
