@@ -26,6 +26,7 @@ import {
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { Chart1DController } from './chart1d.js';
+import { FirstSightController } from './first-sight.js';
 import { SampleImages2D, renderImages2D } from './images2d.js';
 import { drawPlot1D } from './plot1d.js';
 import { shapeDatasetViewerStyles } from './shape-dataset-viewer.styles.js';
@@ -126,6 +127,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
 
   private readonly chart = new Chart1DController(this, (index) => this.highlightShape(index));
   private readonly highlight = new ShapeHighlightController(this);
+  private readonly sight = new FirstSightController(this);
   private readonly images = new SampleImages2D();
   private readonly resizeObserver = new ResizeObserver(() => this.onResize());
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -318,6 +320,8 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
       return;
     }
     this.drawFastPlot(sample);
+    // The chart is drawn once the element comes near the view; the fast plot stands in till then.
+    if (!this.sight.seen) return;
     this.chart.show({
       container: this.chartContainer,
       sample,
@@ -416,6 +420,7 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
 
   /** A PNG of what the element shows: the chart (1D) or the two images side by side (2D). */
   async toPNG(scale = 2): Promise<Blob> {
+    this.sight.see();
     await this.updateComplete;
     if (this.mode === '2d' && this.inputCanvas && this.targetCanvas) {
       return canvasToPng(
@@ -431,8 +436,9 @@ export class ShapeDatasetViewer extends DecodingElement implements SampleSource,
     throw new Error('Nothing to export: the attributes are not valid.');
   }
 
-  /** SVG text of the 1D chart (undefined in 2D mode or before the chart has loaded). */
+  /** SVG text of the 1D chart, drawn now if not yet in view (undefined in 2D mode or if it failed). */
   async toSVG(): Promise<string | undefined> {
+    this.sight.see();
     await this.updateComplete;
     return this.chart.chart?.toSvg();
   }
