@@ -5,7 +5,7 @@ import {
   type Sample1D,
   type Sample2D,
 } from '@decoding-attention/core';
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { $, $$, capturingWarnings, hover } from '../../ui/test/helpers.js';
 import type { ShapeDatasetViewer } from '../src/index.js';
@@ -366,6 +366,39 @@ describe('<shape-dataset-viewer> with bad input', () => {
     expect($(el, '[role="alert"]')).to.equal(null);
     expect(el.options).to.include({ filter: 'none', blurSigma: 1 });
     expect((el.sample as Sample2D).input).to.deep.equal(generateShapes2D({ seed: 6 }).input);
+  });
+});
+
+describe('<shape-dataset-viewer> out of view', () => {
+  it('draws its chart once it comes near the view, the fast plot standing in till then', async () => {
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <div style="height: 4000px"></div>
+        <shape-dataset-viewer seed="3"></shape-dataset-viewer>
+      </div>
+    `);
+    const el = container.querySelector<ShapeDatasetViewer>('shape-dataset-viewer')!;
+    await el.updateComplete;
+    expect($(el, 'canvas.fast-plot')!.hidden).to.equal(false);
+    expect($(el, '.chart svg')).to.equal(null);
+    el.scrollIntoView();
+    await waitUntil(() => $(el, '.chart svg'), 'the chart is drawn once in view');
+    await el.updateComplete;
+    expect($(el, 'canvas.fast-plot')!.hidden).to.equal(true);
+    window.scrollTo(0, 0);
+  });
+
+  it('draws its chart at once for an SVG export', async () => {
+    const container = await fixture<HTMLDivElement>(html`
+      <div>
+        <div style="height: 4000px"></div>
+        <shape-dataset-viewer seed="3"></shape-dataset-viewer>
+      </div>
+    `);
+    const el = container.querySelector<ShapeDatasetViewer>('shape-dataset-viewer')!;
+    await el.updateComplete;
+    expect($(el, '.chart svg')).to.equal(null);
+    expect(await el.toSVG()).to.match(/^<svg/);
   });
 });
 
