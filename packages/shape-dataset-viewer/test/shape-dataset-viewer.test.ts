@@ -8,6 +8,7 @@ import {
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { $, $$, capturingWarnings, hover } from '../../ui/test/helpers.js';
+import { CHART_POINTS, chartPositions } from '../src/chart1d.js';
 import type { ShapeDatasetViewer } from '../src/index.js';
 import '../src/shape-dataset-viewer.js';
 
@@ -366,6 +367,24 @@ describe('<shape-dataset-viewer> with bad input', () => {
     expect($(el, '[role="alert"]')).to.equal(null);
     expect(el.options).to.include({ filter: 'none', blurSigma: 1 });
     expect((el.sample as Sample2D).input).to.deep.equal(generateShapes2D({ seed: 6 }).input);
+  });
+});
+
+describe('the 1D chart of a long series', () => {
+  it('gets every point up to 600, beyond each bucket’s lowest and highest, in order', () => {
+    expect(chartPositions(new Float32Array(CHART_POINTS))).to.have.length(600);
+    const long = generateShapes1D({ seed: 9, length: 20_000, noiseSigma: 100 }).input;
+    const positions = chartPositions(long);
+    expect(positions.length).to.be.at.most(600);
+    expect(positions).to.deep.equal([...positions].sort((a, b) => a - b));
+    // The envelope is kept: the series' lowest and highest points are among those drawn.
+    const values = [...long];
+    expect(positions).to.include(values.indexOf(Math.min(...values)));
+    expect(positions).to.include(values.indexOf(Math.max(...values)));
+    // Bucket 0 (positions 0 to 65) of [3, 1, 2, 9, 5, 5, ...]: its lowest is at 1, its highest at 3.
+    const steps = new Float32Array(20_000).fill(5);
+    steps.set([3, 1, 2, 9]);
+    expect(chartPositions(steps).slice(0, 2)).to.deep.equal([1, 3]);
   });
 });
 
