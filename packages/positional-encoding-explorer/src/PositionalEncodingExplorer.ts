@@ -5,10 +5,6 @@ import type {
   AttentionHeatmap,
 } from '@decoding-attention/attention-heatmap';
 import {
-  ENCODING_KINDS,
-  checkInteger,
-  checkNumber,
-  checkOneOf,
   generateShapes1D,
   type EncodingKind,
   type Matrix,
@@ -40,7 +36,8 @@ import { encodingMenu, featureToggles, numberField } from './controls.js';
 import { chartWidth, curveRows, curvesSpec, offsetSpec } from './charts.js';
 import {
   ENCODING_ABOUT,
-  attentionParts,
+  attentionKinds,
+  attentionPart,
   defaultFeatures,
   ropeOffsets,
   ropeVerdict,
@@ -52,7 +49,9 @@ import {
   type WorkedEncoding,
 } from './encodings.js';
 import { EXPLORER_VIEWS, type EncodingChangeDetail, type PositionHoverDetail } from './events.js';
+import { EXPLORER_LIMITS } from './limits.js';
 import { ropeDial } from './rope-dial.js';
+import { validateSettings } from './validation.js';
 import { explorerStyles } from './positional-encoding-explorer.styles.js';
 import { VERSION } from './version.js';
 
@@ -67,7 +66,19 @@ const CHART_INPUTS = [...ENCODING_INPUTS, 'features', 'view'];
 
 /** A followed element's sample, if it is a 1D one (the attention part works on a series). */
 function sample1D(sample: Sample1D | Sample2D | undefined): Sample1D | undefined {
-  return sample && !('width' in sample) ? sample : undefined;
+  return sample && typeof sample === 'object' && !('width' in sample) && sample.input
+    ? sample
+    : undefined;
+}
+
+/** Elements `for` can name: a viewer (before or after its tag is defined) or any sample source. */
+function isFollowable(element: Element): element is HTMLElement {
+  return element.localName === 'shape-dataset-viewer' || isSampleSource(element);
+}
+
+/** Lets the page breathe: the next piece of work runs in a task of its own. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**
@@ -116,6 +127,8 @@ export class PositionalEncodingExplorer extends DecodingElement {
       if (isPositionMarker(target)) target.markPositions([]);
       this.linkedSample = undefined;
     },
+    isFollowable,
+    'a <shape-dataset-viewer>',
   );
 
   private worked: WorkedEncoding[] = [];
@@ -123,6 +136,14 @@ export class PositionalEncodingExplorer extends DecodingElement {
   private offsets: RopeOffsets | undefined;
   /** Set when the charts must be drawn afresh whatever changed (first render, error, reconnect, theme). */
   private chartsStale = true;
+  /** True while nothing is worked out (first render, after an error): work everything out. */
+  private cleared = true;
+  /** Counts the runs of work; a run overtaken by a newer one drops what it worked out. */
+  private run = 0;
+  /** True while a run of work is under way (the charts wait for it). */
+  private working = false;
+  /** The message of a run that failed, kept until an input changes. */
+  private workFailed = false;
 
   // ---- Queries ----
 
@@ -218,34 +239,43 @@ export class PositionalEncodingExplorer extends DecodingElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('for')) this.link.follow(this.for);
+    if (changed.has('for')) this.link.follow(typeof this.for === 'string' ? this.for : undefined);
     const keys = [...changed.keys()] as string[];
-    // After an error nothing was worked out: work everything out again.
-    const all = !this.hasUpdated || Boolean(this.errorMessage);
-    const encodings = all || keys.some((key) => ENCODING_INPUTS.includes(key));
-    const attention = all || keys.some((key) => ATTENTION_INPUTS.includes(key));
+    const inputChanged = keys.some(
+      (key) => ENCODING_INPUTS.includes(key) || ATTENTION_INPUTS.includes(key),
+    );
     try {
       this.validate();
-      if (encodings) this.workOutEncodings();
-      if (attention) this.workOutAttention();
-      this.clearError();
     } catch (error) {
       // Nothing is shown but the message: the parts and their charts go until the input is fixed.
-      this.worked = [];
-      this.attention = [];
-      this.offsets = undefined;
-      this.curvesChart.clear();
-      this.offsetsChart.clear();
-      this.chartsStale = true;
+      this.clearWorkings();
       this.reportError(error);
       return;
     }
-    if (encodings) this.announceEncodings();
-    if (attention) this.announceAttention();
+    // A run that failed keeps its message until an input changes.
+    if (this.workFailed && !inputChanged) return;
+    this.workFailed = false;
+    this.clearError();
+    const all = this.cleared;
+    const encodings = all || keys.some((key) => ENCODING_INPUTS.includes(key));
+    const attention = all || keys.some((key) => ATTENTION_INPUTS.includes(key));
+    if (encodings || attention) this.trackWork(this.workOut(encodings, attention));
+  }
+
+  /**
+   * Also waits for the heatmaps of the render that a run of work asked for: the base class
+   * looks for nested elements before that render, so it may not see them.
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const result = await super.getUpdateComplete();
+    const heatmaps = [...this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap')];
+    await Promise.all(heatmaps.map((heatmap) => heatmap.updateComplete));
+    return result;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.errorMessage) return;
+    // While a run is under way the charts wait for it: it marks them stale when it lands.
+    if (this.errorMessage || this.working) return;
     const keys = [...changed.keys()] as string[];
     if (this.chartsStale || keys.some((key) => CHART_INPUTS.includes(key))) {
       this.chartsStale = false;
@@ -264,19 +294,9 @@ export class PositionalEncodingExplorer extends DecodingElement {
   /** Checks every value under its attribute's name, before any reaches the encodings. */
   private validate(): void {
     this.validateTheme();
-    checkOneOf('encoding', this.encoding, ENCODING_KINDS);
-    if (this.compare) checkOneOf('compare', this.compare, ENCODING_KINDS);
-    checkInteger('length', this.length, 2, 2048);
-    checkInteger('dim', this.dim, 2, 512);
-    checkNumber('base', this.base, 1.000001);
-    checkInteger('seed', this.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    checkNumber('strength', this.strength, 0);
-    checkInteger('sample-length', this.sampleLength, 40, 2048);
-    checkOneOf('measure', this.measure, ['cosine', 'dot'] as const);
-    for (const part of this.views) checkOneOf('view', part, EXPLORER_VIEWS);
-    for (const feature of this.features ?? []) checkInteger('features', feature, 0, this.dim - 1);
-    checkInteger('pair', this.pair, 0, Math.floor(this.dim / 2) - 1);
-    if (this.position !== undefined) checkInteger('position', this.position, 0, this.length - 1);
+    validateSettings(this);
+    const problem = this.link.problem;
+    if (problem) throw new RangeError(problem);
   }
 
   // ---- Event handlers ----
@@ -347,26 +367,83 @@ export class PositionalEncodingExplorer extends DecodingElement {
 
   // ---- Encodings and attention ----
 
-  private workOutEncodings(): void {
-    const { length, dim, base, seed, measure, table } = this;
-    this.worked = this.kinds.map((kind) =>
-      workOutEncoding(kind, { length, dim, base, seed, measure, table }),
-    );
-    this.offsets = this.kinds.includes('rope')
-      ? ropeOffsets({ length, dim, base, seed })
-      : undefined;
+  /** Drops everything worked out, and any run under way. */
+  private clearWorkings(): void {
+    this.run++;
+    this.working = false;
+    this.cleared = true;
+    this.worked = [];
+    this.attention = [];
+    this.offsets = undefined;
+    this.curvesChart.clear();
+    this.offsetsChart.clear();
+    this.chartsStale = true;
   }
 
-  private workOutAttention(): void {
-    if (!this.views.includes('attention')) {
-      this.attention = [];
-      return;
+  /**
+   * Works out the encodings and the attention maps asked for, each in a task of its own (at the
+   * limits one piece takes tens of milliseconds), then shows them all at once. A newer run
+   * overtakes this one; a failure is shown as the message.
+   */
+  private async workOut(encodings: boolean, attention: boolean): Promise<void> {
+    const run = ++this.run;
+    this.working = true;
+    const current = () => run === this.run && this.isConnected;
+    const { length, dim, base, seed, measure, table, strength } = this;
+    const kinds = this.kinds;
+    try {
+      let worked = this.worked;
+      let offsets = this.offsets;
+      if (encodings) {
+        worked = [];
+        for (const kind of kinds) {
+          await nextTask();
+          if (!current()) return;
+          worked.push(workOutEncoding(kind, { length, dim, base, seed, measure, table }));
+        }
+        offsets = kinds.includes('rope') ? ropeOffsets({ length, dim, base, seed }) : undefined;
+      }
+      let maps = this.attention;
+      if (attention) {
+        maps = [];
+        const input = this.views.includes('attention') ? this.attentionInput() : undefined;
+        for (const kind of input ? attentionKinds(kinds) : []) {
+          await nextTask();
+          if (!current()) return;
+          maps.push(attentionPart(input!, kind, { dim, strength, base, seed }));
+        }
+      }
+      if (!current()) return;
+      this.worked = worked;
+      this.offsets = offsets;
+      this.attention = maps;
+      this.cleared = false;
+      this.working = false;
+      this.chartsStale = true;
+      this.requestUpdate();
+      if (encodings) this.announceEncodings();
+      if (attention) this.announceAttention();
+    } catch (error) {
+      if (!current()) return;
+      this.clearWorkings();
+      this.workFailed = true;
+      this.reportError(error);
     }
-    const input =
-      this.linkedSample?.input ??
-      generateShapes1D({ seed: this.seed, length: this.sampleLength }).input;
-    const { dim, strength, base, seed } = this;
-    this.attention = attentionParts(input, this.kinds, { dim, strength, base, seed });
+  }
+
+  /** The sample the attention part uses: the followed viewer's (its first positions, up to the limit), or its own. */
+  private attentionInput(): ArrayLike<number> {
+    const linked = this.linkedSample?.input;
+    if (!linked) return generateShapes1D({ seed: this.seed, length: this.sampleLength }).input;
+    const used = Array.from(
+      { length: Math.min(linked.length, EXPLORER_LIMITS.sampleLength) },
+      (_, i) => Number(linked[i]),
+    );
+    if (!used.every(Number.isFinite))
+      throw new RangeError(
+        `for="${String(this.for)}": the followed sample holds a value that is not a finite number`,
+      );
+    return used;
   }
 
   private announceEncodings(): void {
@@ -474,7 +551,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
   private renderEncoding(): TemplateResult {
     return html`
       <section part="section" aria-labelledby="encoding-title">
-        <h3 id="encoding-title">The encoding</h3>
+        <h2 id="encoding-title">The encoding</h2>
         ${this.worked.map((w) => html`<p class="about">${ENCODING_ABOUT[w.kind]}</p>`)}
         <div class="row">
           ${this.worked.map(
@@ -504,7 +581,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
   private renderSimilarity(): TemplateResult {
     return html`
       <section part="section" aria-labelledby="similarity-title">
-        <h3 id="similarity-title">How alike are two positions?</h3>
+        <h2 id="similarity-title">How alike are two positions?</h2>
         <p class="about">
           Each cell is the ${this.measure === 'cosine' ? 'cosine similarity' : 'dot product'} of two
           positions' encodings. If every diagonal is constant, similarity depends on the distance
@@ -538,7 +615,7 @@ export class PositionalEncodingExplorer extends DecodingElement {
   private renderRope(offsets: RopeOffsets): TemplateResult {
     return html`
       <section part="section" aria-labelledby="rope-title">
-        <h3 id="rope-title">RoPE: rotations that only see the offset</h3>
+        <h2 id="rope-title">RoPE: rotations that only see the offset</h2>
         <p class="about">
           RoPE turns feature pair i of every query and key by position × base<sup>−2i/d</sup>. A
           score q<sub>m</sub> · k<sub>n</sub> then depends on the turn between them, (m − n) ×
@@ -565,12 +642,16 @@ export class PositionalEncodingExplorer extends DecodingElement {
   }
 
   private renderAttention(): TemplateResult {
-    const source = this.linkedSample
-      ? `the sample of the linked viewer`
-      : `a 1D sample (seed ${this.seed}, length ${this.sampleLength})`;
+    const linkedLength = this.linkedSample?.input.length ?? 0;
+    const source =
+      linkedLength > EXPLORER_LIMITS.sampleLength
+        ? `the first ${EXPLORER_LIMITS.sampleLength} of the ${linkedLength} positions of the linked viewer's sample`
+        : linkedLength > 0
+          ? `the sample of the linked viewer`
+          : `a 1D sample (seed ${this.seed}, length ${this.sampleLength})`;
     return html`
       <section part="section" aria-labelledby="attention-title">
-        <h3 id="attention-title">What it does to attention</h3>
+        <h2 id="attention-title">What it does to attention</h2>
         <p class="about">
           Attention on ${source}, each position described by its local shape. Without an encoding,
           two positions with the same shape look the same wherever they are; with one, position

@@ -50,12 +50,18 @@ export function workOutEncoding(kind: EncodingKind, settings: EncodingSettings):
     kind === 'learnable' ? { base, seed, table } : { base, seed },
   );
   const similarity = positionSimilarity(pe, length, dim, measure);
+  const spread = distanceSpread(similarity);
+  // A trained table's values may be finite yet their products not: no verdict from Infinity.
+  if (!Number.isFinite(spread))
+    throw new RangeError(
+      `${kind === 'learnable' ? 'table' : 'base'} gives similarities outside float32's range; use smaller values`,
+    );
   return {
     kind,
     pe,
     table: { data: pe, rows: length, cols: dim },
     similarity,
-    spread: distanceSpread(similarity),
+    spread,
   };
 }
 
@@ -118,25 +124,35 @@ export interface AttentionPart {
   matrix: Matrix;
 }
 
+/** What an attention map is worked out from, besides the sample. */
+export interface AttentionSettings {
+  dim: number;
+  strength: number;
+  base: number;
+  seed: number;
+}
+
 /**
- * Attention on a 1D `input`, each position described by its local shape: without an encoding,
- * then with each of `kinds`.
+ * The attention maps of the attention part, in order: without an encoding, then with each of
+ * `kinds`. Each map is one piece of work, for the explorer to run in a task of its own.
  */
-export function attentionParts(
+export function attentionKinds(kinds: readonly EncodingKind[]): (EncodingKind | 'none')[] {
+  return ['none', ...kinds];
+}
+
+/** Attention on a 1D `input`, each position described by its local shape, with `kind` (or none). */
+export function attentionPart(
   input: ArrayLike<number>,
-  kinds: readonly EncodingKind[],
-  { dim, strength, base, seed }: { dim: number; strength: number; base: number; seed: number },
-): AttentionPart[] {
+  kind: EncodingKind | 'none',
+  { dim, strength, base, seed }: AttentionSettings,
+): AttentionPart {
   // At least 16 features (encodedAttention1D's default), so the local-shape features fit beside a small dim.
-  const options = { dim: Math.max(16, dim), strength, base, seed };
-  return [
-    { label: 'No encoding', matrix: encodedAttention1D(input, { ...options, encoding: 'none' }) },
-    // A trained table only fits the encoding's own length and width, not the sample's: not used here.
-    ...kinds.map((kind) => ({
-      label: `With ${kind}`,
-      matrix: encodedAttention1D(input, { ...options, encoding: kind }),
-    })),
-  ];
+  // A trained table only fits the encoding's own length and width, not the sample's: not used here.
+  const options = { dim: Math.max(16, dim), strength, base, seed, encoding: kind };
+  return {
+    label: kind === 'none' ? 'No encoding' : `With ${kind}`,
+    matrix: encodedAttention1D(input, options),
+  };
 }
 
 /** Everything the explorer worked out, with the settings it came from, as plain arrays. */

@@ -16,7 +16,7 @@ export const explorerStyles = css`
     padding-top: 0.75rem;
     margin-top: 0.75rem;
   }
-  h3 {
+  h2 {
     margin: 0 0 0.25rem;
     font-size: 1em;
   }

@@ -267,7 +267,7 @@ describe('<positional-encoding-explorer>', () => {
       ],
       [
         '<positional-encoding-explorer dim="0"></positional-encoding-explorer>',
-        /dim must be a whole number in \[2, 512\]/,
+        /dim must be a whole number in \[2, 128\]/,
       ],
       [
         '<positional-encoding-explorer view="everything"></positional-encoding-explorer>',
@@ -279,7 +279,7 @@ describe('<positional-encoding-explorer>', () => {
       ],
       [
         '<positional-encoding-explorer sample-length="5"></positional-encoding-explorer>',
-        /sample-length must be a whole number in \[40, 2048\]/,
+        /sample-length must be a whole number in \[40, 400\]/,
       ],
     ];
     for (const [markup, message] of cases) {
@@ -384,7 +384,7 @@ describe('<positional-encoding-explorer> parts, attributes and linked events', (
     expect($$(el, '.curves .mark-line path')).to.have.length(6);
     el.removeAttribute('view');
     await el.updateComplete;
-    expect($$(el, 'section h3').map((h) => h.id)).to.deep.equal([
+    expect($$(el, 'section h2').map((h) => h.id)).to.deep.equal([
       'encoding-title',
       'similarity-title',
       'rope-title',
@@ -396,7 +396,7 @@ describe('<positional-encoding-explorer> parts, attributes and linked events', (
   it('ignores a `sample-change` without a detail, and follows the next sample', async () => {
     const container = await fixture<HTMLDivElement>(html`
       <div>
-        <div id="pe-source"></div>
+        <shape-dataset-viewer id="pe-source" length="80"></shape-dataset-viewer>
         <positional-encoding-explorer
           for="pe-source"
           view="attention"
