@@ -1,8 +1,5 @@
 import {
   COLORMAPS,
-  MASK_KINDS,
-  checkInteger,
-  checkOneOf,
   matrixToArrays,
   type ColormapName,
   type MaskKind,
@@ -42,6 +39,8 @@ import {
   type AttentionSelectEvent,
   type HeatmapView,
 } from './heatmap-interaction.js';
+import { checkSettings } from './checks.js';
+import { checkWork } from './limits.js';
 import { buildPanels, formatWeight, type Panel } from './panels.js';
 import {
   checkLabels,
@@ -57,11 +56,12 @@ export const HEATMAP_SOURCES = ['local-shape', 'groups'] as const;
 export type HeatmapSource = (typeof HEATMAP_SOURCES)[number];
 
 const TABLE_LIMIT = 32 * 32;
-/** The properties the data and panels are worked out from: a change of any recomputes them. */
+/** The properties the data and panels are worked out from, or checked with them: a change of any recomputes them. */
 const DATA_PROPERTIES = new Set<PropertyKey>([
-  ...['matrix', 'heads', 'scores', 'rowLabels', 'colLabels', 'arrived'],
+  ...['matrix', 'heads', 'scores', 'rowLabels', 'colLabels', 'arrived', 'arrivalError'],
   ...['mask', 'compare', 'window', 'stride', 'globals', 'head', 'source'],
   ...['colormap', 'scale', 'normalization', 'domain'],
+  ...['theme', 'for', 'src', 'label', 'queryLabel', 'keyLabel'],
 ]);
 /** How the arrow keys move through the head choices. */
 const HEAD_STEPS: Record<string, number> = {
@@ -127,13 +127,19 @@ export class AttentionHeatmap extends DecodingElement {
   /** The data from `src` or from the element followed (`for`). */
   private readonly external = new ExternalData(this, {
     source: () => this.source,
-    changed: (data) => (this.arrived = data),
+    changed: (data) => {
+      this.arrived = data;
+      this.arrivalError = undefined;
+    },
     band: (band) => this.interaction.showBand(band),
-    failed: (error) => this.reportError(error),
+    // Kept until new data arrives, so that checking the settings again does not hide it.
+    failed: (error) => (this.arrivalError = error),
   });
   /** The data shown, with its labels, and the panels made of it; undefined while none is valid. */
   private data: HeatmapData | undefined;
   private panels: Panel[] = [];
+  /** The link's problem as last checked: a change shows or clears its message. */
+  private shownProblem: string | undefined;
 
   // ---- Queries ----
 
@@ -143,6 +149,8 @@ export class AttentionHeatmap extends DecodingElement {
 
   /** The data from `src` or the element followed, used where no data property is set. */
   @state() private arrived: HeatmapData | undefined;
+  /** Why the data from `src` or the element followed could not be used, if so. */
+  @state() private arrivalError: unknown;
   @state() private tableOpen = false;
 
   // ---- Properties ----
@@ -187,7 +195,7 @@ export class AttentionHeatmap extends DecodingElement {
   @property({ attribute: 'key-label' }) keyLabel = 'Key';
   /** The heatmap's accessible name and title. */
   @property() label = 'Attention weights';
-  /** The value range of the colours, `[low, high]`; by default the data's (weights from 0). */
+  /** The value range of the colours, `[low, high]`, two finite increasing numbers (above 0 on a log scale); by default the data's (weights from 0). */
   @property({ attribute: false }) domain?: readonly [number, number];
   /** Leaves out the toolbar and the row chart, for a heatmap that is part of a larger figure. */
   @property({ type: Boolean, reflect: true }) compact = false;
@@ -202,11 +210,18 @@ export class AttentionHeatmap extends DecodingElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('for')) this.external.follow(this.for);
+    if (changed.has('for')) this.external.follow(typeof this.for === 'string' ? this.for : '');
     if (changed.has('src')) this.external.load(this.src);
     // Following a viewer: the source decides what is computed from its sample.
     if (changed.has('source') && this.hasUpdated) this.external.resample();
-    if (!this.hasUpdated || [...changed.keys()].some((name) => DATA_PROPERTIES.has(name))) {
+    // The link found (or lost) its element, or says why it follows none: show that.
+    const linkChanged = this.external.problem !== this.shownProblem;
+    this.shownProblem = this.external.problem;
+    if (
+      !this.hasUpdated ||
+      linkChanged ||
+      [...changed.keys()].some((name) => DATA_PROPERTIES.has(name))
+    ) {
       this.recompute();
     }
   }
@@ -225,29 +240,11 @@ export class AttentionHeatmap extends DecodingElement {
   /** Checks every attribute value, named as authors write it, against `data` where it depends on it. */
   private validate(data: HeatmapData | undefined): void {
     this.validateTheme();
-    checkOneOf('mask', this.mask, MASK_KINDS);
-    if (this.compare) checkOneOf('compare', this.compare, MASK_KINDS);
-    checkInteger('window', this.window, 0);
-    checkInteger('stride', this.stride, 1);
-    for (const token of this.globals) {
-      if (!Number.isInteger(token) || token < 0)
-        throw new RangeError(`globals must be whole numbers >= 0, got ${String(token)}`);
-    }
-    checkOneOf('colormap', this.colormap, COLORMAPS);
-    checkOneOf('scale', this.scale, HEATMAP_SCALES);
-    checkOneOf('normalize', this.normalization, HEATMAP_NORMALIZATIONS);
-    checkOneOf('source', this.source, HEATMAP_SOURCES);
-    const heads = data?.heads.length ?? 1;
-    const head = Number(this.head);
-    if (this.head !== 'average' && !(Number.isInteger(head) && head >= 0 && head < heads)) {
-      throw new RangeError(
-        `head must be "average" or a whole number from 0 to ${heads - 1}, got "${this.head}"`,
-      );
-    }
-    if (data) {
-      checkLabels(this.rowLabels, data.heads[0].rows, 'row-labels');
-      checkLabels(this.colLabels, data.heads[0].cols, 'col-labels');
-    }
+    checkSettings(this, data, HEATMAP_SOURCES);
+    // A `for` that follows nothing says why, rather than "No attention to show yet".
+    const problem = this.external.problem;
+    if (problem) throw new RangeError(problem);
+    if (this.arrivalError instanceof Error) throw this.arrivalError;
   }
 
   // ---- Event handlers ----
@@ -273,12 +270,14 @@ export class AttentionHeatmap extends DecodingElement {
       this.validate(data);
       this.data = data && {
         ...data,
-        rowLabels: this.rowLabels?.map(String) ?? data.rowLabels,
-        colLabels: this.colLabels?.map(String) ?? data.colLabels,
+        rowLabels: checkLabels(this.rowLabels, data.heads[0].rows, 'row-labels') ?? data.rowLabels,
+        colLabels: checkLabels(this.colLabels, data.heads[0].cols, 'col-labels') ?? data.colLabels,
       };
+      const masks = [this.mask, ...(this.compare ? [this.compare] : [])];
+      if (data) checkWork(data, masks);
       this.panels = data
         ? buildPanels(data, {
-            masks: [this.mask, ...(this.compare ? [this.compare] : [])],
+            masks,
             head: this.headShown,
             ...this.maskOptions(),
           })
@@ -463,7 +462,7 @@ export class AttentionHeatmap extends DecodingElement {
     return html`<label>
       ${label}
       <select
-        .value=${live(value)}
+        .value=${live(typeof value === 'string' ? value : '')}
         @change=${(e: Event) => choose((e.target as HTMLSelectElement).value as T)}
       >
         ${choices.map((name) => html`<option value=${name} ?selected=${name === value}>${text(name)}</option>`)}
@@ -571,8 +570,8 @@ export class AttentionHeatmap extends DecodingElement {
             <button
               part="button"
               role="radio"
-              aria-checked=${choice === this.head ? 'true' : 'false'}
-              tabindex=${choice === this.head ? '0' : '-1'}
+              aria-checked=${choice === String(this.head) ? 'true' : 'false'}
+              tabindex=${choice === String(this.head) ? '0' : '-1'}
               @click=${() => (this.head = choice)}
             >
               <canvas aria-hidden="true"></canvas>

@@ -6,14 +6,19 @@ import {
 } from '@decoding-attention/core';
 import { ElementLink, eventDetail, isPositionMarker, isSampleSource } from '@decoding-attention/ui';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { HEATMAP_LIMITS, readHeads } from './limits.js';
 import {
   checkLabels,
   fetchHeatmapJson,
   isAttentionSource,
-  toHeads,
   type AttentionChangeDetail,
   type HeatmapData,
 } from './sources.js';
+
+/** What `for` may name: a viewer (it has a `sample`) or an element that computes attention. */
+function canFollow(element: Element): element is HTMLElement {
+  return isAttentionSource(element) || isSampleSource(element);
+}
 
 /** The element the data arrives for: it folds loads into its `updateComplete`. */
 export interface ExternalDataHost extends ReactiveControllerHost, HTMLElement {
@@ -54,7 +59,14 @@ export class ExternalData implements ReactiveController {
       host,
       (target) => this.attachTo(target),
       (target) => this.detachFrom(target),
+      canFollow,
+      'a <shape-dataset-viewer> or an element that computes attention (such as <trainable-model>)',
     );
+  }
+
+  /** Why `for` follows nothing (it names no element, this one, or one of the wrong kind), if so. */
+  get problem(): string | undefined {
+    return this.link.problem;
   }
 
   hostDisconnected(): void {
@@ -141,16 +153,16 @@ export class ExternalData implements ReactiveController {
   }
 
   private readonly onSampleChange = (event: Event): void => {
-    this.followSample(eventDetail<{ sample: Sample1D | Sample2D }>(event)?.sample);
+    this.followSample(eventDetail<{ sample: unknown }>(event)?.sample);
   };
 
   private readonly onShapeHighlight = (event: Event): void => {
     const detail = eventDetail<{ shape: { start?: number; width?: number } | null }>(event);
     if (!detail) return;
-    const { start, width } = detail.shape ?? {};
-    this.options.band(
-      start !== undefined && width !== undefined ? { start, end: start + width } : undefined,
-    );
+    const { start, width } = (typeof detail.shape === 'object' && detail.shape) || {};
+    const finite = (value: unknown): value is number =>
+      typeof value === 'number' && Number.isFinite(value);
+    this.options.band(finite(start) && finite(width) ? { start, end: start + width } : undefined);
   };
 
   private readonly onAttentionChange = (event: Event): void => {
@@ -160,11 +172,11 @@ export class ExternalData implements ReactiveController {
 
   private takeAttention(detail: Partial<AttentionChangeDetail>): void {
     try {
-      const heads = toHeads(detail.heads ?? [], 'attention-change heads');
+      const heads = readHeads(detail.heads, 'attention-change heads');
       const [{ rows, cols }] = heads;
       this.setLinked({
         heads,
-        kind: detail.kind ?? 'weights',
+        kind: detail.kind === 'scores' ? 'scores' : 'weights',
         rowLabels: checkLabels(detail.rowLabels, rows, 'attention-change rowLabels'),
         colLabels: checkLabels(detail.colLabels, cols, 'attention-change colLabels'),
       });
@@ -179,10 +191,15 @@ export class ExternalData implements ReactiveController {
     return isSampleSource(target) && !isAttentionSource(target) ? target.sample : undefined;
   }
 
-  private followSample(sample: Sample1D | Sample2D | undefined): void {
-    if (!sample) return;
-    if (!('input' in sample) || 'width' in sample) {
-      const id = this.link.element?.id ?? '';
+  /**
+   * Computes attention on a 1D sample of the followed viewer. Samples come from another
+   * element's events: anything that is not a 1D sample within the limit is reported, not used.
+   */
+  private followSample(sample: unknown): void {
+    if (typeof sample !== 'object' || sample === null) return;
+    const id = this.link.element?.id ?? '';
+    const input = (sample as Partial<Sample1D>).input;
+    if ('width' in sample || !(input instanceof Float32Array)) {
       this.options.failed(
         new RangeError(
           `for="${id}" shows a 2D sample; the heatmap computes attention for 1D samples`,
@@ -190,10 +207,24 @@ export class ExternalData implements ReactiveController {
       );
       return;
     }
-    const heads =
-      this.options.source() === 'groups'
-        ? [groupAttention1D(sample)]
-        : [localShapeAttention1D(sample.input).average];
-    this.setLinked({ heads, kind: 'weights' });
+    const most = Math.floor(Math.sqrt(HEATMAP_LIMITS.workedCells));
+    if (input.length > most) {
+      // Attention on a sample of length n is n x n, worked out here in one task.
+      this.options.failed(
+        new RangeError(
+          `for="${id}" shows a sample of length ${input.length}; the heatmap computes attention for samples of length at most ${most}`,
+        ),
+      );
+      return;
+    }
+    try {
+      const heads =
+        this.options.source() === 'groups'
+          ? [groupAttention1D(sample as Sample1D)]
+          : [localShapeAttention1D(input).average];
+      this.setLinked({ heads, kind: 'weights' });
+    } catch (error) {
+      this.options.failed(error);
+    }
   }
 }

@@ -5,5 +5,6 @@ export type {
   AttentionHoverEvent,
   AttentionSelectEvent,
 } from './heatmap-interaction.js';
+export { FLOAT32_MAX, HEATMAP_LIMITS } from './limits.js';
 export { parseHeatmapJson, type AttentionChangeDetail, type HeatmapData } from './sources.js';
 export { VERSION } from './version.js';

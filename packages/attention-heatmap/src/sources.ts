@@ -1,4 +1,5 @@
-import { toMatrix, type Matrix, type MatrixInput } from '@decoding-attention/core';
+import { shownValue, type Matrix, type MatrixInput } from '@decoding-attention/core';
+import { HEATMAP_LIMITS, isFlatMatrix, readHeads, readMatrix } from './limits.js';
 
 /** Attention data as the heatmap holds it: one matrix per head, weights or raw scores. */
 export interface HeatmapData {
@@ -42,17 +43,19 @@ export function dataFromProperties({
   heads,
   scores,
 }: DataProperties): HeatmapData | undefined {
-  if (heads !== undefined) return { heads: toHeads(heads, 'heads'), kind: 'weights' };
-  if (matrix !== undefined) return { heads: [toMatrix(matrix, 'matrix')], kind: 'weights' };
-  if (scores !== undefined) {
-    return { heads: toHeads(isMatrixList(scores) ? scores : [scores], 'scores'), kind: 'scores' };
+  // null, as undefined, means none (frameworks set null when a bound value goes away).
+  if (heads !== undefined && heads !== null)
+    return { heads: readHeads(heads, 'heads'), kind: 'weights' };
+  if (matrix !== undefined && matrix !== null)
+    return { heads: [readMatrix(matrix, 'matrix')], kind: 'weights' };
+  if (scores !== undefined && scores !== null) {
+    const list = isMatrixList(scores);
+    return {
+      heads: list ? readHeads(scores, 'scores') : [readMatrix(scores, 'scores')],
+      kind: 'scores',
+    };
   }
   return undefined;
-}
-
-/** A matrix given as `{ data, rows, cols }` rather than as nested arrays. */
-function isFlatMatrix(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value;
 }
 
 /**
@@ -67,22 +70,6 @@ export function isMatrixList(
   return Array.isArray(first) ? Array.isArray(first[0]) : isFlatMatrix(first);
 }
 
-/** Checks heads of one shape, naming the bad one. */
-export function toHeads(inputs: readonly MatrixInput[], name: string): Matrix[] {
-  if (!Array.isArray(inputs) || inputs.length === 0)
-    throw new RangeError(`${name} must be a non-empty array of matrices`);
-  const heads = inputs.map((input, h) => toMatrix(input, `${name}[${h}]`));
-  const [first] = heads;
-  heads.forEach((m, h) => {
-    if (m.rows !== first.rows || m.cols !== first.cols) {
-      throw new RangeError(
-        `${name}[${h}] is ${m.rows} x ${m.cols}; ${name}[0] is ${first.rows} x ${first.cols}`,
-      );
-    }
-  });
-  return heads;
-}
-
 /** Checks labels against the matrix size. */
 export function checkLabels(
   labels: readonly unknown[] | undefined,
@@ -92,47 +79,71 @@ export function checkLabels(
   if (labels === undefined || labels === null) return undefined;
   if (!Array.isArray(labels) || labels.length !== count) {
     throw new RangeError(
-      `${name} must hold ${count} labels, got ${Array.isArray(labels) ? labels.length : String(labels)}`,
+      `${name} must hold ${count} labels, got ${Array.isArray(labels) ? labels.length : shownValue(labels)}`,
     );
   }
-  return labels.map(String);
+  return labels.map((label) => (typeof label === 'string' ? label : shownValue(label)));
 }
 
 /**
  * Reads the JSON a `src` attribute points at: a matrix (`[[...]]` or `{ data, rows, cols }`),
  * `{ matrix }`, `{ heads: [...] }` or `{ scores }`, each with optional `rowLabels`/`colLabels`.
+ * Errors name the part of the file that is wrong.
  */
 export function parseHeatmapJson(json: unknown): HeatmapData {
-  const object = json as Record<string, unknown>;
+  const object = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
   let data: HeatmapData;
   if (Array.isArray(json) || isFlatMatrix(json)) {
-    data = { heads: [toMatrix(json as MatrixInput, 'src')], kind: 'weights' };
-  } else if (object && Array.isArray(object.heads)) {
-    data = { heads: toHeads(object.heads as MatrixInput[], 'src heads'), kind: 'weights' };
-  } else if (object && object.matrix) {
-    data = { heads: [toMatrix(object.matrix as MatrixInput, 'src matrix')], kind: 'weights' };
-  } else if (object && object.scores) {
-    data = { heads: [toMatrix(object.scores as MatrixInput, 'src scores')], kind: 'scores' };
+    data = { heads: [readMatrix(json, 'the matrix')], kind: 'weights' };
+  } else if (Array.isArray(object.heads)) {
+    data = { heads: readHeads(object.heads, 'heads'), kind: 'weights' };
+  } else if (object.matrix) {
+    data = { heads: [readMatrix(object.matrix, 'matrix')], kind: 'weights' };
+  } else if (object.scores) {
+    data = { heads: [readMatrix(object.scores, 'scores')], kind: 'scores' };
   } else {
     throw new RangeError(
-      'src JSON must be a matrix, or an object with "matrix", "heads" or "scores"',
+      'the JSON must be a matrix, or an object with "matrix", "heads" or "scores"',
     );
   }
   const [{ rows, cols }] = data.heads;
-  data.rowLabels = checkLabels(object?.rowLabels as unknown[] | undefined, rows, 'src rowLabels');
-  data.colLabels = checkLabels(object?.colLabels as unknown[] | undefined, cols, 'src colLabels');
+  data.rowLabels = checkLabels(object.rowLabels as unknown[] | undefined, rows, 'rowLabels');
+  data.colLabels = checkLabels(object.colLabels as unknown[] | undefined, cols, 'colLabels');
   return data;
 }
 
-/** Fetches the JSON at `url` and reads it as `parseHeatmapJson` does; errors name the src. */
+/** A URL as messages quote it: whole unless very long. */
+function shownUrl(url: string): string {
+  return url.length > 200 ? `${url.slice(0, 199)}…` : url;
+}
+
+/**
+ * Fetches the JSON at `url` and reads it as `parseHeatmapJson` does. Every failure (network,
+ * HTTP status, too large, not JSON, wrongly shaped) says `src: could not load "<url>": <why>`.
+ */
 export async function fetchHeatmapJson(url: string, signal: AbortSignal): Promise<HeatmapData> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`could not load src "${url}": HTTP ${response.status}`);
+  const failed = (reason: string) => new Error(`src: could not load "${shownUrl(url)}": ${reason}`);
+  let text: string;
+  try {
+    const response = await fetch(url, { signal });
+    if (!response.ok) throw failed(`HTTP ${response.status}`);
+    text = await response.text();
+  } catch (error) {
+    if (signal.aborted || (error instanceof Error && error.message.startsWith('src:'))) throw error;
+    throw failed(error instanceof Error ? error.message : shownValue(error));
+  }
+  const limit = HEATMAP_LIMITS.srcCharacters;
+  if (text.length > limit)
+    throw failed(`the file holds ${text.length} characters; the heatmap reads at most ${limit}`);
   let json: unknown;
   try {
-    json = await response.json();
-  } catch (error) {
-    throw error instanceof SyntaxError ? new Error(`src "${url}" is not valid JSON`) : error;
+    json = JSON.parse(text);
+  } catch {
+    throw failed('it is not valid JSON');
   }
-  return parseHeatmapJson(json);
+  try {
+    return parseHeatmapJson(json);
+  } catch (error) {
+    throw failed(error instanceof Error ? error.message : shownValue(error));
+  }
 }

@@ -723,7 +723,7 @@ describe('<attention-heatmap> with bad input', () => {
         /mask must be one of full, causal, local, sparse, global, got "diagonal"/,
       ],
       [{ compare: 'upper' as never }, /compare must be one of/],
-      [{ mask: 'local', window: -1 }, /window must be a whole number >= 0/],
+      [{ mask: 'local', window: -1 }, /window must be a whole number in \[0, 1024\], got -1/],
       [{ colormap: 'jet' as never }, /colormap must be one of viridis/],
       [{ normalization: 'column' as never }, /normalize must be one of global, row/],
       [{ head: '3' }, /head must be "average" or a whole number from 0 to 0/],
@@ -740,7 +740,8 @@ describe('<attention-heatmap> with bad input', () => {
     const cases: [string, string, string][] = [
       ['col-labels', 'a b c', 'col-labels must hold 2 labels, got 3'],
       ['row-labels', 'a', 'row-labels must hold 2 labels, got 1'],
-      ['globals', '0 ten', 'globals must be whole numbers >= 0, got NaN'],
+      ['globals', '0 ten', 'globals must be whole numbers from 0 to 1, got NaN'],
+      ['globals', '0 2', 'globals must be whole numbers from 0 to 1, got 2'],
       ['normalize', 'column', 'normalize must be one of global, row, got "column"'],
     ];
     for (const [name, value, message] of cases) {
@@ -762,15 +763,15 @@ describe('<attention-heatmap> with bad input', () => {
       );
       await el.updateComplete;
     });
-    expect($(el, '[role="alert"]').textContent).to.match(
-      /could not load src .*missing\.json.*: HTTP 404/,
+    expect($(el, '[role="alert"]').textContent).to.equal(
+      'src: could not load "/packages/attention-heatmap/test/fixtures/missing.json": HTTP 404',
     );
     await capturingWarnings(async () => {
       el.src = '/packages/attention-heatmap/test/fixtures/bad.json';
       await el.updateComplete;
     });
-    expect($(el, '[role="alert"]').textContent).to.match(
-      /must be a matrix, or an object with "matrix", "heads" or "scores"/,
+    expect($(el, '[role="alert"]').textContent).to.equal(
+      'src: could not load "/packages/attention-heatmap/test/fixtures/bad.json": the JSON must be a matrix, or an object with "matrix", "heads" or "scores"',
     );
   });
 });
