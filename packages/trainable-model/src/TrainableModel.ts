@@ -1,10 +1,7 @@
 import {
-  MODEL_ENCODINGS,
   MODEL_IDS,
-  SHAPES_1D_DEFAULTS,
-  checkInteger,
-  checkNumber,
   checkOneOf,
+  shownValue,
   generateShapes1D,
   modelCatalog,
   sampleSeed,
@@ -37,16 +34,11 @@ import { AttentionPanel } from './attention-panel.js';
 import { BaselinesController } from './baselines.js';
 import type { Baselines } from './charts.js';
 import { renderProgress } from './progress-figures.js';
+import { checkSettings, weightsSettings } from './settings.js';
 import { renderResults, resultsCsv } from './results-table.js';
 import { trainableModelStyles } from './trainable-model.styles.js';
 import { TrainingCharts, type ChartSample } from './training-charts.js';
-import {
-  hiddenFor,
-  parseBudget,
-  trainingConfigFor,
-  validationSeed,
-  type TrainingSettings,
-} from './training-config.js';
+import { trainingConfigFor, validationSeed, type TrainingSettings } from './training-config.js';
 import {
   TrainingController,
   type TrainingDoneDetail,
@@ -55,10 +47,9 @@ import {
 } from './training-controller.js';
 import { VERSION } from './version.js';
 
-const BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
-
 /** The properties that configure training: a change of any is validated again. */
 const SETTINGS = [
+  'theme',
   'model',
   'models',
   'length',
@@ -228,35 +219,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    * naming the first bad one.
    */
   private validate(): void {
-    checkOneOf('model', this.model, MODEL_IDS);
-    for (const id of this.models ?? []) checkOneOf('models', id, MODEL_IDS);
-    // Shapes are up to SHAPES_1D_DEFAULTS.maxWidth samples wide: a series holds at least one.
-    checkInteger('length', this.length, SHAPES_1D_DEFAULTS.maxWidth, 4096);
-    if (this.hiddenSize !== undefined) checkInteger('hidden-size', this.hiddenSize, 2, 1024);
-    checkInteger('heads', this.heads, 1, 64);
-    checkOneOf('positional', this.positional, MODEL_ENCODINGS);
-    checkOneOf('mask', this.mask, ['full', 'causal'] as const);
-    checkOneOf('embedding', this.embedding, ['dense', 'conv'] as const);
-    checkInteger('blocks', this.blocks, 1, 24);
-    if (this.learningRate !== undefined) checkNumber('learning-rate', this.learningRate, 1e-9, 10);
-    if (this.batchSize !== undefined) checkInteger('batch-size', this.batchSize, 1, 4096);
-    parseBudget(this.budget);
-    checkInteger('seed', this.seed, 0, Number.MAX_SAFE_INTEGER);
-    checkOneOf('backend', this.backend, BACKENDS);
-    checkOneOf('run-on', this.runOn, ['worker', 'page'] as const);
-    checkInteger('validation-size', this.validationSize, 1, 100_000);
-    checkInteger('sample', this.sample, 0, this.validationSize - 1);
-    // The models with heads split their width between them; the menu offers both, so both count.
-    for (const id of ['mha', 'transformer'] as const) {
-      const hidden = hiddenFor(this, id);
-      if (hidden % this.heads !== 0)
-        throw new RangeError(`hidden-size (${hidden}) must be divisible by heads (${this.heads})`);
-    }
-    const perHead = hiddenFor(this, 'transformer') / this.heads;
-    if (this.positional === 'rope' && perHead % 2 !== 0)
-      throw new RangeError(
-        `positional="rope" needs an even number of features per head; hidden-size / heads is ${perHead}`,
-      );
+    this.validateTheme();
+    checkSettings(this);
   }
 
   // ---- Event handlers ----
@@ -352,7 +316,9 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   /** The models trained by Train: the comparison list, or the one model. */
   private comparison(): ModelId[] {
-    return (this.models?.length ? this.models : [this.model]) as ModelId[];
+    return (
+      Array.isArray(this.models) && this.models.length ? this.models : [this.model]
+    ) as ModelId[];
   }
 
   private announce(text: string): void {
@@ -406,12 +372,26 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     return trainingConfigFor(this, checkOneOf('model', model, MODEL_IDS));
   }
 
-  /** Trains the model (or each model of the comparison), from scratch. */
-  async train(): Promise<void> {
+  /**
+   * Trains the model (or each model of the comparison). `from: 'scratch'` starts from fresh
+   * weights; `from: 'weights'` continues from the weights the element holds (loaded with
+   * `importWeights`, or left by its last run of this model at these settings). By default it
+   * continues from loaded weights, and starts from scratch otherwise.
+   */
+  async train({ from }: { from?: 'weights' | 'scratch' } = {}): Promise<void> {
     if (this.errorMessage) return;
+    const [model, ...others] = this.comparison();
+    const canContinue = others.length === 0 && this.training.canContinue(model);
+    const keep = from
+      ? from === 'weights'
+      : canContinue && this.training.held?.source === 'imported';
+    if (keep && !canContinue)
+      throw new Error(
+        `There are no weights of ${model} at these settings to continue from: load weights or train it first.`,
+      );
     this.charts.clearTraining();
     this.attention.clear();
-    await this.training.train(this.comparison());
+    await this.training.train(this.comparison(), keep);
   }
 
   /** Pauses training; `resume()` continues where it stopped. */
@@ -436,10 +416,25 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     return this.training.exportWeights();
   }
 
-  /** Loads weights exported before; the model they belong to becomes this element's model. */
+  /**
+   * Loads weights exported before. The model they belong to, at their settings (length, width,
+   * heads and so on), becomes this element's; its prediction and attention on the validation
+   * sample are shown, and Train continues from them (or starts from scratch, if asked).
+   */
   async importWeights(weights: WeightsFile): Promise<void> {
+    if (this.training.running) throw new Error('Stop training before loading weights.');
+    const settings = weightsSettings(weights);
+    Object.assign(this, settings);
+    await this.updateComplete;
+    if (this.errorMessage) throw new Error(this.errorMessage);
+    this.charts.clearTraining();
+    this.attention.clear();
     await this.training.importWeights(weights);
-    this.model = weights.model;
+    // Its snapshot has arrived: shown now.
+    await this.charts.flush();
+    this.announce(
+      `Loaded the weights of ${weights.model}: its prediction and attention are shown.`,
+    );
   }
 
   /** The loss and prediction charts as SVG, for export (they are drawn on canvas while training). */
@@ -493,8 +488,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     return html`
       <div class="toolbar controls" part="controls">
         ${
-          this.models?.length
-            ? html`<span>Comparing ${this.models.join(', ')}</span>`
+          Array.isArray(this.models) && this.models.length
+            ? html`<span>Comparing ${this.models.map(shownValue).join(', ')}</span>`
             : html`<label>
                 Model
                 <select
@@ -516,14 +511,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
             ? html`<button part="button" @click=${this.pause}>Pause</button>`
             : phase === 'paused'
               ? html`<button part="button" class="primary" @click=${this.resume}>Resume</button>`
-              : html`<button
-                  part="button"
-                  class="primary"
-                  ?disabled=${Boolean(this.errorMessage) || phase === 'starting'}
-                  @click=${this.train}
-                >
-                  Train
-                </button>`
+              : this.renderTrainButtons()
         }
         <button part="button" ?disabled=${phase === 'idle'} @click=${this.reset}>Reset</button>
         <button part="button" ?disabled=${results.length === 0} @click=${this.exportCsv}>
@@ -545,6 +533,40 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     `;
   }
 
+  /**
+   * Train (from scratch) and, where the element holds weights of this model at these settings,
+   * Continue (from them): the first choice after loading weights.
+   */
+  private renderTrainButtons(): TemplateResult {
+    const disabled = Boolean(this.errorMessage) || this.training.phase === 'starting';
+    const models = this.comparison();
+    const canContinue = models.length === 1 && this.training.canContinue(models[0]);
+    const imported = this.training.held?.source === 'imported';
+    const press = (from: 'weights' | 'scratch') => () =>
+      this.train({ from }).catch((error: unknown) => this.reportError(error));
+    return html`${
+        canContinue
+          ? html`<button
+              part="button"
+              class=${imported ? 'primary' : ''}
+              title="Train on from the weights this model has now"
+              ?disabled=${disabled}
+              @click=${press('weights')}
+            >
+              Continue
+            </button>`
+          : nothing
+      }<button
+        part="button"
+        class=${canContinue && imported ? '' : 'primary'}
+        title=${canContinue ? 'Train from scratch: fresh weights' : nothing}
+        ?disabled=${disabled}
+        @click=${press('scratch')}
+      >
+        Train
+      </button>`;
+  }
+
   /** What to do, or what is happening, below the figures. */
   private note(copy: number): string {
     switch (this.training.phase) {
@@ -553,14 +575,24 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
           ? '?'
           : trainingConfigFor(this, this.comparison()[0]).batchSize;
         const line = Number.isNaN(copy) ? 'about 26' : copy.toFixed(1);
-        return `Press Train: ${this.budget} per model, batches of ${batch} fresh samples, validated on ${this.validationSize} others. Beating ${line} (copying the input) means it learned to use the group.`;
+        const press =
+          this.training.held?.source === 'imported'
+            ? `Loaded weights of ${this.training.model}: its prediction and attention are shown below. Press Continue to train on from them, or Train to start from scratch:`
+            : 'Press Train:';
+        const onPage =
+          this.runOn === 'page'
+            ? ' Training shares the page (run-on="page"): it pauses for every step, which can take seconds on the cpu backend.'
+            : '';
+        return `${press} ${this.budget} per model, batches of ${batch} fresh samples, validated on ${this.validationSize} others. Beating ${line} (copying the input) means it learned to use the group.${onPage}`;
       }
       case 'starting':
         return 'Starting: loading tfjs and choosing the fastest backend…';
       case 'paused':
         return 'Paused.';
       default:
-        return '';
+        return this.training.pageStepMs === undefined
+          ? ''
+          : `Each training step holds the page for about ${Math.round(this.training.pageStepMs)} ms (run-on="page"): the page responds between steps. Without run-on, training runs in a Worker and the page stays responsive.`;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { baselineScores1D, generateBatch1D } from '@decoding-attention/core';
+import { generateBatch1D } from '@decoding-attention/core';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Baselines } from './charts.js';
 
@@ -9,15 +9,21 @@ export interface ValidationSet {
   size: number;
 }
 
+/** Values generated per slice of the measurement: a few ms of work for one task. */
+const SLICE_VALUES = 100_000;
+
 /**
  * What predicting zeros and copying the input score on the element's validation set (about 310
  * and 26 at length 400, more at shorter lengths where shapes crowd; docs/design/datasets.md).
- * Generating the set is long work for one task, so a change of it is measured in a task of its
- * own after the update that made it, and no render (nor a training step's update) waits for it; `measured` then hands the scores on (to the loss chart's rules).
+ * Generating the set is long work (up to 4 million values), so a change of it is measured in
+ * slices of about 100,000 values, a task each, after the update that made it; no render (nor a
+ * training step's update) waits for it. `measured` then hands the scores on (to the loss
+ * chart's rules).
  */
 export class BaselinesController implements ReactiveController {
   private cache: { key: string; scores: Baselines } | undefined;
-  private timer = 0;
+  /** The validation set being measured in slices, if any. */
+  private measuring: string | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -27,10 +33,10 @@ export class BaselinesController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The scores on the current validation set, measured now if they have not been. */
+  /** The scores on the current validation set, measured now (in one go) if they have not been. */
   get scores(): Baselines {
     const key = this.key();
-    if (this.cache?.key !== key) this.cache = { key, scores: this.measure() };
+    if (this.cache?.key !== key) this.cache = { key, scores: measure(this.validationSet()) };
     return { ...this.cache.scores };
   }
 
@@ -45,34 +51,65 @@ export class BaselinesController implements ReactiveController {
   }
 
   hostUpdate(): void {
-    if (this.cache?.key === this.key() || this.timer) return;
-    this.timer = window.setTimeout(() => {
-      this.timer = 0;
-      const key = this.key();
-      if (this.cache?.key === key) return;
-      this.cache = { key, scores: this.measure() };
-      this.host.requestUpdate();
-      this.measured(this.cache.scores);
-    });
+    const key = this.key();
+    if (this.cache?.key === key || this.measuring === key) return;
+    this.measuring = key;
+    void this.measureInSlices(key);
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.timer);
-    this.timer = 0;
+    this.measuring = undefined;
+  }
+
+  private async measureInSlices(key: string): Promise<void> {
+    const slices = measure(this.validationSet(), true);
+    let next = slices.next();
+    while (!next.done) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      // A newer validation set, or the element left the page: this measurement is not wanted.
+      if (this.measuring !== key) return;
+      next = slices.next();
+    }
+    this.measuring = undefined;
+    this.cache = { key, scores: next.value };
+    this.host.requestUpdate();
+    this.measured(next.value);
   }
 
   private key(): string {
     const { length, seed, size } = this.validationSet();
     return `${length} ${seed} ${size}`;
   }
+}
 
-  private measure(): Baselines {
-    const { length, seed, size } = this.validationSet();
+/** The scores on a validation set, measured slice by slice (yielding after each when `sliced`). */
+function measure(set: ValidationSet, sliced: true): Generator<void, Baselines>;
+function measure(set: ValidationSet): Baselines;
+function measure({ length, seed, size }: ValidationSet, sliced = false) {
+  function* slices(): Generator<void, Baselines> {
     try {
-      return baselineScores1D(generateBatch1D(size, { seed, length }));
+      const chunk = Math.max(1, Math.floor(SLICE_VALUES / length));
+      let zeros = 0;
+      let copy = 0;
+      for (let first = 0; first < size; first += chunk) {
+        const count = Math.min(chunk, size - first);
+        const { inputs, targets } = generateBatch1D(count, { seed, length, firstIndex: first });
+        // Summed value by value in order, as one batch of the whole set would be.
+        for (let i = 0; i < targets.length; i++) {
+          zeros += targets[i] ** 2;
+          copy += (inputs[i] - targets[i]) ** 2;
+        }
+        if (first + chunk < size) yield;
+      }
+      return { zeros: zeros / (size * length), copy: copy / (size * length) };
     } catch {
       // Bad settings: the element's message says which; no baselines meanwhile.
       return { zeros: Number.NaN, copy: Number.NaN };
     }
   }
+  if (sliced) return slices();
+  const run = slices();
+  let next = run.next();
+  while (!next.done) next = run.next();
+  return next.value;
 }

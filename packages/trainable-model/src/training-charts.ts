@@ -220,6 +220,15 @@ export class TrainingCharts implements ReactiveController {
   }
 
   /** Coalesces chart updates to at most one every UPDATE_INTERVAL ms. */
+  /** Brings both charts up to date now, not at the next scheduled update. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    const update = this.update();
+    this.host.trackWork(update);
+    return update;
+  }
+
   private scheduleUpdate(): void {
     if (this.timer) return;
     this.timer = window.setTimeout(() => {

@@ -75,6 +75,18 @@ export class TrainingController implements ReactiveController {
   model: ModelId | undefined;
   /** The backend the trainer chose, once it is ready. */
   backend = '';
+  /**
+   * Training on the page: how long each step holds the main thread (ms), once a step took over
+   * 50 ms; the page cannot respond for that long, so the element says so. Undefined otherwise.
+   */
+  pageStepMs: number | undefined;
+  private batchSize = 1;
+
+  /**
+   * The weights the trainer holds that a run can continue from: loaded with `importWeights`, or
+   * left by the last single-model run; `settings` says which model at which settings.
+   */
+  held: { source: 'imported' | 'trained'; settings: string } | undefined;
 
   private active: Trainer | undefined;
   private creating: Promise<Trainer | undefined> | undefined;
@@ -105,20 +117,33 @@ export class TrainingController implements ReactiveController {
     this.creating = undefined;
     this.connection++;
     this.queue = [];
+    this.held = undefined;
     if (this.running || this.phase === 'paused') this.phase = 'idle';
   }
 
-  /** Trains `models` one after another, each from scratch on the same data and budget. */
-  async train(models: ModelId[]): Promise<void> {
+  /** Whether a run of `model` at the element's settings can continue from the weights held. */
+  canContinue(model: ModelId): boolean {
+    const settings = this.settingsOf(model);
+    return !this.running && settings !== '' && this.held?.settings === settings;
+  }
+
+  /**
+   * Trains `models` one after another on the same data and budget, each from scratch; with
+   * `keepWeights`, the (one) model continues from the weights held.
+   */
+  async train(models: ModelId[], keepWeights = false): Promise<void> {
     this.queue = [];
     this.results = [];
     this.progress = undefined;
+    this.pageStepMs = undefined;
+    // The session reads the held weights out when the run starts; then they are gone.
+    this.held = undefined;
     this.setPhase('starting');
     try {
       const trainer = await this.ensureTrainer();
       if (!trainer) return;
       this.queue = [...models];
-      this.startNext();
+      this.startNext(keepWeights);
     } catch (error) {
       this.setPhase('error');
       this.hooks.failed(error);
@@ -145,6 +170,7 @@ export class TrainingController implements ReactiveController {
     this.results = [];
     this.progress = undefined;
     this.model = undefined;
+    this.held = undefined;
     this.setPhase('idle');
   }
 
@@ -154,11 +180,29 @@ export class TrainingController implements ReactiveController {
     return this.active.exportWeights();
   }
 
-  /** Loads weights exported before into the trainer (creating it, listeners and all, if need be). */
+  /**
+   * Loads weights exported before into the trainer (creating it, listeners and all, if need
+   * be); the trainer then sends the loaded model's snapshot, and a run can continue from them.
+   */
   async importWeights(weights: WeightsFile): Promise<void> {
     const trainer = await this.ensureTrainer();
     if (!trainer) throw new Error('The element left the page before the weights were loaded.');
-    await trainer.importWeights(weights);
+    await trainer.importWeights(weights, this.hooks.configFor(weights.model));
+    this.model = weights.model;
+    this.held = { source: 'imported', settings: this.settingsOf(weights.model) };
+    this.host.requestUpdate();
+  }
+
+  /** What makes weights fit a model: its id and the settings that shape its weights. */
+  private settingsOf(model: ModelId): string {
+    try {
+      const { length, hidden, heads, positional, mask, embedding, blocks } =
+        this.hooks.configFor(model);
+      return JSON.stringify([model, length, hidden, heads, positional, mask, embedding, blocks]);
+    } catch {
+      // Bad settings fit no weights.
+      return '';
+    }
   }
 
   /**
@@ -190,11 +234,11 @@ export class TrainingController implements ReactiveController {
     return trainer;
   }
 
-  private startNext(): void {
+  private startNext(keepWeights = false): void {
     const model = this.queue.shift();
     if (!model || !this.active) return;
     this.model = model;
-    this.active.start(this.hooks.configFor(model));
+    this.active.start({ ...this.hooks.configFor(model), keepWeights });
   }
 
   private setPhase(phase: TrainingPhase): void {
@@ -207,6 +251,7 @@ export class TrainingController implements ReactiveController {
     switch (message.type) {
       case 'ready':
         this.backend = message.backend;
+        this.batchSize = message.config.batchSize;
         this.setPhase('training');
         this.hooks.announce(
           `Training ${label(model)} on the ${message.backend} backend, ${this.active?.mode === 'page' ? 'on the page' : 'in a Worker'}.`,
@@ -214,6 +259,7 @@ export class TrainingController implements ReactiveController {
         break;
       case 'progress':
         this.progress = { ...message, model };
+        this.notePageSteps(message.samplesPerSecond);
         this.host.requestUpdate();
         this.hooks.loss({
           model,
@@ -240,10 +286,19 @@ export class TrainingController implements ReactiveController {
         break;
       case 'error':
         this.queue = [];
+        this.held = undefined;
         this.setPhase('error');
         this.hooks.failed(new Error(`Training failed: ${message.message}`));
         break;
     }
+  }
+
+  /** On the page, a step over 50 ms is a pause the reader feels: measured, for the note to say. */
+  private notePageSteps(samplesPerSecond: number): void {
+    if (this.active?.mode !== 'page' || !(samplesPerSecond > 0)) return;
+    const stepMs = (1000 * this.batchSize) / samplesPerSecond;
+    if (stepMs <= 50) return;
+    this.pageStepMs = stepMs;
   }
 
   /** A model has used its budget (or was stopped): its row, then the next model or the end. */
@@ -269,6 +324,11 @@ export class TrainingController implements ReactiveController {
       this.startNext();
       return;
     }
+    // One model's run leaves its weights to continue from; a comparison's last is not the reader's.
+    this.held =
+      this.results.length === 1
+        ? { source: 'trained', settings: this.settingsOf(model) }
+        : undefined;
     this.setPhase('done');
     this.hooks.announce(
       `Done: ${label(model)} reached a validation MSE of ${message.validationLoss.toFixed(1)}.`,

@@ -312,6 +312,17 @@ describe('<trainable-model>', () => {
       ['batch-size="0"', /batch-size must be a whole number in \[1, 4096\]/],
       ['models="fcn rnn"', /models must be one of/],
       ['backend="tpu"', /backend must be one of auto, wasm, webgl, cpu/],
+      ['models="fcn fcn"', /^models lists a model twice: fcn, fcn$/],
+      [
+        'validation-size="10001"',
+        /^validation-size must be a whole number in \[1, 10000\], got 10001$/,
+      ],
+      [
+        'length="4096" validation-size="2000"',
+        /^validation-size \(2000\) times length \(4096\) is 8,192,000 values; at most 4,194,304 \(validation-size up to 1024 at this length\)$/,
+      ],
+      ['length="4097"', /^length must be a whole number in \[40, 4096\], got 4097$/],
+      ['theme="sepia"', /^theme must be one of auto, light, dark, got "sepia"$/],
     ];
     for (const [attributes, message] of cases) {
       const container = document.createElement('div');
@@ -347,6 +358,102 @@ describe('<trainable-model>', () => {
     expect(steps).to.deep.equal([1, 2, 3, 4]);
     await el.updateComplete;
     expect($(el, '[role="progressbar"]').getAttribute('aria-valuenow')).to.equal('100');
+  });
+
+  it('shows imported weights as the model they are, and offers to continue or start fresh', async function () {
+    this.timeout(120_000);
+    // Trained elsewhere: an mha of width 16, 2 heads, on series of 48.
+    const source = await fixture<TrainableModel>(small);
+    source.model = 'mha';
+    source.train();
+    await oneEvent(source, 'training-done');
+    const weights = await source.exportWeights();
+    const trainedMaps = source.attentionMaps;
+    // A fresh element at other settings: it becomes that model, at its settings.
+    const el = await fixture<TrainableModel>(
+      html`<trainable-model backend="cpu" budget="1 steps" validation-size="32"></trainable-model>`,
+    );
+    expect(el.attentionMaps).to.deep.equal([]);
+    await el.importWeights(weights);
+    await el.updateComplete;
+    expect([el.model, el.length, el.hiddenSize, el.heads]).to.deep.equal(['mha', 48, 16, 2]);
+    // Its attention on the validation sample, before any training: the trained model's.
+    expect(el.attentionMaps).to.have.length(1);
+    expect(el.attentionMaps[0]).to.have.length(2);
+    el.attentionMaps[0].forEach((head, h) =>
+      Array.from(head.data).forEach((value, i) =>
+        expect(value, `head ${h}, cell ${i}`).to.be.closeTo(trainedMaps[0][h].data[i], 1e-4),
+      ),
+    );
+    const { prediction } = await charts(el);
+    const lines = [...prediction.querySelectorAll('.mark-line path')].filter(
+      (p) => (p.getAttribute('d') ?? '').length > 0,
+    );
+    expect(lines, 'input, target and prediction').to.have.length(3);
+    // The choice: Continue (first) or Train from scratch.
+    expect(button(el, 'Continue').className).to.equal('primary');
+    expect(button(el, 'Train').title).to.equal('Train from scratch: fresh weights');
+    expect($(el, '.note').textContent).to.match(/^Loaded weights of mha: .* Press Continue/);
+    const firstLoss = async (from?: 'weights' | 'scratch') => {
+      const progress = oneEvent(el, 'training-progress');
+      el.train(from ? { from } : {});
+      const { detail } = (await progress) as CustomEvent<{ trainLoss: number }>;
+      await oneEvent(el, 'training-done');
+      return detail.trainLoss;
+    };
+    // train() continues from loaded weights: its first loss is the trained model's.
+    const continued = await firstLoss();
+    const fresh = await firstLoss('scratch');
+    expect(continued).to.be.below(fresh * 0.8);
+    // After a run of its own, the element can continue that one too; a change of shape cannot.
+    await el.updateComplete;
+    expect(button(el, 'Continue').className).to.equal('');
+    el.length = 64;
+    await el.updateComplete;
+    expect(button(el, 'Continue')).to.equal(undefined);
+    let refused = '';
+    await el.train({ from: 'weights' }).catch((error: Error) => (refused = error.message));
+    expect(refused).to.equal(
+      'There are no weights of mha at these settings to continue from: load weights or train it first.',
+    );
+    // Not a weights file: refused with a message, the element unchanged.
+    refused = '';
+    await el
+      .importWeights({ format: 'other' } as unknown as typeof weights)
+      .catch((error: Error) => (refused = error.message));
+    expect(refused).to.equal('This is not a decoding-attention weights file (version 1).');
+    expect(el.length).to.equal(64);
+  });
+
+  it('says how long each step holds the page when training on it', async function () {
+    this.timeout(120_000);
+    const el = await fixture<TrainableModel>(small);
+    el.runOn = 'page';
+    await el.updateComplete;
+    expect($(el, '.note').textContent).to.match(/Training shares the page \(run-on="page"\)/);
+    // A model whose steps take well over 50 ms on the cpu backend.
+    el.model = 'transformer';
+    el.length = 100;
+    el.budget = '1 steps';
+    el.train();
+    await oneEvent(el, 'training-done');
+    await el.updateComplete;
+    expect($(el, '.note').textContent).to.match(
+      /^Each training step holds the page for about \d+ ms \(run-on="page"\): the page responds between steps\./,
+    );
+  });
+
+  it('refuses a models property that is not a list, naming models', async () => {
+    const el = await fixture<TrainableModel>(small);
+    (el as unknown as { models: unknown }).models = 'fcn cnn';
+    await el.updateComplete;
+    expect($(el, '[role="alert"]').textContent).to.equal(
+      'models must be a list of model ids such as "fcn cnn lstm", got fcn cnn',
+    );
+    el.models = ['fcn', 'cnn'];
+    await el.updateComplete;
+    expect($(el, '[role="alert"]')).to.equal(null);
+    expect($(el, '.controls span').textContent).to.equal('Comparing fcn, cnn');
   });
 
   it('goes back to its one model when the models attribute is removed', async () => {
