@@ -20,8 +20,8 @@ export const HEATMAP_LIMITS = Object.freeze({
   workedCells: 512 * 512,
   /** Heads in `heads`, `scores` or an `attention-change` event. */
   heads: 16,
-  /** Characters of the JSON file at `src`: parsing it is one task. */
-  srcCharacters: 4 * 1024 * 1024,
+  /** Characters (bytes) of the JSON file at `src`: reading and parsing it are a task each. */
+  srcCharacters: 1.25 * 1024 * 1024,
 });
 
 /**

@@ -1,4 +1,4 @@
-import { shownValue, type Matrix, type MatrixInput } from '@decoding-attention/core';
+import { nextTask, shownValue, type Matrix, type MatrixInput } from '@decoding-attention/core';
 import { HEATMAP_LIMITS, isFlatMatrix, readHeads, readMatrix } from './limits.js';
 
 /** Attention data as the heatmap holds it: one matrix per head, weights or raw scores. */
@@ -123,24 +123,32 @@ function shownUrl(url: string): string {
  */
 export async function fetchHeatmapJson(url: string, signal: AbortSignal): Promise<HeatmapData> {
   const failed = (reason: string) => new Error(`src: could not load "${shownUrl(url)}": ${reason}`);
+  const tooLarge = (size: number) =>
+    failed(
+      `the file holds ${size} characters; the heatmap reads at most ${HEATMAP_LIMITS.srcCharacters}`,
+    );
   let text: string;
   try {
     const response = await fetch(url, { signal });
     if (!response.ok) throw failed(`HTTP ${response.status}`);
+    // A file known to be too large is not read at all: decoding it is one long task.
+    const bytes = Number(response.headers.get('content-length'));
+    if (bytes > HEATMAP_LIMITS.srcCharacters) throw tooLarge(bytes);
     text = await response.text();
   } catch (error) {
     if (signal.aborted || (error instanceof Error && error.message.startsWith('src:'))) throw error;
     throw failed(error instanceof Error ? error.message : shownValue(error));
   }
-  const limit = HEATMAP_LIMITS.srcCharacters;
-  if (text.length > limit)
-    throw failed(`the file holds ${text.length} characters; the heatmap reads at most ${limit}`);
+  if (text.length > HEATMAP_LIMITS.srcCharacters) throw tooLarge(text.length);
+  // Parsing and reading the matrix each take a task of their own, not one long one together.
+  await nextTask();
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw failed('it is not valid JSON');
   }
+  await nextTask();
   try {
     return parseHeatmapJson(json);
   } catch (error) {

@@ -197,7 +197,7 @@ describe('<attention-heatmap> bounds', () => {
       cells: 1_048_576,
       workedCells: 262_144,
       heads: 16,
-      srcCharacters: 4_194_304,
+      srcCharacters: 1_310_720,
     });
   });
 
@@ -348,13 +348,20 @@ describe('<attention-heatmap> bounds', () => {
       '/text.json': 'not json',
       '/huge.json': JSON.stringify({ matrix: [[1e39]] }),
     };
-    window.fetch = async (input) => new Response(files[String(input)]);
+    window.fetch = async (input) =>
+      String(input) === '/declared.json'
+        ? new Response('[[1]]', { headers: { 'content-length': '99999999' } })
+        : new Response(files[String(input)]);
     try {
       const el = await fixture<AttentionHeatmap>(html`<attention-heatmap></attention-heatmap>`);
       const cases: [string, string][] = [
         [
           '/big.json',
-          'src: could not load "/big.json": the file holds 4194305 characters; the heatmap reads at most 4194304',
+          'src: could not load "/big.json": the file holds 1310721 characters; the heatmap reads at most 1310720',
+        ],
+        [
+          '/declared.json',
+          'src: could not load "/declared.json": the file holds 99999999 characters; the heatmap reads at most 1310720',
         ],
         ['/text.json', 'src: could not load "/text.json": it is not valid JSON'],
         [
