@@ -76,6 +76,11 @@ function isFollowable(element: Element): element is HTMLElement {
   return element.localName === 'shape-dataset-viewer' || isSampleSource(element);
 }
 
+/** A setting as a form control shows it: a bad value set from script (a symbol, say) shows as none. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** Lets the page breathe: the next piece of work runs in a task of its own. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -536,8 +541,8 @@ export class PositionalEncodingExplorer extends DecodingElement {
   private renderControls(): TemplateResult {
     return html`
       <div class="toolbar controls" part="controls">
-        ${encodingMenu('Encoding', this.encoding, (v) => (this.encoding = v as EncodingKind))}
-        ${encodingMenu('Compare with', this.compare ?? '', (v) => (this.compare = v), true)}
+        ${encodingMenu('Encoding', textOf(this.encoding), (v) => (this.encoding = v as EncodingKind))}
+        ${encodingMenu('Compare with', textOf(this.compare), (v) => (this.compare = v), true)}
         ${numberField('Length', this.length, (v) => this.resizeTable(v, this.dim), 2)}
         ${numberField('Dim', this.dim, (v) => this.resizeTable(this.length, v), 2)}
         ${numberField('Base', this.base, (v) => (this.base = v), 2)}

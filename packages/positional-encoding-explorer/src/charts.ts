@@ -53,7 +53,9 @@ export function curvesSpec(
     width,
     height: 180,
     autosize: { type: 'fit-x', contains: 'padding' },
-    datasets: { curves: rows },
+    // The hover layer has one point per position, not per curve point: its nearest-point search
+    // (a Voronoi diagram) over every curve point took seconds at the limits.
+    datasets: { curves: rows, positions: Array.from({ length }, (_, position) => ({ position })) },
     params: [{ name: 'position', value: -1 }],
     layer: [
       {
@@ -82,7 +84,7 @@ export function curvesSpec(
       },
       {
         // Invisible points carry the hover: the position nearest the pointer, for the other views to show.
-        data: { name: 'curves', format: { parse: null } },
+        data: { name: 'positions', format: { parse: null } },
         params: [
           {
             name: 'hover',
@@ -98,7 +100,7 @@ export function curvesSpec(
         mark: { type: 'point', opacity: 0, aria: false },
         encoding: {
           x: { field: 'position', type: 'quantitative' },
-          y: { field: 'value', type: 'quantitative' },
+          y: { datum: 0, type: 'quantitative' },
         },
       },
       {

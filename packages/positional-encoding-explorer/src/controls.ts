@@ -28,10 +28,10 @@ export function encodingMenu(
   `;
 }
 
-/** A labelled number field; a value that is not a number (an emptied field) is not reported. */
+/** A labelled number field (blank for a value that is not a number); an emptied field is not reported. */
 export function numberField(
   label: string,
-  value: number,
+  value: unknown,
   onChange: (value: number) => void,
   min: number,
 ): TemplateResult {
@@ -41,7 +41,7 @@ export function numberField(
       <input
         type="number"
         min=${min}
-        .value=${String(value)}
+        .value=${typeof value === 'number' ? String(value) : ''}
         @change=${(e: Event) => {
           const v = (e.target as HTMLInputElement).valueAsNumber;
           if (Number.isFinite(v)) onChange(v);

@@ -52,7 +52,7 @@ export function workOutEncoding(kind: EncodingKind, settings: EncodingSettings):
   const similarity = positionSimilarity(pe, length, dim, measure);
   const spread = distanceSpread(similarity);
   // A trained table's values may be finite yet their products not: no verdict from Infinity.
-  if (!Number.isFinite(spread))
+  if (!Number.isFinite(spread) || !similarity.data.every(Number.isFinite))
     throw new RangeError(
       `${kind === 'learnable' ? 'table' : 'base'} gives similarities outside float32's range; use smaller values`,
     );

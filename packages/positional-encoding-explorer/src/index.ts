@@ -7,3 +7,4 @@ export {
   type PositionHoverDetail,
 } from './events.js';
 export { VERSION } from './version.js';
+export { EXPLORER_LIMITS, FLOAT32_MAX } from './limits.js';
