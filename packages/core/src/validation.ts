@@ -47,7 +47,9 @@ export function checkOneOf<T extends string>(
   allowed: readonly T[],
 ): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`${name} must be one of ${allowed.join(', ')}, got "${shownValue(value)}"`);
+    throw new RangeError(
+      `${name} must be one of ${allowed.join(', ')}, got "${shownValue(value)}"`,
+    );
   }
   return value as T;
 }
