@@ -22,11 +22,11 @@ import {
   type SampleSource,
   type ThemeColors,
   word,
+  FirstSightController,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { Chart1DController } from './chart1d.js';
-import { FirstSightController } from './first-sight.js';
 import { SampleImages2D, renderImages2D } from './images2d.js';
 import { drawPlot1D } from './plot1d.js';
 import { shapeDatasetViewerStyles } from './shape-dataset-viewer.styles.js';

@@ -1,9 +1,9 @@
 import type { ReactiveController } from 'lit';
-import type { ChartHost } from '@decoding-attention/ui';
+import type { ChartHost } from './chart-controller.js';
 
 /**
  * Whether the element has come near the reader's view yet, so that costly drawing (a vega chart)
- * waits until it may be seen: a long post with 80 viewers drew 80 charts on load, and the page
+ * waits until it may be seen: a long post with 80 figures drew 80 charts on load, and the page
  * stalled. Once seen, always seen. `updateComplete` waits for the first report of the browser's
  * IntersectionObserver, so a visible element is complete with its chart, an element off-screen
  * without it.

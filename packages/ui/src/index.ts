@@ -10,6 +10,7 @@ export {
 export { ThemeColorsController, type ThemedHost } from './theme-colors.js';
 export { loadVega, embedChart, chartConfig, type Chart } from './chart.js';
 export { VegaChartController, type ChartDrawing, type ChartHost } from './chart-controller.js';
+export { FirstSightController } from './first-sight.js';
 export { listConverter, wordList, numberList, word } from './converters.js';
 export {
   eventDetail,
