@@ -105,3 +105,17 @@ export type {
   ResolvedModelOptions,
   ModelDescription,
 } from './model-catalog.js';
+export {
+  PATCH_ENCODING_KINDS,
+  patchSizesFor,
+  patchGrid,
+  patchify,
+  unpatchify,
+  patchProjection,
+  checkProjection,
+  embedPatches,
+  patchPositionalEncoding,
+  patchTokens,
+  patchPositionSimilarity,
+} from './patches.js';
+export type { PatchGrid, PatchEncodingKind, PatchEncodingOptions } from './patches.js';
