@@ -166,3 +166,206 @@ export function modelCatalog(options: ModelOptions = {}): ModelDescription[] {
     };
   });
 }
+
+/**
+ * The vision models of post 3 (docs/design/models.md, "Vision"): they map a batch of images
+ * [batch, imageSize, imageSize, 3] (values in [0, 1]) to images of the same shape, and train on
+ * the `shapes-2d` task.
+ */
+export const VISION_MODEL_IDS = ['vit', 'vit-encdec', 'vit-channels', 'unet'] as const;
+export type VisionModelId = (typeof VISION_MODEL_IDS)[number];
+
+/** Any model the trainer can build: a 1D model of post 1 and 2, or a vision model. */
+export type AnyModelId = ModelId | VisionModelId;
+
+/** Whether `id` names a vision model. */
+export function isVisionModel(id: unknown): id is VisionModelId {
+  return (VISION_MODEL_IDS as readonly unknown[]).includes(id);
+}
+
+/** The positional encodings a vision model can use: 2D ones over the patch grid. */
+export const VISION_ENCODINGS = ['none', 'learnable', 'sinusoidal', 'rope'] as const;
+export type VisionEncoding = (typeof VISION_ENCODINGS)[number];
+
+/**
+ * Options of the vision models, beside `hidden`, `heads`, `blocks` and `seed` of ModelOptions
+ * (whose defaults they share: width 64, 4 heads, 2 encoder blocks).
+ */
+export interface VisionModelOptions {
+  /** Side of the square images, in pixels (default 128). */
+  imageSize?: number;
+  /** Side of the square patches, in pixels; must divide `imageSize` (default 16). */
+  patchSize?: number;
+  /** vit-encdec: decoder blocks (default 2). */
+  decoderBlocks?: number;
+  /**
+   * vit-encdec: where each decoder query starts: `encoder`, the encoder's token at the query's
+   * own patch plus its position (default), or `learned`, a trained table plus its position.
+   */
+  queries?: 'encoder' | 'learned';
+  /**
+   * vit-channels: a patch's R, G and B planes are tokens of their own; they attend `within`
+   * their channel (three maps, default) or `across` channels (one map over all of them).
+   */
+  channelAttention?: 'within' | 'across';
+}
+
+export type ResolvedVisionModelOptions = Required<ModelOptions> & Required<VisionModelOptions>;
+
+export const VISION_DEFAULTS: Readonly<Required<VisionModelOptions>> = Object.freeze({
+  imageSize: 128,
+  patchSize: 16,
+  decoderBlocks: 2,
+  queries: 'encoder',
+  channelAttention: 'within',
+});
+
+/** Fills in a vision model's defaults and checks every option, throwing a RangeError naming a bad one. */
+export function resolveVisionOptions(
+  id: VisionModelId,
+  options: ModelOptions & VisionModelOptions = {},
+): ResolvedVisionModelOptions {
+  checkOneOf('model', id, VISION_MODEL_IDS);
+  const o = { ...MODEL_DEFAULTS, ...VISION_DEFAULTS };
+  for (const [key, value] of Object.entries(options))
+    if (value !== undefined) (o as Record<string, unknown>)[key] = value;
+  checkInteger('imageSize', o.imageSize, 8, 512);
+  checkInteger('patchSize', o.patchSize, 1, o.imageSize);
+  if (o.imageSize % o.patchSize !== 0)
+    throw new RangeError(
+      `patchSize ${o.patchSize} does not divide the ${o.imageSize} x ${o.imageSize} image`,
+    );
+  if (id === 'unet' && o.imageSize % 8 !== 0)
+    throw new RangeError(`unet needs an imageSize divisible by 8, got ${o.imageSize}`);
+  checkInteger('hidden', o.hidden, 2, 1024);
+  checkInteger('heads', o.heads, 1, 64);
+  checkInteger('blocks', o.blocks, 1, 24);
+  checkInteger('decoderBlocks', o.decoderBlocks, 1, 24);
+  checkInteger('seed', o.seed, 0, Number.MAX_SAFE_INTEGER);
+  checkOneOf('positional', o.positional, VISION_ENCODINGS);
+  checkOneOf('queries', o.queries, ['encoder', 'learned'] as const);
+  checkOneOf('channelAttention', o.channelAttention, ['within', 'across'] as const);
+  if (id !== 'unet') {
+    if (o.hidden % o.heads !== 0)
+      throw new RangeError(`hidden (${o.hidden}) must be divisible by heads (${o.heads})`);
+    if (o.positional === 'sinusoidal' && o.hidden % 2 !== 0)
+      throw new RangeError(`a 2D sinusoidal encoding needs an even hidden, got ${o.hidden}`);
+    if (o.positional === 'rope' && (o.hidden / o.heads) % 4 !== 0)
+      throw new RangeError(
+        `2D RoPE needs a multiple of 4 features per head; hidden / heads is ${o.hidden / o.heads}`,
+      );
+  } else if (o.hidden % 2 !== 0) {
+    throw new RangeError(`unet needs an even hidden, got ${o.hidden}`);
+  }
+  return o;
+}
+
+/** One entry of the vision model menu. */
+export interface VisionModelDescription {
+  id: VisionModelId;
+  label: string;
+  description: string;
+  parameters: number;
+  hasAttention: boolean;
+  /** The options that change this model. */
+  options: (keyof (ModelOptions & VisionModelOptions))[];
+}
+
+const VISION_DESCRIPTIONS: Record<
+  VisionModelId,
+  [string, string, (keyof (ModelOptions & VisionModelOptions))[]]
+> = {
+  vit: [
+    'ViT (encoder)',
+    'Patches embedded as tokens plus their 2D position, pre-norm encoder blocks, each token projected back to its patch.',
+    ['imageSize', 'patchSize', 'hidden', 'heads', 'blocks', 'positional'],
+  ],
+  'vit-encdec': [
+    'ViT encoder-decoder',
+    'An encoder over the patches; one decoder query per output patch self-attends, then cross-attends to the encoder tokens.',
+    [
+      'imageSize',
+      'patchSize',
+      'hidden',
+      'heads',
+      'blocks',
+      'decoderBlocks',
+      'queries',
+      'positional',
+    ],
+  ],
+  'vit-channels': [
+    'Channel-specific ViT',
+    "Each patch's R, G and B planes are tokens of their own, attending within their channel (three maps) or across channels.",
+    ['imageSize', 'patchSize', 'hidden', 'heads', 'blocks', 'positional', 'channelAttention'],
+  ],
+  unet: [
+    'U-Net (CNN)',
+    'Strided convolutions down to an eighth of the resolution and back up, with a skip connection: local features only.',
+    ['imageSize', 'hidden'],
+  ],
+};
+
+/** Parameters of one pre-norm encoder block of width d (two LayerNorms, attention, feed-forward 4d). */
+const encoderBlock = (d: number) =>
+  2 * 2 * d + 4 * (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
+/** Parameters of one decoder block: three LayerNorms, self- and cross-attention, feed-forward 4d. */
+const decoderBlock = (d: number) =>
+  3 * 2 * d + 8 * (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
+
+/** Trainable parameters of a vision model, worked out from its architecture (no tfjs needed). */
+export function visionParameterCount(
+  id: VisionModelId,
+  options: ModelOptions & VisionModelOptions = {},
+): number {
+  const o = resolveVisionOptions(id, options);
+  const d = o.hidden;
+  const grid = (o.imageSize / o.patchSize) ** 2;
+  const patch = o.patchSize * o.patchSize * 3;
+  const table = o.positional === 'learnable' ? grid * d : 0;
+  switch (id) {
+    case 'vit':
+      return patch * d + d + table + o.blocks * encoderBlock(d) + 2 * d + d * patch + patch;
+    case 'vit-encdec': {
+      const encoder = patch * d + d + table + o.blocks * encoderBlock(d) + 2 * d;
+      // The decoder's queries: a learned table or none, plus its own learnable position table.
+      const queries = (o.queries === 'learned' ? grid * d : 0) + table;
+      return encoder + queries + o.decoderBlocks * decoderBlock(d) + 2 * d + d * patch + patch;
+    }
+    case 'vit-channels': {
+      const plane = o.patchSize * o.patchSize;
+      // A dense per plane, a learned embedding per channel, one position table for all three.
+      return plane * d + d + 3 * d + table + o.blocks * encoderBlock(d) + 2 * d + d * plane + plane;
+    }
+    case 'unet': {
+      const c = d / 2;
+      return (
+        48 * c +
+        c + // stem: 4 x 4 x 3 pixels -> c
+        (9 * c * c + c) + // 3 x 3 convolution at a quarter of the resolution
+        (4 * c * d + d) + // down: 2 x 2 x c -> d
+        (9 * d * d + d) + // 3 x 3 convolution at an eighth
+        (d * 4 * c + 4 * c) + // up: d -> 2 x 2 x c
+        (9 * c * c + c) + // 3 x 3 convolution after the skip connection
+        (c * 48 + 48) // head: c -> 4 x 4 x 3 pixels
+      );
+    }
+  }
+}
+
+/** The menu of vision models with their descriptions and parameter counts for these options. */
+export function visionModelCatalog(
+  options: ModelOptions & VisionModelOptions = {},
+): VisionModelDescription[] {
+  return VISION_MODEL_IDS.map((id) => {
+    const [label, description, relevant] = VISION_DESCRIPTIONS[id];
+    return {
+      id,
+      label,
+      description,
+      parameters: visionParameterCount(id, options),
+      hasAttention: id !== 'unet',
+      options: relevant,
+    };
+  });
+}

@@ -4,21 +4,33 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { sampleSeed } from '../random.js';
-import { resolveModelOptions, type ModelId, type ModelOptions } from '../model-catalog.js';
+import {
+  isVisionModel,
+  resolveModelOptions,
+  resolveVisionOptions,
+  type AnyModelId,
+  type ModelOptions,
+  type VisionModelId,
+  type VisionModelOptions,
+} from '../model-catalog.js';
 import {
   AddPositionalEncoding,
   BidirectionalLSTM,
   Conv1DSame,
+  CrossAttention,
   Gelu,
   LayerNorm,
   PositionalProjection,
   Scale,
   SelfAttention,
+  type SelfAttentionArgs,
 } from './layers.js';
+import { Conv2DSame, LearnedTable, Patchify, Unpatchify } from './vision-layers.js';
 
 export {
   AddPositionalEncoding,
   Conv1DSame,
+  CrossAttention,
   Gelu,
   LayerNorm,
   PositionalProjection,
@@ -26,8 +38,36 @@ export {
   SelfAttention,
   gelu,
 } from './layers.js';
-export { MODEL_IDS, modelCatalog, parameterCount, resolveModelOptions } from '../model-catalog.js';
-export type { ModelDescription, ModelId, ModelOptions } from '../model-catalog.js';
+export type { RopeGrid, SelfAttentionArgs } from './layers.js';
+export {
+  Conv2DSame,
+  LearnedTable,
+  Patchify,
+  Unpatchify,
+  imageToTokens,
+  tokensToImage,
+} from './vision-layers.js';
+export type { PatchTokens } from './vision-layers.js';
+export {
+  MODEL_IDS,
+  VISION_MODEL_IDS,
+  isVisionModel,
+  modelCatalog,
+  parameterCount,
+  resolveModelOptions,
+  resolveVisionOptions,
+  visionModelCatalog,
+  visionParameterCount,
+} from '../model-catalog.js';
+export type {
+  AnyModelId,
+  ModelDescription,
+  ModelId,
+  ModelOptions,
+  VisionModelDescription,
+  VisionModelId,
+  VisionModelOptions,
+} from '../model-catalog.js';
 
 /** The transformer's fixed output factor: the data's amplitude scale (see Scale). */
 export const OUTPUT_SCALE = 20;
@@ -36,7 +76,11 @@ export const OUTPUT_SCALE = 20;
  * Builds a model mapping a batch of 1D inputs [batch, length] to predictions [batch, length],
  * with exactly the architecture of docs/design/models.md (its parameter count is the proof).
  */
-export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersModel {
+export function buildModel(
+  id: AnyModelId,
+  options: ModelOptions & VisionModelOptions = {},
+): tf.LayersModel {
+  if (isVisionModel(id)) return buildVisionModel(id, options);
   const o = resolveModelOptions(id, options);
   const { length: L, hidden: d } = o;
   // Every layer with random weights draws its own seed from the model's, in building order.
@@ -163,6 +207,203 @@ export function buildModel(id: ModelId, options: ModelOptions = {}): tf.LayersMo
   return tf.model({ inputs: input, outputs: output, name: id });
 }
 
+/**
+ * Builds a vision model mapping images [batch, imageSize, imageSize, 3] to images of the same
+ * shape, with exactly the architecture of docs/design/models.md ("Vision").
+ */
+export function buildVisionModel(
+  id: VisionModelId,
+  options: ModelOptions & VisionModelOptions = {},
+): tf.LayersModel {
+  const o = resolveVisionOptions(id, options);
+  const { imageSize: size, patchSize: p, hidden: d } = o;
+  const side = size / p;
+  let layersSeeded = 0;
+  const seed = () => sampleSeed(o.seed, layersSeeded++);
+  const dense = (
+    x: tf.SymbolicTensor,
+    units: number,
+    name: string,
+    activation?: 'gelu',
+  ): tf.SymbolicTensor => {
+    const y = tf.layers
+      .dense({ units, name, kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }) })
+      .apply(x) as tf.SymbolicTensor;
+    return activation ? (new Gelu({ name: `${name}-gelu` }).apply(y) as tf.SymbolicTensor) : y;
+  };
+  const norm = (x: tf.SymbolicTensor, name: string) =>
+    new LayerNorm({ name }).apply(x) as tf.SymbolicTensor;
+  const add = (a: tf.SymbolicTensor, b: tf.SymbolicTensor, name: string) =>
+    tf.layers.add({ name }).apply([a, b]) as tf.SymbolicTensor;
+  const input = tf.input({ shape: [size, size, 3], name: 'input' });
+  const grid = (repeat = 1) => ({ rows: side, cols: side, repeat });
+  /** The 2D positional encoding added to tokens on `repeat` grids, unless it is none or RoPE. */
+  const position = (x: tf.SymbolicTensor, name: string, repeat = 1) =>
+    o.positional === 'sinusoidal' || o.positional === 'learnable'
+      ? (new AddPositionalEncoding({
+          seed: seed(),
+          kind: o.positional,
+          grid: grid(repeat),
+          name,
+        }).apply(x) as tf.SymbolicTensor)
+      : x;
+  const attention = (repeat = 1): Omit<SelfAttentionArgs, 'role'> => ({
+    heads: o.heads,
+    outputProjection: true,
+    ...(o.positional === 'rope' ? { ropeBase: 10000, ropeGrid: grid(repeat) } : {}),
+  });
+  const feedForward = (x: tf.SymbolicTensor, prefix: string, normName: string) => {
+    let y = norm(x, `${prefix}/${normName}`);
+    y = dense(y, 4 * d, `${prefix}/ff1`, 'gelu');
+    y = dense(y, d, `${prefix}/ff2`);
+    return add(x, y, `${prefix}/residual-ff`);
+  };
+  /** Pre-norm encoder blocks: x + attention(LN(x)), then x + FF(LN(x)). */
+  const encoder = (x: tf.SymbolicTensor, args: SelfAttentionArgs) => {
+    for (let b = 1; b <= o.blocks; b++) {
+      const prefix = `encoder/block${b}`;
+      const [attended] = new SelfAttention({
+        seed: seed(),
+        ...args,
+        name: `${prefix}/attention`,
+      }).apply(norm(x, `${prefix}/norm1`)) as tf.SymbolicTensor[];
+      x = add(x, attended, `${prefix}/residual-attention`);
+      x = feedForward(x, prefix, 'norm2');
+    }
+    return x;
+  };
+  const reassemble = (x: tf.SymbolicTensor, tokens: 'patch' | 'channel' = 'patch') =>
+    new Unpatchify({ patchSize: p, height: size, width: size, tokens, name: 'prediction' }).apply(
+      x,
+    ) as tf.SymbolicTensor;
+
+  let output: tf.SymbolicTensor;
+  switch (id) {
+    case 'vit':
+    case 'vit-encdec': {
+      const tokens = new Patchify({ patchSize: p, name: 'patches' }).apply(
+        input,
+      ) as tf.SymbolicTensor;
+      let x = position(dense(tokens, d, 'embed'), 'positional');
+      x = encoder(x, { ...attention(), role: 'encoder-self' });
+      x = norm(x, 'encoder/final-norm');
+      if (id === 'vit-encdec') {
+        const memory = x;
+        // Each query starts where cross-attention can find its patch: from the encoder's token
+        // at that patch, or from a trained row of its own; then its position.
+        x =
+          o.queries === 'learned'
+            ? (new LearnedTable({
+                seed: seed(),
+                rows: side * side,
+                replace: true,
+                name: 'decoder/queries',
+              }).apply(memory) as tf.SymbolicTensor)
+            : memory;
+        x = position(x, 'decoder/positional');
+        for (let b = 1; b <= o.decoderBlocks; b++) {
+          const prefix = `decoder/block${b}`;
+          const [selfAttended] = new SelfAttention({
+            seed: seed(),
+            ...attention(),
+            role: 'decoder-self',
+            name: `${prefix}/self-attention`,
+          }).apply(norm(x, `${prefix}/norm1`)) as tf.SymbolicTensor[];
+          x = add(x, selfAttended, `${prefix}/residual-self`);
+          const [crossAttended] = new CrossAttention({
+            seed: seed(),
+            ...attention(),
+            name: `${prefix}/cross-attention`,
+          }).apply([norm(x, `${prefix}/norm2`), memory]) as tf.SymbolicTensor[];
+          x = add(x, crossAttended, `${prefix}/residual-cross`);
+          x = feedForward(x, prefix, 'norm3');
+        }
+        x = norm(x, 'decoder/final-norm');
+      }
+      output = reassemble(dense(x, 3 * p * p, 'head'));
+      break;
+    }
+    case 'vit-channels': {
+      const planes = new Patchify({ patchSize: p, tokens: 'channel', name: 'planes' }).apply(
+        input,
+      ) as tf.SymbolicTensor;
+      let x = dense(planes, d, 'embed');
+      x = new LearnedTable({
+        seed: seed(),
+        rows: 3,
+        per: 'run',
+        name: 'channel-embedding',
+      }).apply(x) as tf.SymbolicTensor;
+      x = position(x, 'positional', 3);
+      const within = o.channelAttention === 'within';
+      x = encoder(x, {
+        ...attention(3),
+        groups: within ? 3 : 1,
+        role: within ? 'channel-within' : 'channel-across',
+      });
+      x = norm(x, 'encoder/final-norm');
+      output = reassemble(dense(x, p * p, 'head'), 'channel');
+      break;
+    }
+    case 'unet': {
+      const c = d / 2;
+      const quarter = size / 4;
+      // Down: 4 x 4 pixel blocks to c features, a 3 x 3 convolution, 2 x 2 blocks of those to d.
+      const stem = new Patchify({ patchSize: 4, grid: true, name: 'stem-blocks' }).apply(
+        input,
+      ) as tf.SymbolicTensor;
+      const skip = new Conv2DSame({
+        seed: seed(),
+        filters: c,
+        activation: 'gelu',
+        name: 'conv1',
+      }).apply(dense(stem, c, 'stem', 'gelu')) as tf.SymbolicTensor;
+      const down = new Patchify({ patchSize: 2, grid: true, name: 'down-blocks' }).apply(
+        skip,
+      ) as tf.SymbolicTensor;
+      let x = new Conv2DSame({
+        seed: seed(),
+        filters: d,
+        activation: 'gelu',
+        name: 'conv2',
+      }).apply(dense(down, d, 'down', 'gelu')) as tf.SymbolicTensor;
+      // Up: each position to 2 x 2 of c features, plus the skip connection, a 3 x 3 convolution.
+      x = new Unpatchify({
+        patchSize: 2,
+        height: quarter,
+        width: quarter,
+        channels: c,
+        name: 'up-blocks',
+      }).apply(dense(x, 4 * c, 'up')) as tf.SymbolicTensor;
+      x = new Gelu({ name: 'skip-gelu' }).apply(add(x, skip, 'skip')) as tf.SymbolicTensor;
+      x = new Conv2DSame({
+        seed: seed(),
+        filters: c,
+        activation: 'gelu',
+        name: 'conv3',
+      }).apply(x) as tf.SymbolicTensor;
+      output = new Unpatchify({
+        patchSize: 4,
+        height: size,
+        width: size,
+        name: 'prediction',
+      }).apply(dense(x, 48, 'head')) as tf.SymbolicTensor;
+      break;
+    }
+  }
+  return tf.model({ inputs: input, outputs: output, name: id });
+}
+
+/**
+ * What each attention layer of a model is, in the order of `attentionLayers`: `self` (the 1D
+ * models), `encoder-self`, `decoder-self`, `cross` (decoder queries x encoder tokens),
+ * `channel-within` (colour-plane tokens attending within their channel: three maps, the diagonal
+ * blocks of the weights) or `channel-across` (one map over all the planes).
+ */
+export function attentionKinds(model: tf.LayersModel): string[] {
+  return attentionLayers(model).map((layer) => layer.role);
+}
+
 /** The attention layers of a model, in order. */
 export function attentionLayers(model: tf.LayersModel): SelfAttention[] {
   return model.layers.filter((layer): layer is SelfAttention => layer instanceof SelfAttention);
@@ -170,7 +411,7 @@ export function attentionLayers(model: tf.LayersModel): SelfAttention[] {
 
 /**
  * A model sharing `model`'s layers that outputs its prediction and then every attention
- * layer's weights [batch, heads, length, length], for display; undefined if it has none.
+ * layer's weights [batch, heads, queries, keys], for display; undefined if it has none.
  */
 export function withAttentionOutputs(model: tf.LayersModel): tf.LayersModel | undefined {
   const layers = attentionLayers(model);

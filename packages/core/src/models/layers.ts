@@ -4,7 +4,12 @@ import {
   fusedAttentionAvailable,
 } from '@decoding-attention/wasm-kernels/attention';
 import { attentionMask, type MaskKind, type MaskOptions } from '../attention.js';
-import { pairFrequency, positionalEncoding, type EncodingKind } from '../positional.js';
+import {
+  pairFrequency,
+  positionalEncoding,
+  positionalEncoding2D,
+  type EncodingKind,
+} from '../positional.js';
 import { sampleSeed } from '../random.js';
 import { lstmRecurrence } from './lstm-recurrence.js';
 
@@ -308,17 +313,36 @@ export class Scale extends tf.layers.Layer {
   }
 }
 
-/** Rows of the RoPE tables for `length` positions and `size` features per head. */
+/** Where RoPE places tokens on a patch grid: `repeat` copies of a `rows x cols` grid in raster order. */
+export interface RopeGrid {
+  rows: number;
+  cols: number;
+  /** How many times the grid's tokens follow each other (3 for one token per colour plane). */
+  repeat?: number;
+}
+
+/**
+ * Rows of the RoPE tables for `length` positions and `size` features per head. On a `grid`
+ * (axial 2D RoPE, as `applyRope2D`), the first half of the features turn with the token's patch
+ * row and the second half with its column, each half as a 1D RoPE of size / 2 features.
+ */
 function ropeTables(
   length: number,
   size: number,
   base: number,
+  grid?: RopeGrid,
 ): { cos: tf.Tensor2D; sin: tf.Tensor2D; swap: tf.Tensor2D } {
   const cos = new Float32Array(length * size);
   const sin = new Float32Array(length * size);
+  const half = size / 2;
   for (let p = 0; p < length; p++) {
+    const cell = grid ? p % (grid.rows * grid.cols) : 0;
     for (let f = 0; f + 1 < size; f += 2) {
-      const angle = p * pairFrequency(f / 2, size, base);
+      const angle = grid
+        ? f < half
+          ? Math.floor(cell / grid.cols) * pairFrequency(f / 2, half, base)
+          : (cell % grid.cols) * pairFrequency((f - half) / 2, half, base)
+        : p * pairFrequency(f / 2, size, base);
       cos[p * size + f] = cos[p * size + f + 1] = Math.cos(angle);
       // Signed so that x * cos + swap(x) * sin turns each pair: (a, b) -> (a cos - b sin, b cos + a sin).
       sin[p * size + f] = -Math.sin(angle);
@@ -348,6 +372,16 @@ export interface SelfAttentionArgs extends LayerArgs {
   maskOptions?: MaskOptions;
   /** Rotate queries and keys by position (RoPE) with this base; 0 for none. */
   ropeBase?: number;
+  /** With RoPE: the patch grid the tokens lie on (axial 2D RoPE) instead of a line. */
+  ropeGrid?: RopeGrid;
+  /**
+   * Cut the tokens into this many consecutive groups of equal size, each attending only within
+   * itself (a block-diagonal mask; 1, the default, for none): the three colour planes of a
+   * channel-specific model, attending within their channel.
+   */
+  groups?: number;
+  /** What the layer is in its model, for display (`self` by default): see `attentionKinds`. */
+  role?: string;
 }
 
 /**
@@ -360,11 +394,15 @@ export interface SelfAttentionArgs extends LayerArgs {
  */
 export class SelfAttention extends SeededLayer {
   static className = 'DASelfAttention';
-  private readonly heads: number;
+  protected readonly heads: number;
   private readonly outputProjection: boolean;
   private readonly maskKind: MaskKind;
   private readonly maskOptions: MaskOptions;
   private readonly ropeBase: number;
+  private readonly ropeGrid: RopeGrid | undefined;
+  private readonly groups: number;
+  /** What the layer is in its model: `self`, `encoder-self`, `decoder-self`, `cross`, ... */
+  readonly role: string;
   private weightsOf: Record<string, tf.LayerVariable> = {};
   private constants: {
     mask?: tf.Tensor2D;
@@ -380,12 +418,23 @@ export class SelfAttention extends SeededLayer {
     this.maskKind = args.mask ?? 'full';
     this.maskOptions = args.maskOptions ?? {};
     this.ropeBase = args.ropeBase ?? 0;
+    this.ropeGrid = args.ropeGrid;
+    this.groups = args.groups ?? 1;
+    this.role = args.role ?? 'self';
   }
 
   override build(inputShape: Shape | Shape[]): void {
     const [, length, width] = inputShape as [null, number, number];
+    this.buildFor(length, width, length);
+  }
+
+  /** Builds the projections and constants for `queries` tokens of `width` features reading `keys` tokens. */
+  protected buildFor(queries: number, width: number, keys: number): void {
+    const length = queries;
     if (width % this.heads !== 0)
       throw new RangeError(`width ${width} is not divisible by ${this.heads} heads`);
+    if (length % this.groups !== 0 || (keys !== length && this.groups > 1))
+      throw new RangeError(`${length} tokens cannot be cut into ${this.groups} equal groups`);
     const names = this.outputProjection
       ? ['query', 'key', 'value', 'output']
       : ['query', 'key', 'value'];
@@ -403,8 +452,15 @@ export class SelfAttention extends SeededLayer {
         tf.initializers.zeros(),
       );
     }
-    if (this.maskKind !== 'full') {
-      const allowed = attentionMask(this.maskKind, length, length, this.maskOptions);
+    if (this.maskKind !== 'full' || this.groups > 1) {
+      const allowed =
+        this.maskKind === 'full'
+          ? new Uint8Array(length * length).fill(1)
+          : attentionMask(this.maskKind, length, length, this.maskOptions);
+      const size = length / this.groups;
+      for (let q = 0; q < length; q++)
+        for (let k = 0; k < length; k++)
+          if (Math.floor(q / size) !== Math.floor(k / size)) allowed[q * length + k] = 0;
       this.constants.mask = tf.keep(
         tf.tensor2d(
           Float32Array.from(allowed, (a) => (a ? 0 : -1e9)),
@@ -413,7 +469,9 @@ export class SelfAttention extends SeededLayer {
       );
     }
     if (this.ropeBase > 0) {
-      const tables = ropeTables(length, width / this.heads, this.ropeBase);
+      if (keys !== length)
+        throw new RangeError('RoPE across two sequences needs as many keys as queries');
+      const tables = ropeTables(length, width / this.heads, this.ropeBase, this.ropeGrid);
       this.constants.cos = tf.keep(tables.cos);
       this.constants.sin = tf.keep(tables.sin);
       this.constants.swap = tf.keep(tables.swap);
@@ -440,16 +498,24 @@ export class SelfAttention extends SeededLayer {
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: Record<string, unknown> = {},
   ): tf.Tensor[] {
+    const x = single(inputs) as tf.Tensor3D;
+    return this.attend(x, x, kwargs['training'] === true);
+  }
+
+  /** Queries from `x`, keys and values from `memory` (x itself for self-attention). */
+  protected attend(x: tf.Tensor3D, memory: tf.Tensor3D, training: boolean): tf.Tensor[] {
     return tf.tidy(() => {
-      const x = single(inputs) as tf.Tensor3D;
       const [batch, length, width] = x.shape;
+      const keys = memory.shape[1];
       const size = width / this.heads;
       const flat = tf.reshape(x, [batch * length, width]) as tf.Tensor2D;
-      const split = (t: tf.Tensor2D) =>
-        tf.transpose(tf.reshape(t, [batch, length, this.heads, size]), [0, 2, 1, 3]) as tf.Tensor4D;
-      let q = split(this.project(flat, 'query'));
-      let k = split(this.project(flat, 'key'));
-      const v = split(this.project(flat, 'value'));
+      const flatMemory =
+        memory === x ? flat : (tf.reshape(memory, [batch * keys, width]) as tf.Tensor2D);
+      const split = (t: tf.Tensor2D, tokens: number) =>
+        tf.transpose(tf.reshape(t, [batch, tokens, this.heads, size]), [0, 2, 1, 3]) as tf.Tensor4D;
+      let q = split(this.project(flat, 'query'), length);
+      let k = split(this.project(flatMemory, 'key'), keys);
+      const v = split(this.project(flatMemory, 'value'), keys);
       const { cos, sin, swap, mask } = this.constants;
       if (cos && sin && swap) {
         const turn = (t: tf.Tensor4D) =>
@@ -465,12 +531,12 @@ export class SelfAttention extends SeededLayer {
       const scaled = tf.mul(q, 1 / Math.sqrt(size)) as tf.Tensor4D;
       let attended: tf.Tensor4D;
       let weights: tf.Tensor;
-      if (kwargs['training'] === true && fusedAttentionAvailable()) {
+      if (training && fusedAttentionAvailable()) {
         // Training on the wasm backend with @decoding-attention/wasm-kernels: one fused op that
         // never forms the [batch, heads, length, length] weights, forward or backward. Training
         // reads only the prediction, so the weights output is left empty.
         attended = fusedAttention(scaled, k, v, mask);
-        weights = tf.zeros([batch, this.heads, 0, length]);
+        weights = tf.zeros([batch, this.heads, 0, keys]);
       } else {
         let scores = tf.matMul(scaled, k, false, true) as tf.Tensor4D;
         if (mask) scores = tf.add(scores, mask) as tf.Tensor4D;
@@ -500,7 +566,50 @@ export class SelfAttention extends SeededLayer {
       outputProjection: this.outputProjection,
       mask: this.maskKind,
       ropeBase: this.ropeBase,
+      ...(this.ropeGrid ? { ropeGrid: { ...this.ropeGrid } } : {}),
+      ...(this.groups > 1 ? { groups: this.groups } : {}),
+      ...(this.role !== 'self' ? { role: this.role } : {}),
     };
+  }
+}
+
+/**
+ * Cross-attention: the same layer as SelfAttention, applied to two inputs, `[queries, memory]`:
+ * queries [batch, Lq, width] are projected from the first, keys and values from the second
+ * [batch, Lk, width]. Outputs [batch, Lq, width] and the weights [batch, heads, Lq, Lk]
+ * (queries by memory tokens). Its role is `cross` unless given.
+ */
+export class CrossAttention extends SelfAttention {
+  static override className = 'DACrossAttention';
+
+  constructor(args: SelfAttentionArgs) {
+    super({ role: 'cross', ...args });
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const [[, queries, width], [, keys, memoryWidth]] = inputShape as [
+      [null, number, number],
+      [null, number, number],
+    ];
+    if (memoryWidth !== width)
+      throw new RangeError(`cross-attention needs memory of width ${width}, got ${memoryWidth}`);
+    this.buildFor(queries, width, keys);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape[] {
+    const [[batch, queries, width], [, keys]] = inputShape as Shape[];
+    return [
+      [batch, queries, width],
+      [batch, this.heads, queries, keys],
+    ];
+  }
+
+  override call(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: Record<string, unknown> = {},
+  ): tf.Tensor[] {
+    const [x, memory] = inputs as tf.Tensor3D[];
+    return this.attend(x, memory, kwargs['training'] === true);
   }
 }
 
@@ -511,37 +620,59 @@ export class SelfAttention extends SeededLayer {
 export class AddPositionalEncoding extends SeededLayer {
   static className = 'DAAddPositionalEncoding';
   private readonly kind: Exclude<EncodingKind, 'rope'>;
+  private readonly grid: RopeGrid | undefined;
   private table: tf.Tensor2D | undefined;
   private learned: tf.LayerVariable | undefined;
 
-  constructor(args: LayerArgs & { kind: Exclude<EncodingKind, 'rope'> }) {
+  /**
+   * On a `grid` (`repeat` copies of a `rows x cols` patch grid), a fixed table is the 2D one of
+   * `positionalEncoding2D` (the first half of the features the patch's row, the second its
+   * column) and a learnable one has a row per patch, shared by the copies.
+   */
+  constructor(args: LayerArgs & { kind: Exclude<EncodingKind, 'rope'>; grid?: RopeGrid }) {
     super(args);
     this.kind = args.kind;
+    this.grid = args.grid;
   }
 
   override build(inputShape: Shape | Shape[]): void {
     const [, length, width] = inputShape as [null, number, number];
+    const grid = this.grid;
+    const repeat = grid?.repeat ?? 1;
+    const rows = grid ? grid.rows * grid.cols : length;
+    if (grid && rows * repeat !== length)
+      throw new RangeError(`${length} tokens do not lie on ${repeat} grids of ${rows} patches`);
+    const tile = (table: tf.Tensor2D) =>
+      repeat === 1 ? table : (tf.concat(Array<tf.Tensor2D>(repeat).fill(table), 0) as tf.Tensor2D);
     if (this.kind === 'learnable') {
       this.learned = this.addWeight(
         'table',
-        [length, width],
+        [rows, width],
         'float32',
         tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.nextSeed() }),
       );
+      this.tileLearned = grid ? tile : undefined;
     } else {
-      this.table = tf.keep(
-        tf.tensor2d(positionalEncoding(this.kind, length, width), [length, width]),
-      );
+      const values = grid
+        ? positionalEncoding2D(this.kind, grid.rows, grid.cols, width)
+        : positionalEncoding(this.kind, length, width);
+      this.table = tf.keep(tf.tidy(() => tile(tf.tensor2d(values, [rows, width]))));
     }
     this.built = true;
   }
+
+  private tileLearned: ((table: tf.Tensor2D) => tf.Tensor2D) | undefined;
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     return inputShape as Shape;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => tf.add(single(inputs), (this.learned?.read() ?? this.table) as tf.Tensor));
+    return tf.tidy(() => {
+      const learned = this.learned?.read() as tf.Tensor2D | undefined;
+      const table = learned ? (this.tileLearned?.(learned) ?? learned) : this.table!;
+      return tf.add(single(inputs), table);
+    });
   }
 
   override dispose(): DisposeResult {
@@ -552,7 +683,11 @@ export class AddPositionalEncoding extends SeededLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), kind: this.kind };
+    return {
+      ...super.getConfig(),
+      kind: this.kind,
+      ...(this.grid ? { grid: { ...this.grid } } : {}),
+    };
   }
 }
 
@@ -603,6 +738,7 @@ for (const layer of [
   LayerNorm,
   Scale,
   SelfAttention,
+  CrossAttention,
   AddPositionalEncoding,
   PositionalProjection,
 ]) {
