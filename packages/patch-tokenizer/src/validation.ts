@@ -1,0 +1,91 @@
+import {
+  PATCH_ENCODING_KINDS,
+  checkInteger,
+  checkOneOf,
+  checkProjection,
+  patchGrid,
+  patchSizesFor,
+  shownValue,
+  type PatchEncodingKind,
+  type PatchGrid,
+} from '@decoding-attention/core';
+import { TOKENIZER_LIMITS } from './limits.js';
+
+/** What the tokenizer checks before any value reaches the maths: its settings as set. */
+export interface TokenizerSettings {
+  encoding?: unknown;
+  patchSize?: unknown;
+  dim?: unknown;
+  seed?: unknown;
+  patch?: unknown;
+  for?: unknown;
+  projection?: unknown;
+}
+
+/** The checked settings, with the grid over the image and the projection handed in, if any. */
+export interface CheckedSettings {
+  encoding: PatchEncodingKind;
+  patchSize: number;
+  dim: number;
+  seed: number;
+  patch: number;
+  grid: PatchGrid;
+  projection: Float32Array | undefined;
+}
+
+/** A value as `checkOneOf` compares it: a string, or a text that matches no choice. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : shownValue(value);
+}
+
+/** The sizes that divide the image and give at most the patches allowed. */
+export function usablePatchSizes(width: number, height: number): number[] {
+  return patchSizesFor(width, height).filter(
+    (p) => (width / p) * (height / p) <= TOKENIZER_LIMITS.patches,
+  );
+}
+
+/**
+ * Checks every setting under its attribute's name (as authors write it), for an image of
+ * `width x height`; throws a RangeError on the first bad one.
+ */
+export function validateSettings(
+  s: TokenizerSettings,
+  width: number,
+  height: number,
+): CheckedSettings {
+  const encoding = checkOneOf('encoding', asText(s.encoding), PATCH_ENCODING_KINDS);
+  const patchSize = s.patchSize as number;
+  const grid = patchGrid(width, height, patchSize);
+  if (grid.count > TOKENIZER_LIMITS.patches)
+    throw new RangeError(
+      `patch-size ${patchSize} cuts the ${width} x ${height} image into ${grid.count} patches; ` +
+        `at most ${TOKENIZER_LIMITS.patches} are shown: use ${usablePatchSizes(width, height).join(', ')}`,
+    );
+  const { min, max } = TOKENIZER_LIMITS.dim;
+  const dim = checkInteger('dim', s.dim as number, min, max);
+  if (encoding === 'sinusoidal' && dim % 2 !== 0)
+    throw new RangeError(
+      `dim must be even for the sinusoidal encoding (half per axis), got ${dim}`,
+    );
+  if (encoding === 'rope' && dim % 4 !== 0)
+    throw new RangeError(
+      `dim must be a multiple of 4 for the rope encoding (pairs turned by row and by column), got ${dim}`,
+    );
+  const seed = checkInteger(
+    'seed',
+    s.seed as number,
+    Number.MIN_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const patch = checkInteger('patch', s.patch as number, 0, grid.count - 1);
+  if (s.for !== undefined && typeof s.for !== 'string')
+    throw new RangeError(
+      `for must be the id of a <shape-dataset-viewer mode="2d">, got ${shownValue(s.for)}`,
+    );
+  const projection =
+    s.projection === undefined || s.projection === null
+      ? undefined
+      : checkProjection(s.projection, grid.size, dim);
+  return { encoding, patchSize, dim, seed, patch, grid, projection };
+}
