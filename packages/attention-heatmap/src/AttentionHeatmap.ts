@@ -40,8 +40,25 @@ import {
   type HeatmapView,
 } from './heatmap-interaction.js';
 import { checkSettings } from './checks.js';
+import {
+  axisTitles,
+  checkLayerList,
+  layerNames,
+  type AttentionLayer,
+  type ChannelsInput,
+} from './layers.js';
 import { checkWork } from './limits.js';
 import { buildPanels, formatWeight, type Panel } from './panels.js';
+import {
+  checkImage,
+  gridConverter,
+  layOut,
+  readGrid,
+  type GridInput,
+  type PatchImage,
+  type PatchLayout,
+} from './patch-grid.js';
+import { PatchView } from './patch-view.js';
 import {
   checkLabels,
   dataFromProperties,
@@ -62,6 +79,7 @@ const DATA_PROPERTIES = new Set<PropertyKey>([
   ...['mask', 'compare', 'window', 'stride', 'globals', 'head', 'source'],
   ...['colormap', 'scale', 'normalization', 'domain'],
   ...['theme', 'for', 'src', 'label', 'queryLabel', 'keyLabel'],
+  ...['grid', 'queryGrid', 'layer', 'layers', 'channels', 'image', 'linkedImage'],
 ]);
 /** How the arrow keys move through the head choices. */
 const HEAD_STEPS: Record<string, number> = {
@@ -92,9 +110,11 @@ const HEAD_STEPS: Record<string, number> = {
  * @csspart heads - The small multiples, one per head, which also select the head shown.
  * @csspart tooltip - The tooltip.
  * @csspart table - The data table of small matrices.
+ * @csspart patches - In patch-grid mode (`grid`), the selected query's weights over the image, beside each matrix.
  * @csspart error - The message shown for bad input.
  *
  * @cssprop [--da-heatmap-size=420px] - Width of the heatmap (each, in comparison mode: 270px).
+ * @cssprop [--da-heatmap-image-size=240px] - Width of the image beside each heatmap in patch-grid mode.
  * @cssprop [--da-color-text] - Text colour.
  * @cssprop [--da-color-muted] - Axes and secondary text.
  * @cssprop [--da-color-background] - Background.
@@ -118,6 +138,7 @@ export class AttentionHeatmap extends DecodingElement {
     view: () => this.view,
     colors: () => this.colors,
     moved: (cell) => this.external.mark(cell),
+    shown: (cell) => this.patchView.show(cell),
   });
   private readonly drawing = new DrawScheduler(
     this,
@@ -134,7 +155,14 @@ export class AttentionHeatmap extends DecodingElement {
     band: (band) => this.interaction.showBand(band),
     // Kept until new data arrives, so that checking the settings again does not hide it.
     failed: (error) => (this.arrivalError = error),
+    image: (image) => (this.linkedImage = image),
   });
+  /** The pictures of the query's weights over the image, in patch-grid mode. */
+  private readonly patchView = new PatchView(this, this.interaction, () => this.patchState);
+  /** Where the attention lies on the image, in patch-grid mode (`grid` set); else undefined. */
+  private layout: PatchLayout | undefined;
+  /** The image the weights are drawn over, checked against the layout. */
+  private shownImage: PatchImage | undefined;
   /** The data shown, with its labels, and the panels made of it; undefined while none is valid. */
   private data: HeatmapData | undefined;
   private panels: Panel[] = [];
@@ -152,6 +180,8 @@ export class AttentionHeatmap extends DecodingElement {
   /** Why the data from `src` or the element followed could not be used, if so. */
   @state() private arrivalError: unknown;
   @state() private tableOpen = false;
+  /** The input image of a followed `<shape-dataset-viewer mode="2d">`. */
+  @state() private linkedImage: PatchImage | undefined;
 
   // ---- Properties ----
 
@@ -185,14 +215,44 @@ export class AttentionHeatmap extends DecodingElement {
   @property({ attribute: 'normalize' }) normalization: 'global' | 'row' = 'global';
   /** The head shown: `average` or a head index from 0. */
   @property() head = 'average';
+  /**
+   * Attention layers of a vision model, `{ kind: 'encoder' | 'decoder' | 'cross', heads,
+   * channels?, label? }` each: the heatmap shows layer `layer`, a menu picks another. Used
+   * before `heads`, `matrix` and `scores`.
+   */
+  @property({ attribute: false }) layers?: readonly AttentionLayer[];
+  /** The layer of `layers` shown, from 0. */
+  @property({ type: Number }) layer = 0;
+  /**
+   * Channel-specific attention shown beside the attention, labelled: `[R, G, B]`, each a matrix
+   * or one per head, of the attention's shape (a layer's own `channels` come first).
+   */
+  @property({ attribute: false }) channels?: ChannelsInput;
+  /**
+   * Patch-grid mode: the keys are image patches on a `rows x cols` grid, in raster order
+   * (`"4x4"`; from script `[4, 4]` or `{ rows, cols }`). Beside each matrix, the selected
+   * query's weights are drawn over the image, patch by patch.
+   */
+  @property({ converter: gridConverter }) grid?: GridInput;
+  /**
+   * The grid of the queries where it is not `grid`: decoder queries, one per output patch, of
+   * cross-attention. By default the queries are on `grid` when there are as many as its patches.
+   */
+  @property({ attribute: 'query-grid', converter: gridConverter }) queryGrid?: GridInput;
+  /**
+   * The image under the patches: RGBA bytes in canvas layout, `{ data, width, height }` (an
+   * `ImageData` is one), each side cut by the grid into whole pixels. A followed
+   * `<shape-dataset-viewer mode="2d">` gives its sample's input image where this is unset.
+   */
+  @property({ attribute: false }) image?: PatchImage;
   /** A label per query (row), shown in ticks, tooltips and the table; in HTML, words separated by spaces or commas. */
   @property({ attribute: 'row-labels', converter: wordList }) rowLabels?: string[];
   /** A label per key (column); in HTML, words separated by spaces or commas. */
   @property({ attribute: 'col-labels', converter: wordList }) colLabels?: string[];
-  /** Axis title of the rows. */
-  @property({ attribute: 'query-label' }) queryLabel = 'Query';
-  /** Axis title of the columns. */
-  @property({ attribute: 'key-label' }) keyLabel = 'Key';
+  /** Axis title of the rows; by default `Query`, or what the layer's queries are (`Decoder query` for cross-attention, `Query patch` on a grid). */
+  @property({ attribute: 'query-label' }) queryLabel?: string;
+  /** Axis title of the columns; by default `Key`, or what the layer's keys are (`Encoder patch` for cross-attention, `Key patch` on a grid). */
+  @property({ attribute: 'key-label' }) keyLabel?: string;
   /** The heatmap's accessible name and title. */
   @property() label = 'Attention weights';
   /** The value range of the colours, `[low, high]`, two finite increasing numbers (above 0 on a log scale); by default the data's (weights from 0). */
@@ -275,6 +335,7 @@ export class AttentionHeatmap extends DecodingElement {
       };
       const masks = [this.mask, ...(this.compare ? [this.compare] : [])];
       if (data) checkWork(data, masks);
+      this.layOutPatches(data);
       this.panels = data
         ? buildPanels(data, {
             masks,
@@ -287,8 +348,51 @@ export class AttentionHeatmap extends DecodingElement {
     } catch (error) {
       this.data = undefined;
       this.panels = [];
+      this.layout = undefined;
+      this.shownImage = undefined;
       this.reportError(error);
     }
+  }
+
+  /**
+   * Patch-grid mode: lays the data on `grid` and `query-grid`, and checks the image (`image`,
+   * or the followed viewer's) against the patches; each problem names its attribute.
+   */
+  private layOutPatches(data: HeatmapData | undefined): void {
+    const grid = readGrid(this.grid, 'grid');
+    const queryGrid = readGrid(this.queryGrid, 'query-grid');
+    if (!grid && queryGrid)
+      throw new RangeError('query-grid is the grid of the queries beside grid: set grid too');
+    if (!grid && this.image !== undefined && this.image !== null) {
+      throw new RangeError(
+        'image is drawn under the patches of grid: set grid to the patches of the attention, such as "4x4"',
+      );
+    }
+    const [first] = data?.heads ?? [];
+    this.layout = grid && first && layOut(first.rows, first.cols, grid, queryGrid, data?.layerKind);
+    const own = this.image !== undefined && this.image !== null;
+    const id = typeof this.for === 'string' ? this.for : '';
+    this.shownImage = checkImage(
+      own ? this.image : grid && this.linkedImage,
+      own ? 'image' : `the image of for="${id}"`,
+      this.layout,
+    );
+  }
+
+  /** What the pictures over the image are drawn from; undefined outside patch-grid mode. */
+  private get patchState() {
+    const layout = this.layout;
+    if (!layout || this.panels.length === 0) return undefined;
+    const style = this.heatmapStyle();
+    return { layout, image: this.shownImage, panels: this.panels, style, title: this.panelTitleOf };
+  }
+
+  private readonly panelTitleOf = (panel: Panel): string => this.panelTitle(panel);
+
+  /** The axis titles: `query-label` and `key-label`, else what the data's queries and keys are. */
+  private get titles(): { query: string; key: string } {
+    const auto = axisTitles(this.data?.layerKind, this.layout !== undefined);
+    return { query: this.queryLabel ?? auto.query, key: this.keyLabel ?? auto.key };
   }
 
   private maskOptions() {
@@ -304,7 +408,8 @@ export class AttentionHeatmap extends DecodingElement {
     if (!this.data) return undefined;
     const [{ rows, cols }] = this.data.heads;
     const { rowLabels, colLabels } = this.data;
-    const { panels, queryLabel, keyLabel } = this;
+    const { query: queryLabel, key: keyLabel } = this.titles;
+    const { panels } = this;
     return { rows, cols, panels, head: this.headShown, rowLabels, colLabels, queryLabel, keyLabel };
   }
 
@@ -372,10 +477,24 @@ export class AttentionHeatmap extends DecodingElement {
       toJsonText({
         label: this.label,
         head: this.head,
+        layer: this.data?.layerKind
+          ? { index: this.layer, kind: this.data.layerKind, name: this.layerName }
+          : undefined,
+        grid: this.layout && {
+          keys: this.layout.keyGrid,
+          queries: this.layout.queryGrid,
+          image: this.shownImage && {
+            width: this.shownImage.width,
+            height: this.shownImage.height,
+          },
+        },
+        queryLabel: this.titles.query,
+        keyLabel: this.titles.key,
         rowLabels: this.data?.rowLabels,
         colLabels: this.data?.colLabels,
         panels: this.panels.map((panel) => ({
           mask: panel.mask,
+          channel: panel.channel,
           options: panel.mask === 'full' ? undefined : this.maskOptions(),
           shown: matrixToArrays(panel.shown),
           heads: panel.heads.length > 1 ? panel.heads.map(matrixToArrays) : undefined,
@@ -384,14 +503,20 @@ export class AttentionHeatmap extends DecodingElement {
     ) as Record<string, unknown>;
   }
 
-  /** A PNG of the panels side by side, at least 512 pixels wide each, cells kept square and crisp. */
+  /**
+   * A PNG of the panels side by side, at least 512 pixels wide each, cells kept square and
+   * crisp; in patch-grid mode each followed by its picture over the image, as large.
+   */
   async toPNG(): Promise<Blob> {
     await this.updateComplete;
-    const canvases = [...this.frames].map((frame) => frame.querySelector('canvas')!);
+    const canvases = [...this.frames].flatMap((frame) => {
+      const picture = frame.parentElement?.querySelector<HTMLCanvasElement>('.patches canvas');
+      return [frame.querySelector('canvas')!, ...(picture ? [picture] : [])];
+    });
     if (canvases.length === 0) throw new Error('Nothing to export: there is no matrix to show.');
-    const scale = Math.max(1, Math.ceil(512 / Math.max(...canvases.map((c) => c.width))));
     const background = this.colors.background;
-    return canvasToPng(composeSideBySide(canvases, { scale, gap: 16, background }));
+    const enlarged = canvases.map((canvas) => enlarge(canvas, 512));
+    return canvasToPng(composeSideBySide(enlarged, { gap: 16, background }));
   }
 
   private async exportPng(): Promise<void> {
@@ -413,6 +538,7 @@ export class AttentionHeatmap extends DecodingElement {
     const cells = data ? data.heads[0].rows * data.heads[0].cols : 0;
     return html`
       <div class="toolbar" part="toolbar" ?hidden=${this.compact}>
+        ${this.renderLayerMenu()}
         ${this.renderMenu('Colours', this.colormap, COLORMAPS, (v) => (this.colormap = v))}
         ${this.renderMenu('Scale', this.scale, HEATMAP_SCALES, (v) => (this.scale = v))}
         ${this.renderMenu(
@@ -436,13 +562,13 @@ export class AttentionHeatmap extends DecodingElement {
         ${this.renderEmbedButton()}
       </div>
       ${this.renderError()}
-      ${data ? this.renderPanels(data) : this.errorMessage ? nothing : html`<p class="note">No attention to show yet.</p>`}
+      ${data ? this.renderPanels(data) : this.errorMessage ? nothing : html`<p class="note">${this.waiting}</p>`}
       ${data && data.heads.length > 1 ? this.renderHeads(data) : nothing}
       ${
         data && this.tableOpen && cells <= TABLE_LIMIT
           ? valuesTable(this.panels[0], {
               caption: this.panelTitle(this.panels[0]),
-              corner: `${this.queryLabel} \\ ${this.keyLabel}`,
+              corner: `${this.titles.query} \\ ${this.titles.key}`,
               rowLabels: data.rowLabels,
               colLabels: data.colLabels,
             })
@@ -450,6 +576,28 @@ export class AttentionHeatmap extends DecodingElement {
       }
       <div class="tooltip" part="tooltip" aria-hidden="true"></div>
     `;
+  }
+
+  /** What the note says while there is no attention to show. */
+  private get waiting(): string {
+    if (this.linkedImage && typeof this.for === 'string') {
+      return `for="${this.for}" shows an image: set grid and the attention over its patches (matrix, heads or layers) to draw it there.`;
+    }
+    return 'No attention to show yet.';
+  }
+
+  /** The layer menu, when `layers` holds more than one. */
+  private renderLayerMenu(): TemplateResult | typeof nothing {
+    const layers = this.layers;
+    if (!Array.isArray(layers) || layers.length < 2 || !this.data?.layerKind) return nothing;
+    const names = layerNames(checkLayerList(layers, 'layers'));
+    return this.renderMenu(
+      'Layer',
+      String(this.layer),
+      names.map((_, i) => String(i)),
+      (v) => (this.layer = Number(v)),
+      (v) => `${Number(v) + 1}: ${names[Number(v)]}`,
+    );
   }
 
   private renderMenu<T extends string>(
@@ -473,17 +621,18 @@ export class AttentionHeatmap extends DecodingElement {
   private renderPanels(data: HeatmapData): TemplateResult {
     const [{ rows, cols }] = data.heads;
     const crisp = rows <= 512 && cols <= 512;
-    const query = this.queryLabel.toLowerCase();
-    const key = this.keyLabel.toLowerCase();
+    const titles = this.titles;
+    const query = titles.query.toLowerCase();
+    const key = titles.key.toLowerCase();
     return html`
       <div class="panels">
         ${this.panels.map((panel, index) => {
           const [low, high] = heatmapDomain(panel.shown, this.heatmapStyle(), panel.allowed);
           const middle = this.scale === 'log' ? Math.sqrt(low * high) : (low + high) / 2;
           return html`
-            <div class="panel" part="panel">
+            <div class=${this.layout ? 'panel with-picture' : 'panel'} part="panel">
               <div class="panel-title">${this.panelTitle(panel)}</div>
-              <div class="y-title">${this.queryLabel}</div>
+              <div class="y-title">${titles.query}</div>
               <div class="y-ticks" aria-hidden="true">
                 ${this.renderTicks(rows, data.rowLabels, 'y')}
               </div>
@@ -522,11 +671,12 @@ export class AttentionHeatmap extends DecodingElement {
               <div class="x-ticks" aria-hidden="true">
                 ${this.renderTicks(cols, data.colLabels, 'x')}
               </div>
-              <div class="x-title">${this.keyLabel}</div>
+              <div class="x-title">${titles.key}</div>
               <div class="row-chart" part="row-chart" aria-hidden="true" ?hidden=${this.compact}>
                 <div class="caption">Hover or focus a cell to see its query's weights</div>
                 <canvas></canvas>
               </div>
+              ${this.layout ? this.patchView.render(panel, index) : nothing}
             </div>
           `;
         })}
@@ -538,10 +688,22 @@ export class AttentionHeatmap extends DecodingElement {
     const shown = this.headShown;
     const average = (this.data?.heads.length ?? 0) > 1 ? 'average of heads' : '';
     const head = shown === 'average' ? average : `head ${shown + 1}`;
-    // Name the mask when there is one, or when two panels need telling apart.
-    const mask = panel.mask !== 'full' || this.panels.length > 1 ? panel.mask : '';
-    const details = [mask, head].filter(Boolean).join(', ');
+    // Name the mask when there is one, or when two masks need telling apart.
+    const mask = panel.mask !== 'full' || this.compare ? panel.mask : '';
+    // Beside channel-specific maps, the attention across all channels is the full one.
+    const channel = panel.channel
+      ? `${panel.channel} channel`
+      : this.data?.channels
+        ? 'full attention'
+        : '';
+    const details = [this.layerName, channel, mask, head].filter(Boolean).join(', ');
     return details ? `${this.label} (${details})` : this.label;
+  }
+
+  /** The shown layer's name, when the data comes from `layers`. */
+  private get layerName(): string {
+    if (!this.data?.layerKind || !Array.isArray(this.layers)) return '';
+    return layerNames(this.layers)[this.layer] ?? '';
   }
 
   private renderTicks(count: number, labels: string[] | undefined, axis: 'x' | 'y') {
@@ -582,6 +744,12 @@ export class AttentionHeatmap extends DecodingElement {
       </div>
     `;
   }
+}
+
+/** `canvas` scaled by a whole factor to at least `width` pixels wide, pixels kept crisp. */
+function enlarge(canvas: HTMLCanvasElement, width: number): HTMLCanvasElement {
+  const scale = Math.max(1, Math.ceil(width / canvas.width));
+  return composeSideBySide([canvas], { scale, gap: 0 });
 }
 
 /** `rgb(r, g, b)` as the browser resolves a colour, as numbers for the pixel buffer. */

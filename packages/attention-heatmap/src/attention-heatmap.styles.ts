@@ -4,6 +4,7 @@ import { css } from 'lit';
 export const attentionHeatmapStyles = css`
   :host {
     --_size: var(--da-heatmap-size, 420px);
+    --_image-size: var(--da-heatmap-image-size, 240px);
   }
   :host([compare]:not([compare=''])) {
     --_size: var(--da-heatmap-size, 270px);
@@ -28,6 +29,75 @@ export const attentionHeatmapStyles = css`
       '. . row .';
     column-gap: 0.4rem;
     max-width: 100%;
+  }
+  /* Patch-grid mode: the picture over the image beside the matrix. */
+  .panel.with-picture {
+    grid-template-columns: auto auto minmax(0, var(--_size)) auto auto;
+    grid-template-areas:
+      'title title title title title'
+      'ytitle yticks frame bar picture'
+      '. . xticks . picture'
+      '. . xtitle . picture'
+      '. . row . picture';
+  }
+  .patches {
+    grid-area: picture;
+    margin: 0 0 0 1rem;
+    width: var(--_image-size);
+    max-width: 100%;
+    align-self: start;
+  }
+  .picture {
+    position: relative;
+    width: 100%;
+    aspect-ratio: var(--aspect);
+    outline: 1px solid var(--_border);
+  }
+  .picture.pickable {
+    cursor: pointer;
+    touch-action: none;
+  }
+  .picture:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  .picture canvas {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    image-rendering: pixelated;
+  }
+  .patch-lines {
+    position: absolute;
+    inset: 0;
+    pointer-events: none;
+    background-image:
+      linear-gradient(
+        to right,
+        color-mix(in srgb, var(--_background) 55%, transparent) 1px,
+        transparent 1px
+      ),
+      linear-gradient(
+        to bottom,
+        color-mix(in srgb, var(--_background) 55%, transparent) 1px,
+        transparent 1px
+      );
+    background-size: calc(100% / var(--key-cols)) calc(100% / var(--key-rows));
+  }
+  .query-box {
+    position: absolute;
+    display: none;
+    pointer-events: none;
+    outline: 2px solid var(--_accent);
+    box-shadow:
+      0 0 0 3px var(--_background),
+      inset 0 0 0 1px var(--_background);
+  }
+  .patches .caption {
+    font-size: 0.75em;
+    color: var(--_muted);
+    margin-top: 0.3rem;
   }
   .panel-title {
     grid-area: title;

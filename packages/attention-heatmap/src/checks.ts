@@ -24,10 +24,11 @@ export interface HeatmapSettings {
   head: unknown;
   rowLabels?: unknown;
   colLabels?: unknown;
-  queryLabel: unknown;
-  keyLabel: unknown;
+  queryLabel?: unknown;
+  keyLabel?: unknown;
   label: unknown;
   domain?: unknown;
+  layer: unknown;
 }
 
 /**
@@ -53,11 +54,14 @@ export function checkSettings(
   checkOneOf('normalize', settings.normalization as string, HEATMAP_NORMALIZATIONS);
   checkOneOf('source', settings.source as string, sources);
   checkHead(settings.head, data?.heads.length ?? 1);
-  for (const [name, value] of [
-    ['query-label', settings.queryLabel],
-    ['key-label', settings.keyLabel],
-    ['label', settings.label],
+  // Against the layers, when there are some, as they are read.
+  checkInteger('layer', settings.layer as number, 0, HEATMAP_LIMITS.layers - 1);
+  for (const [name, value, optional] of [
+    ['query-label', settings.queryLabel, true],
+    ['key-label', settings.keyLabel, true],
+    ['label', settings.label, false],
   ] as const) {
+    if (optional && (value === undefined || value === null)) continue;
     if (typeof value !== 'string')
       throw new RangeError(`${name} must be text, got ${describe(value)}`);
   }

@@ -7,6 +7,7 @@ import {
 import { ElementLink, eventDetail, isPositionMarker, isSampleSource } from '@decoding-attention/ui';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { HEATMAP_LIMITS, readHeads } from './limits.js';
+import type { PatchImage } from './patch-grid.js';
 import {
   checkLabels,
   fetchHeatmapJson,
@@ -34,6 +35,8 @@ export interface ExternalDataOptions {
   band: (band: { start: number; end: number } | undefined) => void;
   /** A load failed or the followed element sent something unusable. */
   failed: (error: unknown) => void;
+  /** The followed viewer shows a 2D sample: its input image, for the patch grid; undefined when none. */
+  image: (image: PatchImage | undefined) => void;
 }
 
 /**
@@ -120,7 +123,9 @@ export class ExternalData implements ReactiveController {
   /** Marks a cell's query and key in the followed element, if it marks positions; none clears. */
   mark(cell: { query: number; key: number } | undefined): void {
     const target = this.link.element;
-    if (isPositionMarker(target)) target.markPositions(cell ? [cell.query, cell.key] : []);
+    // A whole query (key -1, picked on the image) marks the query alone.
+    if (isPositionMarker(target))
+      target.markPositions(cell ? [cell.query, cell.key].filter((p) => p >= 0) : []);
   }
 
   private setLoaded(data: HeatmapData | undefined): void {
@@ -149,6 +154,7 @@ export class ExternalData implements ReactiveController {
     target.removeEventListener('attention-change', this.onAttentionChange);
     if (isPositionMarker(target)) target.markPositions([]);
     this.setLinked(undefined);
+    this.options.image(undefined);
     this.options.band(undefined);
   }
 
@@ -192,18 +198,29 @@ export class ExternalData implements ReactiveController {
   }
 
   /**
-   * Computes attention on a 1D sample of the followed viewer. Samples come from another
-   * element's events: anything that is not a 1D sample within the limit is reported, not used.
+   * Computes attention on a 1D sample of the followed viewer, or takes a 2D sample's input
+   * image for the patch grid (the attention then comes from the properties). Samples come from
+   * another element's events: anything that is neither, or beyond the limit, is reported.
    */
   private followSample(sample: unknown): void {
     if (typeof sample !== 'object' || sample === null) return;
     const id = this.link.element?.id ?? '';
     const input = (sample as Partial<Sample1D>).input;
-    if ('width' in sample || !(input instanceof Float32Array)) {
+    if ('width' in sample) {
+      // Checked against the grid, and named, by the element.
+      const { width, height } = sample as Partial<Sample2D>;
+      this.setLinked(undefined);
+      this.options.image({
+        data: (sample as Partial<Sample2D>).input!,
+        width: width!,
+        height: height!,
+      });
+      return;
+    }
+    this.options.image(undefined);
+    if (!(input instanceof Float32Array)) {
       this.options.failed(
-        new RangeError(
-          `for="${id}" shows a 2D sample; the heatmap computes attention for 1D samples`,
-        ),
+        new RangeError(`for="${id}" shows a sample without an input series or image`),
       );
       return;
     }

@@ -52,6 +52,8 @@ export interface InteractionOptions {
   colors: () => ThemeColors;
   /** After each move the reader makes (pointer or keyboard): for elements linked to this one. */
   moved?: (cell: Cell | undefined) => void;
+  /** After the cursor was placed anew (any move, lock or redraw): for views of the same cell. */
+  shown?: (cell: Cell | undefined) => void;
 }
 
 type Pointer = { x: number; y: number };
@@ -98,6 +100,38 @@ export class HeatmapInteraction implements ReactiveController {
     this.showCell();
     // The pointer is on the other element: its tooltip is the one to read.
     this.hideTooltip();
+  }
+
+  /** Whether a cell (or a query) is locked. */
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  /**
+   * Picks query `query`, its whole row (key -1), as its patch on the image does: `hover` follows
+   * the pointer (not while a cell is locked); `move` comes from the keyboard, and moves a lock
+   * too; `lock` locks the query, or releases it if it was the one locked.
+   */
+  pickQuery(query: number, panelIndex: number, how: 'hover' | 'move' | 'lock'): void {
+    const view = this.options.view();
+    if (!view || query < 0 || query >= view.rows) return;
+    if (how === 'hover' && this.locked) return;
+    const same = this.cell?.query === query && this.cell.key < 0;
+    if (how === 'hover' && same) return;
+    this.cell = { query, key: -1 };
+    this.activePanel = panelIndex;
+    if (how === 'lock') {
+      this.setLocked(!(this.locked && same), panelIndex);
+      return;
+    }
+    this.showCell();
+    this.announce(this.locked ? 'attention-select' : 'attention-hover', panelIndex);
+  }
+
+  /** Lets go of the cell or query, as Escape does. */
+  release(panelIndex: number): void {
+    this.cell = undefined;
+    this.setLocked(false, panelIndex);
   }
 
   /** Lets go of a cell that new data of `rows x cols` no longer has. */
@@ -220,7 +254,7 @@ export class HeatmapInteraction implements ReactiveController {
     const detail: AttentionCellDetail & { locked?: boolean } = {
       query: cell?.query ?? -1,
       key: cell?.key ?? -1,
-      weight: cell ? weightAt(panel, cell.query, cell.key) : 0,
+      weight: cell && cell.key >= 0 ? weightAt(panel, cell.query, cell.key) : 0,
       head: view.head,
       mask: panel.mask,
     };
@@ -279,6 +313,7 @@ export class HeatmapInteraction implements ReactiveController {
       if (panel) this.showRowChart(frame.closest('.panel'), panel, query, key);
     });
     this.showTooltip(pointer);
+    this.options.shown?.(this.cell);
   }
 
   private showRowChart(container: Element | null, panel: Panel, query: number, key: number): void {
@@ -332,7 +367,7 @@ export class HeatmapInteraction implements ReactiveController {
     tooltip.textContent = panels
       .map(
         (panel) =>
-          `${panels.length > 1 ? `${panel.mask}: ` : ''}${formatWeight(weightAt(panel, query, key))}`,
+          `${panels.length > 1 ? `${panel.channel ?? panel.mask}: ` : ''}${formatWeight(weightAt(panel, query, key))}`,
       )
       .join(' · ');
     tooltip.prepend(`${this.name('query', query)} → ${this.name('key', key)}: `);
@@ -357,7 +392,7 @@ export class HeatmapInteraction implements ReactiveController {
   // ---- What is said ----
 
   /** `Query 3` or, with labels, `Query 3 (cat)`. */
-  private name(axis: 'query' | 'key', index: number): string {
+  name(axis: 'query' | 'key', index: number): string {
     const view = this.options.view();
     const labels = axis === 'query' ? view?.rowLabels : view?.colLabels;
     const title = axis === 'query' ? view?.queryLabel : view?.keyLabel;

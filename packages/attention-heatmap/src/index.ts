@@ -6,5 +6,20 @@ export type {
   AttentionSelectEvent,
 } from './heatmap-interaction.js';
 export { FLOAT32_MAX, HEATMAP_LIMITS } from './limits.js';
+export {
+  CHANNEL_NAMES,
+  type AttentionLayer,
+  type ChannelInput,
+  type ChannelName,
+  type ChannelsInput,
+} from './layers.js';
+export {
+  LAYER_KINDS,
+  type GridInput,
+  type LayerKind,
+  type PatchGrid,
+  type PatchImage,
+} from './patch-grid.js';
+export { TINT_ALPHA } from './patch-picture.js';
 export { parseHeatmapJson, type AttentionChangeDetail, type HeatmapData } from './sources.js';
 export { VERSION } from './version.js';

@@ -22,6 +22,10 @@ export const HEATMAP_LIMITS = Object.freeze({
   heads: 16,
   /** Characters (bytes) of the JSON file at `src`: reading and parsing it are a task each. */
   srcCharacters: 1.25 * 1024 * 1024,
+  /** Layers in `layers`: each is checked when shown, so many cost little. */
+  layers: 64,
+  /** Pixels of the image the weights are drawn over (`image`, or a followed viewer's sample). */
+  imagePixels: 512 * 512,
 });
 
 /**
@@ -30,16 +34,19 @@ export const HEATMAP_LIMITS = Object.freeze({
  * `full`, or `scores` when only the softmax is the work.
  */
 export function checkWork(
-  data: { heads: readonly Matrix[]; kind: 'weights' | 'scores' },
+  data: { heads: readonly Matrix[]; kind: 'weights' | 'scores'; channels?: unknown[] },
   masks: readonly string[],
 ): void {
   const [{ rows, cols }] = data.heads;
   const heads = data.heads.length;
+  // Channel maps are masked as the first panel is: three more panels' worth.
+  const channels = data.channels && masks[0] !== 'full' ? 3 : 0;
   const worked = masks.filter((mask) => mask !== 'full' || data.kind === 'scores').length;
-  const total = rows * cols * heads * worked;
+  const total = rows * cols * heads * (worked + channels);
   const limit = HEATMAP_LIMITS.workedCells;
   if (total <= limit) return;
-  const shape = heads > 1 ? `${heads} heads of ${rows} x ${cols}` : `${rows} x ${cols}`;
+  const maps = channels ? ' with its 3 channel maps' : '';
+  const shape = `${heads > 1 ? `${heads} heads of ${rows} x ${cols}` : `${rows} x ${cols}`}${maps}`;
   const named = masks
     .map((mask, i) => (mask === 'full' ? '' : `${i === 0 ? 'mask' : 'compare'}="${mask}"`))
     .filter(Boolean);
@@ -61,6 +68,16 @@ export function isFlatMatrix(
   value: unknown,
 ): value is { data: unknown; rows: unknown; cols: unknown } {
   return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value;
+}
+
+/**
+ * Whether `value` is a list of matrices (each nested arrays or `{ data, rows, cols }`) rather
+ * than one matrix: one matrix of nested arrays starts with a row of numbers.
+ */
+export function isMatrixList(value: unknown): value is readonly MatrixInput[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  const first: unknown = value[0];
+  return Array.isArray(first) ? Array.isArray(first[0]) : isFlatMatrix(first);
 }
 
 /** The rows and columns a matrix input claims, read without walking it; undefined if it has no shape. */

@@ -7,11 +7,14 @@ import {
   type MaskOptions,
   type Matrix,
 } from '@decoding-attention/core';
+import { CHANNEL_NAMES, type ChannelName } from './layers.js';
 import type { HeatmapData } from './sources.js';
 
-/** One panel: the matrices under one mask. */
+/** One panel: the matrices under one mask, of the attention or of one channel's. */
 export interface Panel {
   mask: MaskKind;
+  /** The channel of a channel-specific map, shown beside the full attention; undefined for that. */
+  channel?: ChannelName;
   /** Which keys each query may see (1) or not (0); undefined for `full`. */
   allowed: Uint8Array | undefined;
   heads: Matrix[];
@@ -28,18 +31,38 @@ export interface PanelOptions extends MaskOptions {
 
 /**
  * The data under each mask: weights are masked and their rows renormalised, raw scores go
- * through a softmax over the keys the mask allows. Options are validated by the element.
+ * through a softmax over the keys the mask allows. Channel-specific maps follow, one panel per
+ * channel under the first mask. Options are validated by the element.
  */
 export function buildPanels(data: HeatmapData, { masks, head, ...options }: PanelOptions): Panel[] {
   const [{ rows, cols }] = data.heads;
-  return masks.map((mask) => {
-    const allowed = mask === 'full' ? undefined : attentionMask(mask, rows, cols, options);
-    const heads = data.heads.map((m) =>
+  const allowedBy = (mask: MaskKind) =>
+    mask === 'full' ? undefined : attentionMask(mask, rows, cols, options);
+  const panel = (mask: MaskKind, allowed: Uint8Array | undefined, weights: readonly Matrix[]) => {
+    const heads = weights.map((m) =>
       data.kind === 'scores' ? softmaxRows(m, allowed) : allowed ? maskWeights(m, allowed) : m,
     );
     const average = heads.length === 1 ? heads[0] : averageMatrices(heads);
     return { mask, allowed, heads, average, shown: head === 'average' ? average : heads[head] };
-  });
+  };
+  const panels: Panel[] = masks.map((mask) => panel(mask, allowedBy(mask), data.heads));
+  if (data.channels) {
+    const [first] = panels;
+    data.channels.forEach((channel, c) => {
+      // Channel maps are weights, whatever the attention beside them is.
+      const weights = channel.map((m) => (first.allowed ? maskWeights(m, first.allowed) : m));
+      const average = weights.length === 1 ? weights[0] : averageMatrices(weights);
+      panels.push({
+        mask: first.mask,
+        channel: CHANNEL_NAMES[c],
+        allowed: first.allowed,
+        heads: weights,
+        average,
+        shown: head === 'average' ? average : weights[head],
+      });
+    });
+  }
+  return panels;
 }
 
 /** A weight as the tooltip, colour bar and table show it: three decimals, or exponent form. */

@@ -1,5 +1,7 @@
 import { nextTask, shownValue, type Matrix, type MatrixInput } from '@decoding-attention/core';
-import { HEATMAP_LIMITS, isFlatMatrix, readHeads, readMatrix } from './limits.js';
+import { readChannels, readLayer, type ChannelsInput } from './layers.js';
+import { HEATMAP_LIMITS, isFlatMatrix, isMatrixList, readHeads, readMatrix } from './limits.js';
+import type { LayerKind } from './patch-grid.js';
 
 /** Attention data as the heatmap holds it: one matrix per head, weights or raw scores. */
 export interface HeatmapData {
@@ -8,6 +10,10 @@ export interface HeatmapData {
   kind: 'weights' | 'scores';
   rowLabels?: string[];
   colLabels?: string[];
+  /** Which attention of a vision model this is, when it came from `layers`. */
+  layerKind?: LayerKind;
+  /** Channel-specific maps `[R, G, B]` shown beside the attention, each one matrix per head. */
+  channels?: Matrix[][];
 }
 
 /** What an element that computes attention sends in an `attention-change` event, for heatmaps that follow it. */
@@ -32,18 +38,44 @@ export interface DataProperties {
   matrix?: MatrixInput;
   heads?: MatrixInput[];
   scores?: MatrixInput | MatrixInput[];
+  layers?: readonly unknown[];
+  layer?: unknown;
+  channels?: ChannelsInput;
 }
 
 /**
- * The data set by property, `heads` first, then `matrix`, then `scores` (one matrix, or a list
- * of them, one per head); undefined when none is set. Errors name the property.
+ * The data set by property, `layers` first (the layer `layer` of a vision model), then `heads`,
+ * then `matrix`, then `scores` (one matrix, or a list of them, one per head), with the
+ * `channels` maps beside them; undefined when none is set. Errors name the property.
  */
 export function dataFromProperties({
   matrix,
   heads,
   scores,
+  layers,
+  layer,
+  channels,
 }: DataProperties): HeatmapData | undefined {
   // null, as undefined, means none (frameworks set null when a bound value goes away).
+  if (layers !== undefined && layers !== null) {
+    const read = readLayer(layers, layer, 'layers');
+    return {
+      heads: read.heads,
+      kind: 'weights',
+      layerKind: read.kind,
+      channels: read.channels ?? readChannels(channels, 'channels', read.heads),
+    };
+  }
+  const data = weightsFromProperties({ matrix, heads, scores });
+  if (data) data.channels = readChannels(channels, 'channels', data.heads);
+  else if (channels !== undefined && channels !== null)
+    throw new RangeError(
+      'channels are shown beside the attention: set matrix, heads or layers too',
+    );
+  return data;
+}
+
+function weightsFromProperties({ matrix, heads, scores }: DataProperties): HeatmapData | undefined {
   if (heads !== undefined && heads !== null)
     return { heads: readHeads(heads, 'heads'), kind: 'weights' };
   if (matrix !== undefined && matrix !== null)
@@ -56,18 +88,6 @@ export function dataFromProperties({
     };
   }
   return undefined;
-}
-
-/**
- * Whether `value` is a list of matrices (each nested arrays or `{ data, rows, cols }`) rather
- * than one matrix: one matrix of nested arrays starts with a row of numbers.
- */
-export function isMatrixList(
-  value: MatrixInput | readonly MatrixInput[],
-): value is readonly MatrixInput[] {
-  if (!Array.isArray(value) || value.length === 0) return false;
-  const first: unknown = value[0];
-  return Array.isArray(first) ? Array.isArray(first[0]) : isFlatMatrix(first);
 }
 
 /** Checks labels against the matrix size. */

@@ -93,6 +93,60 @@ const isHeadList = (v: unknown) => {
   const shapes = v.map(matrixShape);
   return shapes.every((s) => s && s[0] === shapes[0]![0] && s[1] === shapes[0]![1]);
 };
+/** A grid of `patches` patches, as `[rows, cols]` or `{ rows, cols }` of whole numbers from 1. */
+const isGrid = (v: unknown, patches: number) => {
+  const [rows, cols] = Array.isArray(v)
+    ? v.length === 2
+      ? (v as unknown[])
+      : []
+    : typeof v === 'object' && v !== null && 'rows' in v && 'cols' in v
+      ? [(v as { rows: unknown }).rows, (v as { cols: unknown }).cols]
+      : [];
+  return (
+    Number.isInteger(rows) &&
+    Number.isInteger(cols) &&
+    (rows as number) >= 1 &&
+    (cols as number) >= 1 &&
+    (rows as number) * (cols as number) === patches
+  );
+};
+/** Layers whose kinds are known and whose first (shown) layer holds heads. */
+const isLayers = (v: unknown) =>
+  Array.isArray(v) &&
+  v.length >= 1 &&
+  v.length <= HEATMAP_LIMITS.layers &&
+  v.every(
+    (layer: unknown) =>
+      typeof layer === 'object' &&
+      layer !== null &&
+      !Array.isArray(layer) &&
+      ['encoder', 'decoder', 'cross'].includes((layer as { kind: string }).kind),
+  ) &&
+  isHeadList((v[0] as { heads: unknown }).heads);
+/** Three 2 x 2 maps, each a matrix or a list of one head. */
+const isChannels = (v: unknown) =>
+  Array.isArray(v) &&
+  v.length === 3 &&
+  v.every((c: unknown) => {
+    const shape =
+      matrixShape(c) ?? (Array.isArray(c) && c.length === 1 ? matrixShape(c[0]) : undefined);
+    return shape?.[0] === 2 && shape[1] === 2;
+  });
+/** An RGBA image of whole pixels, within the limit, that a 1 x 2 grid cuts into whole patches. */
+const isImage = (v: unknown) => {
+  if (typeof v !== 'object' || v === null) return false;
+  const { data, width, height } = v as { data: unknown; width: number; height: number };
+  return (
+    (data instanceof Uint8ClampedArray || data instanceof Uint8Array) &&
+    Number.isInteger(width) &&
+    Number.isInteger(height) &&
+    width >= 1 &&
+    height >= 1 &&
+    width * height <= HEATMAP_LIMITS.imagePixels &&
+    data.length === width * height * 4 &&
+    width % 2 === 0
+  );
+};
 const isDomain = (v: unknown) =>
   Array.isArray(v) && v.length === 2 && v.every(isNumber32) && (v[0] as number) < (v[1] as number);
 
@@ -121,6 +175,9 @@ describe('<attention-heatmap> reliability', () => {
         'key-label': 'Encoder key',
         label: 'Cross-attention',
         compact: '',
+        grid: '1x2',
+        'query-grid': '2x1',
+        layer: '1',
       });
     });
     expect(failures).to.deep.equal([]);
@@ -170,14 +227,31 @@ describe('<attention-heatmap> reliability', () => {
     ],
     ['head', (v) => !isNone(v) && v !== 'average' && v !== 0 && v !== '0', 'average'],
     ['label', (v) => !isNone(v) && typeof v !== 'string', 'Attention weights'],
+    [
+      'layer',
+      (v) =>
+        !isNone(v) &&
+        !(Number.isInteger(v) && (v as number) >= 0 && (v as number) < HEATMAP_LIMITS.layers),
+      0,
+    ],
+    ['grid', (v) => !isNone(v) && !isGrid(v, 2), [1, 2]],
+    ['queryGrid', (v) => !isNone(v) && !isGrid(v, 2), [2, 1], 'query-grid'],
+    ['layers', (v) => !isNone(v) && !isLayers(v), [{ kind: 'encoder', heads: [TWO_BY_TWO] }]],
+    ['channels', (v) => !isNone(v) && !isChannels(v), [TWO_BY_TWO, TWO_BY_TWO, TWO_BY_TWO]],
+    ['image', (v) => !isNone(v) && !isImage(v), new ImageData(2, 1)],
   ];
+  /** The heatmaps some properties are tried on: a grid for those that need one. */
+  const fixtures: Record<string, () => Promise<AttentionHeatmap>> = {
+    queryGrid: async () => after(await twoByTwo(), (el) => (el.grid = [1, 2])),
+    image: async () => after(await twoByTwo(), (el) => (el.grid = [1, 2])),
+  };
   for (const [name, isBad, good, named] of properties) {
     it(`takes its ${name} property set to each of ${BAD_PROPERTY_VALUES.length} bad values, with messages naming ${named ?? name}`, async function () {
       this.timeout(120_000);
       const el =
         name === 'matrix' || name === 'heads' || name === 'scores'
           ? await fixture<AttentionHeatmap>(html`<attention-heatmap></attention-heatmap>`)
-          : await twoByTwo();
+          : await (fixtures[name] ?? twoByTwo)();
       let report!: Awaited<ReturnType<typeof fuzzProperty>>;
       await capturingWarnings(async () => {
         report = await fuzzProperty(el, name, BAD_PROPERTY_VALUES, { good, isBad, named });
@@ -198,7 +272,56 @@ describe('<attention-heatmap> bounds', () => {
       workedCells: 262_144,
       heads: 16,
       srcCharacters: 1_310_720,
+      layers: 64,
+      imagePixels: 262_144,
     });
+  });
+
+  it('bounds the layers, the grid and the image, and names them', async () => {
+    const el = await after(await twoByTwo(), (el) => {
+      el.matrix = flat(1024, 1024);
+    });
+    const cases: [(el: AttentionHeatmap) => void, string][] = [
+      [(el) => (el.grid = [32, 32]), ''],
+      [
+        (el) => (el.grid = [1, 1025]),
+        'grid="1x1025" has 1025 patches; the heatmap takes at most 1024',
+      ],
+      [
+        (el) => {
+          el.grid = [32, 32];
+          el.image = new ImageData(512, 512);
+        },
+        '',
+      ],
+      [
+        (el) => (el.image = new ImageData(544, 512)),
+        'image is 544 x 512 = 278528 pixels; the heatmap draws at most 262144',
+      ],
+      [
+        (el) => {
+          el.image = undefined;
+          el.layers = Array.from({ length: 64 }, () => ({
+            kind: 'encoder',
+            heads: [flat(1024, 1024)],
+          }));
+        },
+        '',
+      ],
+      [
+        (el) =>
+          (el.layers = Array.from({ length: 65 }, () => ({
+            kind: 'encoder',
+            heads: [flat(1024, 1024)],
+          }))),
+        'layers holds 65 layers; the heatmap takes at most 64',
+      ],
+    ];
+    for (const [change, message] of cases) {
+      await after(el, change);
+      expect(shownError(el), change.toString()).to.equal(message);
+      if (!message) expect(el.shown.length, change.toString()).to.be.above(0);
+    }
   });
 
   it('draws the largest matrices it takes, and names the property and the limit beyond them', async function () {
