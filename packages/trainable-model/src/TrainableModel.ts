@@ -1,7 +1,6 @@
 import {
   MODEL_IDS,
   checkOneOf,
-  shownValue,
   generateShapes1D,
   modelCatalog,
   sampleSeed,
@@ -23,6 +22,7 @@ import {
   downloadJson,
   eventDetail,
   seriesLegendStyles,
+  FirstSightController,
   wordList,
   type ThemeColors,
   word,
@@ -128,9 +128,23 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   /** What predicting zeros and copying the input score on the validation set. */
   private readonly baselineScores = new BaselinesController(
     this,
-    () => ({ length: this.length, seed: validationSeed(this.seed), size: this.validationSize }),
+    () =>
+      this.errorMessage
+        ? undefined
+        : { length: this.length, seed: validationSeed(this.seed), size: this.validationSize },
     (scores) => this.charts.showBaselines(scores),
   );
+
+  /** The charts wait until the element comes near the view: a post may hold many. */
+  private readonly sight = new FirstSightController(this);
+  /** Whether the charts have been drawn since the element was first seen. */
+  private chartsDrawn = false;
+  /**
+   * What the charts on show were drawn from (settings and colours): a bad setting hides them, and
+   * fixing it shows them again without a redraw (a vega chart is one long task) if nothing they
+   * show has changed.
+   */
+  private drawnFrom: { key: string; colors: ThemeColors } | undefined;
 
   /** The model menu: each model at its own settings (the transformer's defaults differ). */
   private catalog: ReturnType<typeof modelCatalog> = [];
@@ -182,7 +196,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   override connectedCallback(): void {
     super.connectedCallback();
     // Charts are finalised when the element leaves the page; back on it, they are drawn again.
-    if (this.hasUpdated) this.redrawCharts();
+    if (this.hasUpdated) this.redrawCharts({ force: true });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -203,7 +217,9 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     // The first update counts every setting as changed, so it draws the charts too; so does
     // fixing a bad setting, which left none drawn.
     const fixed = (changed as Map<PropertyKey, unknown>).has('errorMessage') && !this.errorMessage;
-    if (fixed || CHART_SETTINGS.some((name) => changed.has(name))) this.redrawCharts();
+    const firstSight = this.sight.seen && !this.chartsDrawn;
+    if (fixed || firstSight || CHART_SETTINGS.some((name) => changed.has(name)))
+      this.redrawCharts();
   }
 
   /** A change of the reader's colour scheme or of `theme`: the charts redraw in the new colours. */
@@ -279,12 +295,22 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   // ---- Drawing ----
 
-  /** Draws the charts afresh (new settings or colours); none while the settings are bad. */
-  private redrawCharts(): void {
-    if (!this.lossContainer || !this.predictionContainer || this.errorMessage) {
+  /**
+   * Draws the charts afresh when what they show (settings or colours) changed, or when `force`d;
+   * none while the settings are bad (the charts drawn before are hidden meanwhile).
+   */
+  private redrawCharts({ force = false } = {}): void {
+    if (!this.sight.seen || this.errorMessage) return;
+    this.chartsDrawn = true;
+    if (!this.lossContainer || !this.predictionContainer) {
       this.charts.clear();
+      this.drawnFrom = undefined;
       return;
     }
+    const key = CHART_SETTINGS.map((name) => String(this[name])).join(' ');
+    const colors = this.colors;
+    if (!force && this.drawnFrom?.key === key && this.drawnFrom.colors === colors) return;
+    this.drawnFrom = { key, colors };
     const drawn = this.charts.redraw({
       loss: this.lossContainer,
       prediction: this.predictionContainer,
@@ -380,6 +406,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    */
   async train({ from }: { from?: 'weights' | 'scratch' } = {}): Promise<void> {
     if (this.errorMessage) return;
+    this.sight.see();
     const [model, ...others] = this.comparison();
     const canContinue = others.length === 0 && this.training.canContinue(model);
     const keep = from
@@ -423,6 +450,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    */
   async importWeights(weights: WeightsFile): Promise<void> {
     if (this.training.running) throw new Error('Stop training before loading weights.');
+    this.sight.see();
     const settings = weightsSettings(weights);
     Object.assign(this, settings);
     await this.updateComplete;
@@ -439,6 +467,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   /** The loss and prediction charts as SVG, for export (they are drawn on canvas while training). */
   async chartsSVG(): Promise<{ loss: string; prediction: string }> {
+    this.sight.see();
     await this.updateComplete;
     return this.charts.svg();
   }
@@ -457,18 +486,20 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
       ${renderProgress({
         progress: this.training.progress,
         model: this.catalog.find((m) => m.id === (this.training.model ?? this.model)),
-        modelId: this.model,
-        backend: this.training.backend || this.backend,
+        // Settings are shown only once checked: a bad one (even a symbol, set from script) is
+        // named by the message alone.
+        modelId: this.errorMessage ? '' : this.model,
+        backend: this.training.backend || (this.errorMessage ? '' : this.backend),
         copy,
       })}
       <p class="note">${this.note(copy)}</p>
-      <div class="charts">
+      <div class="charts" ?hidden=${!!this.errorMessage}>
         <div>
-          <h3>Loss</h3>
+          <p class="chart-title">Loss</p>
           <div class="loss" part="loss-chart"></div>
         </div>
         <div>
-          <h3>Validation sample ${this.sample}</h3>
+          <p class="chart-title">Validation sample ${this.errorMessage ? '' : this.sample}</p>
           <div class="legend" aria-hidden="true">
             <span><span class="line input"></span> input</span>
             <span><span class="line"></span> target</span>
@@ -488,13 +519,13 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     return html`
       <div class="toolbar controls" part="controls">
         ${
-          Array.isArray(this.models) && this.models.length
-            ? html`<span>Comparing ${this.models.map(shownValue).join(', ')}</span>`
+          !this.errorMessage && Array.isArray(this.models) && this.models.length
+            ? html`<span>Comparing ${this.models.join(', ')}</span>`
             : html`<label>
                 Model
                 <select
                   ?disabled=${running}
-                  .value=${live(this.model)}
+                  .value=${live(typeof this.model === 'string' ? this.model : '')}
                   @change=${(e: Event) => (this.model = (e.target as HTMLSelectElement).value as ModelId)}
                 >
                   ${this.catalog.map(
@@ -571,9 +602,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   private note(copy: number): string {
     switch (this.training.phase) {
       case 'idle': {
-        const batch = this.errorMessage
-          ? '?'
-          : trainingConfigFor(this, this.comparison()[0]).batchSize;
+        if (this.errorMessage) return '';
+        const batch = trainingConfigFor(this, this.comparison()[0]).batchSize;
         const line = Number.isNaN(copy) ? 'about 26' : copy.toFixed(1);
         const press =
           this.training.held?.source === 'imported'

@@ -27,7 +27,8 @@ export class BaselinesController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly validationSet: () => ValidationSet,
+    /** The validation set, or undefined while the host's settings are bad (nothing to measure). */
+    private readonly validationSet: () => ValidationSet | undefined,
     private readonly measured: (scores: Baselines) => void,
   ) {
     host.addController(this);
@@ -35,14 +36,17 @@ export class BaselinesController implements ReactiveController {
 
   /** The scores on the current validation set, measured now (in one go) if they have not been. */
   get scores(): Baselines {
-    const key = this.key();
-    if (this.cache?.key !== key) this.cache = { key, scores: measure(this.validationSet()) };
+    const set = this.validationSet();
+    if (!set) return { zeros: Number.NaN, copy: Number.NaN };
+    const key = keyOf(set);
+    if (this.cache?.key !== key) this.cache = { key, scores: measure(set) };
     return { ...this.cache.scores };
   }
 
   /** The scores if already measured for the current validation set (never measured here). */
   get current(): Baselines | undefined {
-    return this.cache?.key === this.key() ? this.cache.scores : undefined;
+    const set = this.validationSet();
+    return set && this.cache?.key === keyOf(set) ? this.cache.scores : undefined;
   }
 
   /** The copy-the-input score for display: NaN until measured (so nothing counts as beating it). */
@@ -51,18 +55,20 @@ export class BaselinesController implements ReactiveController {
   }
 
   hostUpdate(): void {
-    const key = this.key();
+    const set = this.validationSet();
+    if (!set) return;
+    const key = keyOf(set);
     if (this.cache?.key === key || this.measuring === key) return;
     this.measuring = key;
-    void this.measureInSlices(key);
+    void this.measureInSlices(set, key);
   }
 
   hostDisconnected(): void {
     this.measuring = undefined;
   }
 
-  private async measureInSlices(key: string): Promise<void> {
-    const slices = measure(this.validationSet(), true);
+  private async measureInSlices(set: ValidationSet, key: string): Promise<void> {
+    const slices = measure(set, true);
     let next = slices.next();
     while (!next.done) {
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -75,11 +81,10 @@ export class BaselinesController implements ReactiveController {
     this.host.requestUpdate();
     this.measured(next.value);
   }
+}
 
-  private key(): string {
-    const { length, seed, size } = this.validationSet();
-    return `${length} ${seed} ${size}`;
-  }
+function keyOf({ length, seed, size }: ValidationSet): string {
+  return `${length} ${seed} ${size}`;
 }
 
 /** The scores on a validation set, measured slice by slice (yielding after each when `sliced`). */

@@ -58,8 +58,12 @@ export const trainableModelStyles = css`
     gap: var(--_gap);
     margin-top: 0.75rem;
   }
-  h3 {
+  .charts[hidden] {
+    display: none;
+  }
+  .chart-title {
     font-size: 0.85em;
+    font-weight: 600;
     margin: 0 0 0.25rem;
     color: var(--_muted);
     text-transform: uppercase;
