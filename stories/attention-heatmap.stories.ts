@@ -211,3 +211,118 @@ export const TokenLabels: Story = {
     `;
   },
 };
+
+/** A 2D sample's mean colour per patch of a `side x side` grid, `[r, g, b]` each in 0-255. */
+function patchColours(
+  sample: { input: Uint8ClampedArray; width: number; height: number },
+  side: number,
+): number[][] {
+  const { input, width, height } = sample;
+  const [pw, ph] = [width / side, height / side];
+  return Array.from({ length: side * side }, (_, patch) => {
+    const [row, col] = [Math.floor(patch / side), patch % side];
+    const sum = [0, 0, 0];
+    for (let y = row * ph; y < (row + 1) * ph; y++)
+      for (let x = col * pw; x < (col + 1) * pw; x++)
+        for (let c = 0; c < 3; c++) sum[c] += input[4 * (y * width + x) + c];
+    return sum.map((s) => s / (pw * ph));
+  });
+}
+
+/** Rows of weights: a softmax over the keys of `score(query, key)`. */
+function softmaxOf(queries: number, keys: number, score: (q: number, k: number) => number) {
+  return Array.from({ length: queries }, (_, q) => {
+    const row = Array.from({ length: keys }, (_, k) => score(q, k));
+    const top = Math.max(...row);
+    const exp = row.map((s) => Math.exp(s - top));
+    const sum = exp.reduce((a, b) => a + b, 0);
+    return exp.map((e) => e / sum);
+  });
+}
+
+/**
+ * Attention as a vision transformer might learn it, worked out from a 2D sample without
+ * training: an encoder head that attends to patches of like colour (the same shape, or its
+ * group-mates), one that attends to its neighbours, per-channel maps of like colour in one
+ * plane, and cross-attention from a 4 x 4 grid of decoder queries to the 8 x 8 patches under
+ * each.
+ */
+function imageAttention(sample: { input: Uint8ClampedArray; width: number; height: number }) {
+  const side = 8;
+  const colours = patchColours(sample, side);
+  const patches = side * side;
+  const distance2 = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0);
+  const where = (p: number, n: number) => [Math.floor(p / n) + 0.5, (p % n) + 0.5];
+  const colour = softmaxOf(patches, patches, (q, k) => -distance2(colours[q], colours[k]) / 800);
+  const near = softmaxOf(patches, patches, (q, k) => -distance2(where(q, side), where(k, side)));
+  const channel = (c: number) =>
+    softmaxOf(patches, patches, (q, k) => -((colours[q][c] - colours[k][c]) ** 2) / 300);
+  // Decoder query q of the 4 x 4 grid sits over 2 x 2 encoder patches.
+  const cross = softmaxOf(16, patches, (q, k) => {
+    const [qy, qx] = where(q, 4).map((v) => v * 2);
+    const [ky, kx] = where(k, side);
+    return -((qy - ky) ** 2 + (qx - kx) ** 2) / 1.5;
+  });
+  return {
+    layers: [
+      { kind: 'encoder', heads: [colour, near] },
+      { kind: 'cross', heads: [cross], label: 'cross-attention' },
+    ],
+    full: colour,
+    channels: [channel(0), channel(1), channel(2)],
+  };
+}
+
+/**
+ * Patch-grid mode over the sample of a 2D viewer: the encoder's self-attention over its 8 x 8
+ * patches and the decoder's cross-attention (layer menu), then channel-specific maps beside the
+ * full attention. Hover a patch of the image or a cell of the matrix to pick the query; arrow
+ * keys move it patch by patch. The attention is worked out from the image's colours, not
+ * learned: `<trainable-model>` sends the learned layers in the same shape.
+ */
+export const ImagePatches: Story = {
+  name: 'Image patches: self-attention, cross-attention, channel maps',
+  args: { colormap: 'magma' },
+  render: (args) => {
+    const show = (event: Event) => {
+      const viewer = event.currentTarget as HTMLElement & {
+        sample?: { input: Uint8ClampedArray; width: number; height: number };
+      };
+      const sample = viewer.sample;
+      const root = viewer.parentElement;
+      if (!sample || !('width' in sample) || !root) return;
+      const { layers, full, channels } = imageAttention(sample);
+      Object.assign(root.querySelector('#patch-layers')!, { layers });
+      Object.assign(root.querySelector('#patch-channels')!, { matrix: full, channels });
+    };
+    return html`
+      <shape-dataset-viewer
+        id="patch-viewer"
+        mode="2d"
+        seed="3"
+        @sample-change=${show}
+      ></shape-dataset-viewer>
+      <attention-heatmap
+        id="patch-layers"
+        for="patch-viewer"
+        grid="8x8"
+        query-grid="4x4"
+        colormap=${args.colormap}
+        scale=${args.scale}
+        normalize=${args.normalize}
+        label="Vision transformer attention"
+      ></attention-heatmap>
+      <attention-heatmap
+        id="patch-channels"
+        for="patch-viewer"
+        grid="8x8"
+        colormap=${args.colormap}
+        scale=${args.scale}
+        normalize=${args.normalize}
+        label="Full and channel-specific attention"
+        style="--da-heatmap-size: 200px; --da-heatmap-image-size: 160px"
+        compact
+      ></attention-heatmap>
+    `;
+  },
+};
