@@ -12,6 +12,8 @@ import type {
   WeightsFile,
 } from './protocol.js';
 
+import { isVisionModel, type AnyModelId, type ModelId } from '../model-catalog.js';
+
 export * from './protocol.js';
 
 /** How long a Worker may take to load before training falls back to the page. */
@@ -23,9 +25,11 @@ const WORKER_TIMEOUT = 20_000;
  */
 const chosenBackends = new Map<string, TrainingBackend>();
 
-/** The workload a backend choice is remembered for. */
+/** The workload a backend choice is remembered for: the model and its sample's size. */
 function workload(config: Partial<TrainingConfig>): string {
-  return `${config.model} ${config.length ?? 400}`;
+  return isVisionModel(config.model)
+    ? `${config.model} ${config.imageSize ?? 128}/${config.patchSize ?? 16}`
+    : `${config.model} ${config.length ?? 400}`;
 }
 
 /** The backend to ask for: as given, or the one `auto` chose before for this workload. */
@@ -191,10 +195,13 @@ export class Trainer extends EventTarget {
     this.send({ type: 'reset' });
   }
 
-  /** The trained weights as JSON. */
-  async exportWeights(): Promise<WeightsFile> {
+  /**
+   * The trained weights as JSON. `M` is the models the caller handles: the 1D ones by default,
+   * `AnyModelId` where the run may be a vision model's.
+   */
+  async exportWeights<M extends AnyModelId = ModelId>(): Promise<WeightsFile<M>> {
     const reply = await this.request({ type: 'export-weights', id: ++this.requests });
-    return (reply as { weights: WeightsFile }).weights;
+    return (reply as unknown as { weights: WeightsFile<M> }).weights;
   }
 
   /**
@@ -202,9 +209,12 @@ export class Trainer extends EventTarget {
    * the validation sample of `config` (whose other settings, such as the backend, apply too).
    * A later `start` with `keepWeights` trains on from them.
    */
-  async importWeights(weights: WeightsFile, config: Partial<TrainingConfig> = {}): Promise<void> {
+  async importWeights(
+    weights: WeightsFile<AnyModelId>,
+    config: Partial<TrainingConfig> = {},
+  ): Promise<void> {
     const model = typeof weights?.model === 'string' ? weights.model : config.model;
-    const backend = backendFor({ ...config, model, length: weights?.options?.length });
+    const backend = backendFor({ ...config, ...weights?.options, model });
     await this.request({
       type: 'import-weights',
       id: ++this.requests,

@@ -1,4 +1,9 @@
-import type { ModelId, ModelOptions } from '../model-catalog.js';
+import type { AnyModelId, ModelId, ModelOptions, VisionModelOptions } from '../model-catalog.js';
+import type { FilterMode2D } from '../shapes2d.js';
+import type { TaskId } from './task.js';
+
+export { TASKS, LOSS_SCALE_2D, baselineScores2D } from './task.js';
+export type { TaskId } from './task.js';
 
 /** The backends training can run on; `auto` measures them and picks the fastest. */
 export const TRAINING_BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
@@ -8,16 +13,24 @@ export type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
  * Everything a training run needs; `resolveTrainingConfig` fills in the defaults of
  * docs/design/training.md.
  */
-export interface TrainingConfig extends ModelOptions {
-  model: ModelId;
-  /** Adam's learning rate after warm-up (default 3e-4). */
+export interface TrainingConfig extends ModelOptions, VisionModelOptions {
+  /** A 1D model (task `shapes-1d`) or a vision model (task `shapes-2d`). */
+  model: AnyModelId;
+  /**
+   * What to learn: `shapes-1d`, the series of docs/design/datasets.md, or `shapes-2d`, its
+   * images (default: the model's own: `shapes-2d` for the vision models).
+   */
+  task?: TaskId;
+  /** shapes-2d: which shapes the target keeps (`none`, `channel`, `filled-circles`; default `none`). */
+  filter?: FilterMode2D;
+  /** Adam's learning rate after warm-up (default 3e-4; 1e-3 on shapes-2d). */
   learningRate?: number;
   /**
    * Steps of linear warm-up (default 300: 3 epochs of 100 batches). A short budget
    * ends the warm-up sooner, at a tenth of the budget, so every run gets to learn at full rate.
    */
   warmupSteps?: number;
-  /** Fresh samples per step (default 128). */
+  /** Fresh samples per step (default 128; 32 on shapes-2d). */
   batchSize?: number;
   /** When to stop: after this many samples, seconds or steps, whichever comes first (default 60 s). */
   budget?: { samples?: number; seconds?: number; steps?: number };
@@ -25,7 +38,7 @@ export interface TrainingConfig extends ModelOptions {
   seed?: number;
   /** Seed of the fixed validation set, separate from training (default seed + 1,000,003). */
   validationSeed?: number;
-  /** Samples in the validation set (default 256). */
+  /** Samples in the validation set (default 256; 64 on shapes-2d). */
   validationSize?: number;
   /** Which validation sample the snapshots show (default 0). */
   sampleIndex?: number;
@@ -58,8 +71,11 @@ export interface TrainingConfig extends ModelOptions {
   threads?: number;
 }
 
-export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, keyof ModelOptions | 'budget'>> &
-  Required<ModelOptions> & { budget: { samples: number; seconds: number; steps: number } };
+export type ResolvedTrainingConfig = Required<
+  Omit<TrainingConfig, keyof ModelOptions | keyof VisionModelOptions | 'budget'>
+> &
+  Required<ModelOptions> &
+  Required<VisionModelOptions> & { budget: { samples: number; seconds: number; steps: number } };
 
 /** Messages to the trainer. */
 export type TrainerCommand =
@@ -72,7 +88,7 @@ export type TrainerCommand =
   | {
       type: 'import-weights';
       id: number;
-      weights: WeightsFile;
+      weights: WeightsFile<AnyModelId>;
       /** The settings the loaded model is shown with: its validation sample, its backend. */
       config?: Partial<TrainingConfig>;
     }
@@ -84,7 +100,7 @@ export interface ProgressMessage {
   type: 'progress';
   step: number;
   samplesSeen: number;
-  /** MSE of the last batch (before the update), in the data's units. */
+  /** MSE of the last batch (before the update), in the data's units (x 1,000 on shapes-2d). */
   trainLoss: number;
   /** The latest validation MSE, or NaN before the first evaluation. */
   validationLoss: number;
@@ -108,7 +124,11 @@ export interface EvaluationMessage {
   validationLoss: number;
 }
 
-/** What the model does on one validation sample, with what its attention layers attend to. */
+/**
+ * What the model does on one validation sample, with what its attention layers attend to. On
+ * shapes-2d, input, target and prediction are images [height, width, 3] (HWC, row-major, values
+ * about [0, 1]; the prediction is not clamped).
+ */
 export interface SnapshotMessage {
   type: 'snapshot';
   step: number;
@@ -116,8 +136,26 @@ export interface SnapshotMessage {
   input: Float32Array;
   target: Float32Array;
   prediction: Float32Array;
-  /** Per attention layer, its weights [heads, length, length], row-major. */
-  attention: { heads: number; length: number; data: Float32Array }[];
+  /** shapes-2d: the images' size. */
+  image?: { width: number; height: number; channels: 3 };
+  /** Per attention layer, its weights [heads, length, keys], row-major. */
+  attention: AttentionSnapshot[];
+}
+
+/** One attention layer's weights on the snapshot's sample. */
+export interface AttentionSnapshot {
+  heads: number;
+  /** Query tokens (rows of each head's map). */
+  length: number;
+  /** Key tokens (columns): `length` for self-attention, the encoder's tokens for cross-attention. */
+  keys: number;
+  /**
+   * What the layer is: `self` (1D models), `encoder-self`, `decoder-self`, `cross` (decoder
+   * queries x encoder patches), `channel-within` (colour-plane tokens, all R planes first, then G,
+   * then B: three maps, the diagonal blocks) or `channel-across` (one map over all planes).
+   */
+  kind: string;
+  data: Float32Array;
 }
 
 export type TrainerMessage =
@@ -137,6 +175,15 @@ export type TrainerMessage =
        * was given, or chosen by an earlier run on this page (see `remembered`).
        */
       timings: Record<string, number>;
+      /** The task trained on. */
+      task: TaskId;
+      /** Reported losses are the MSE times this: 1 on shapes-1d, 1,000 on shapes-2d. */
+      lossScale: number;
+      /**
+       * What predictions that need no training score on the validation set, in the reported
+       * units: `zeros` and `copy` on shapes-1d; `black`, `copy` and `channelMean` on shapes-2d.
+       */
+      baselines: Record<string, number>;
       /** Whether `auto` reused the backend an earlier run on this page measured for this model. */
       remembered?: boolean;
       config: ResolvedTrainingConfig;
@@ -155,18 +202,24 @@ export type TrainerMessage =
       backend: string;
     }
   | { type: 'state'; state: 'paused' | 'running' | 'idle' }
-  | { type: 'weights'; id: number; weights: WeightsFile }
+  | { type: 'weights'; id: number; weights: WeightsFile<AnyModelId> }
   | { type: 'imported'; id: number }
   | { type: 'memory'; id: number; numTensors: number; numBytes: number }
   | ({ type: 'profile'; id: number } & StepProfile)
   | { type: 'error'; message: string; id?: number };
 
-/** Trained weights as JSON: the model's configuration and every weight by name. */
-export interface WeightsFile {
+/**
+ * Trained weights as JSON: the model's configuration and every weight by name. `M` narrows the
+ * models a reader of the file expects: the 1D ones by default, `AnyModelId` for vision models too.
+ */
+export interface WeightsFile<M extends AnyModelId = ModelId> {
   format: 'decoding-attention-weights';
   version: 1;
-  model: ModelId;
-  options: Required<ModelOptions>;
+  model: M;
+  /** The task trained on (absent in files of 1D models written before tasks). */
+  task?: TaskId;
+  /** The model's options; a vision model's include its own (imageSize, patchSize, ...). */
+  options: Required<ModelOptions> & Partial<VisionModelOptions>;
   weights: { name: string; shape: number[]; values: number[] }[];
 }
 

@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveModelOptions } from '../model-catalog.js';
-import { buildModel, withAttentionOutputs } from '../models/index.js';
-import { generateBatch1D } from '../shapes1d.js';
+import {
+  VISION_DEFAULTS,
+  isVisionModel,
+  type AnyModelId,
+  resolveModelOptions,
+  resolveVisionOptions,
+} from '../model-catalog.js';
+import { attentionKinds, buildModel, withAttentionOutputs } from '../models/index.js';
+import { FILTER_MODES_2D } from '../shapes2d.js';
 import { nextTask } from '../tasks.js';
+import { TASKS, trainingTask, type TrainingTask } from './task.js';
 import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
 import { fusedAttentionAvailable } from '@decoding-attention/wasm-kernels/attention';
 import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
@@ -21,14 +28,28 @@ const WARMUP_BUDGET = 0.1;
 
 /** Fills in the defaults of docs/design/training.md and checks every setting. */
 export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingConfig {
-  const model = resolveModelOptions(config.model, config);
+  const vision = isVisionModel(config.model);
+  const task = config.task ?? (vision ? 'shapes-2d' : 'shapes-1d');
+  checkOneOf('task', task, TASKS);
+  if (vision !== (task === 'shapes-2d'))
+    throw new RangeError(
+      `model ${String(config.model)} does not train on ${task}: ${
+        task === 'shapes-2d' ? 'use vit, vit-encdec, vit-channels or unet' : 'use a 1D model'
+      }`,
+    );
+  const model = vision
+    ? resolveVisionOptions(config.model as Parameters<typeof resolveVisionOptions>[0], config)
+    : { ...VISION_DEFAULTS, ...resolveModelOptions(config.model as never, config) };
+  const images = task === 'shapes-2d';
   const seed = config.seed ?? 0;
   const resolved: ResolvedTrainingConfig = {
     ...model,
     model: config.model,
-    learningRate: config.learningRate ?? 3e-4,
+    task,
+    filter: config.filter ?? 'none',
+    learningRate: config.learningRate ?? (images ? 1e-3 : 3e-4),
     warmupSteps: config.warmupSteps ?? 300,
-    batchSize: config.batchSize ?? 128,
+    batchSize: config.batchSize ?? (images ? 32 : 128),
     budget: {
       samples: config.budget?.samples ?? Infinity,
       seconds: config.budget?.seconds ?? (config.budget ? Infinity : 60),
@@ -36,7 +57,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     },
     seed,
     validationSeed: config.validationSeed ?? seed + 1_000_003,
-    validationSize: config.validationSize ?? 256,
+    validationSize: config.validationSize ?? (images ? 64 : 256),
     sampleIndex: config.sampleIndex ?? 0,
     evaluateEvery: config.evaluateEvery ?? 2000,
     snapshotEvery: config.snapshotEvery ?? 1000,
@@ -47,6 +68,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     threads:
       config.threads ?? Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1)),
   };
+  checkOneOf('filter', resolved.filter, FILTER_MODES_2D);
   checkNumber('learningRate', resolved.learningRate, 1e-9, 10);
   checkInteger('warmupSteps', resolved.warmupSteps, 0);
   checkInteger('batchSize', resolved.batchSize, 1, 4096);
@@ -77,8 +99,11 @@ export class TrainingSession {
   private model: tf.LayersModel | undefined;
   private inspector: tf.LayersModel | undefined;
   private optimizer: tf.Optimizer | undefined;
-  private validation: { inputs: tf.Tensor2D; targets: tf.Tensor2D } | undefined;
+  private validation: { inputs: tf.Tensor; targets: tf.Tensor } | undefined;
   private config: ResolvedTrainingConfig | undefined;
+  private task: TrainingTask | undefined;
+  /** What the baselines score on the validation set, in the reported units. */
+  private baselines: Record<string, number> = {};
   private resumed: (() => void) | undefined;
   private run: Promise<void> | undefined;
 
@@ -161,6 +186,7 @@ export class TrainingSession {
     if (this.validation) tf.dispose([this.validation.inputs, this.validation.targets]);
     this.validation = undefined;
     this.config = undefined;
+    this.task = undefined;
   }
 
   private async train(requested: TrainingConfig): Promise<void> {
@@ -175,6 +201,7 @@ export class TrainingSession {
     }
     const backend = tf.getBackend();
     const model = this.prepare(c);
+    const task = this.task!;
     if (kept) this.setWeightsFrom(kept);
     const optimizer = tf.train.adam(c.learningRate);
     this.optimizer = optimizer;
@@ -186,12 +213,15 @@ export class TrainingSession {
       threads: threadsInUse(),
       parameters: model.countParams(),
       timings,
+      task: task.id,
+      lossScale: task.lossScale,
+      baselines: this.baselines,
       config: c,
     });
 
     const buffers = {
-      inputs: new Float32Array(c.batchSize * c.length),
-      targets: new Float32Array(c.batchSize * c.length),
+      inputs: new Float32Array(c.batchSize * task.size),
+      targets: new Float32Array(c.batchSize * task.size),
     };
     let step = 0;
     let samplesSeen = 0;
@@ -223,13 +253,9 @@ export class TrainingSession {
         continue;
       }
       const start = performance.now();
-      generateBatch1D(
-        c.batchSize,
-        { seed: c.seed, firstIndex: step * c.batchSize, length: c.length },
-        buffers,
-      );
-      const xs = tf.tensor2d(buffers.inputs, [c.batchSize, c.length]);
-      const ys = tf.tensor2d(buffers.targets, [c.batchSize, c.length]);
+      task.generate(c.batchSize, c.seed, step * c.batchSize, buffers);
+      const xs = tf.tensor(buffers.inputs, [c.batchSize, ...task.shape]);
+      const ys = tf.tensor(buffers.targets, [c.batchSize, ...task.shape]);
       // Linear warm-up to the full learning rate over the first warmupSteps steps, or over the
       // first tenth of the budget when that comes first.
       const learningRate =
@@ -244,7 +270,7 @@ export class TrainingSession {
           ) as tf.Scalar,
         true,
       )!;
-      const trainLoss = (await loss.data())[0];
+      const trainLoss = (await loss.data())[0] * task.lossScale;
       tf.dispose([xs, ys, loss]);
       trainTime += performance.now() - start;
       step++;
@@ -302,16 +328,17 @@ export class TrainingSession {
     });
   }
 
-  /** Mean squared error over the validation set, in batches of 64. */
+  /** Mean squared error over the validation set (in the reported units), in batches of 64 (16 images). */
   private async evaluate(): Promise<number> {
-    const { model, validation, config } = this;
-    if (!model || !validation || !config) return Number.NaN;
+    const { model, validation, config, task } = this;
+    if (!model || !validation || !config || !task) return Number.NaN;
     let total = 0;
-    for (let start = 0; start < config.validationSize; start += 64) {
-      const size = Math.min(64, config.validationSize - start);
+    const batch = task.id === 'shapes-2d' ? 16 : 64;
+    for (let start = 0; start < config.validationSize; start += batch) {
+      const size = Math.min(batch, config.validationSize - start);
       const sum = tf.tidy(() => {
-        const x = validation.inputs.slice([start, 0], [size, config.length]);
-        const y = validation.targets.slice([start, 0], [size, config.length]);
+        const x = tf.slice(validation.inputs, start, size);
+        const y = tf.slice(validation.targets, start, size);
         return tf.sum(tf.squaredDifference(model.predict(x) as tf.Tensor, y));
       });
       total += (await sum.data())[0];
@@ -319,7 +346,7 @@ export class TrainingSession {
       // On the page (and on the cpu backend, whose data() does not wait), a batch at a time.
       await nextTask();
     }
-    return total / (config.validationSize * config.length);
+    return (total / (config.validationSize * task.size)) * task.lossScale;
   }
 
   /** Sends what the model predicts for the chosen validation sample, and its attention there. */
@@ -328,8 +355,8 @@ export class TrainingSession {
     if (!model || !validation || !config) return;
     const index = config.sampleIndex;
     const tensors = tf.tidy(() => {
-      const x = validation.inputs.slice([index, 0], [1, config.length]);
-      const y = validation.targets.slice([index, 0], [1, config.length]);
+      const x = tf.slice(validation.inputs, index, 1);
+      const y = tf.slice(validation.targets, index, 1);
       const result = (inspector ?? model).predict(x);
       return [x, y, ...(Array.isArray(result) ? result : [result])];
     });
@@ -338,12 +365,30 @@ export class TrainingSession {
       (v) => v.slice(),
     );
     const [input, target, prediction] = values;
-    const attention = tensors
-      .slice(3)
-      .map((t, i) => ({ heads: t.shape[1] as number, length: config.length, data: values[i + 3] }));
+    const kinds = attentionKinds(model);
+    const attention = tensors.slice(3).map((t, i) => ({
+      heads: t.shape[1] as number,
+      length: t.shape[2] as number,
+      keys: t.shape[3] as number,
+      kind: kinds[i],
+      data: values[i + 3],
+    }));
     tf.dispose(tensors);
+    const image =
+      config.task === 'shapes-2d'
+        ? { width: config.imageSize, height: config.imageSize, channels: 3 as const }
+        : undefined;
     this.post(
-      { type: 'snapshot', step, sampleIndex: index, input, target, prediction, attention },
+      {
+        type: 'snapshot',
+        step,
+        sampleIndex: index,
+        input,
+        target,
+        prediction,
+        ...(image ? { image } : {}),
+        attention,
+      },
       values.map((v) => v.buffer),
     );
   }
@@ -355,9 +400,10 @@ export class TrainingSession {
       throw new Error(`the ${c.backend} backend is not available here`);
     const model = buildModel(c.model, c);
     const optimizer = tf.train.adam(c.learningRate);
-    const data = generateBatch1D(c.batchSize, { seed: c.seed, length: c.length });
-    const xs = tf.tensor2d(data.inputs, [c.batchSize, c.length]);
-    const ys = tf.tensor2d(data.targets, [c.batchSize, c.length]);
+    const task = trainingTask(c);
+    const data = task.generate(c.batchSize, c.seed);
+    const xs = tf.tensor(data.inputs, [c.batchSize, ...task.shape]);
+    const ys = tf.tensor(data.targets, [c.batchSize, ...task.shape]);
     const step = () =>
       optimizer.minimize(
         () =>
@@ -409,9 +455,10 @@ export class TrainingSession {
       if (!(await useBackend(name, c))) continue;
       const model = buildModel(c.model, c);
       const optimizer = tf.train.adam(c.learningRate);
-      const data = generateBatch1D(batch, { seed: c.seed + 7, length: c.length });
-      const xs = tf.tensor2d(data.inputs, [batch, c.length]);
-      const ys = tf.tensor2d(data.targets, [batch, c.length]);
+      const task = trainingTask(c);
+      const data = task.generate(batch, c.seed + 7);
+      const xs = tf.tensor(data.inputs, [batch, ...task.shape]);
+      const ys = tf.tensor(data.targets, [batch, ...task.shape]);
       const step = async () => {
         const loss = optimizer.minimize(
           () =>
@@ -450,13 +497,14 @@ export class TrainingSession {
     return timings;
   }
 
-  private exportWeights(): WeightsFile {
+  private exportWeights(): WeightsFile<AnyModelId> {
     const { model, config } = this;
     if (!model || !config) throw new Error('there is no trained model to export yet');
     return {
       format: 'decoding-attention-weights',
       version: 1,
       model: config.model,
+      ...(config.task === 'shapes-2d' ? { task: config.task } : {}),
       options: {
         length: config.length,
         hidden: config.hidden,
@@ -466,6 +514,15 @@ export class TrainingSession {
         embedding: config.embedding,
         blocks: config.blocks,
         seed: config.seed,
+        ...(isVisionModel(config.model)
+          ? {
+              imageSize: config.imageSize,
+              patchSize: config.patchSize,
+              decoderBlocks: config.decoderBlocks,
+              queries: config.queries,
+              channelAttention: config.channelAttention,
+            }
+          : {}),
       },
       weights: model.weights.map((w) => ({
         // The name as built, without the counter tfjs appends when a name is reused.
@@ -482,22 +539,22 @@ export class TrainingSession {
    */
   private prepare(c: ResolvedTrainingConfig): tf.LayersModel {
     this.config = c;
+    const task = trainingTask(c);
+    this.task = task;
     const model = buildModel(c.model, c);
     this.model = model;
     this.inspector = withAttentionOutputs(model);
-    const validation = generateBatch1D(c.validationSize, {
-      seed: c.validationSeed,
-      length: c.length,
-    });
+    const validation = task.generate(c.validationSize, c.validationSeed);
+    this.baselines = task.baselines(validation);
     this.validation = {
-      inputs: tf.tensor2d(validation.inputs, [c.validationSize, c.length]),
-      targets: tf.tensor2d(validation.targets, [c.validationSize, c.length]),
+      inputs: tf.tensor(validation.inputs, [c.validationSize, ...task.shape]),
+      targets: tf.tensor(validation.targets, [c.validationSize, ...task.shape]),
     };
     return model;
   }
 
   /** The weights held now, to continue from in a run of `c`; throws if there are none for it. */
-  private heldWeights(c: ResolvedTrainingConfig): WeightsFile {
+  private heldWeights(c: ResolvedTrainingConfig): WeightsFile<AnyModelId> {
     if (!this.model || !this.config)
       throw new Error('there are no weights to continue from: train or load weights first');
     const held = this.exportWeights();
@@ -512,7 +569,7 @@ export class TrainingSession {
    * what it predicts and where it attends can be seen before any training.
    */
   private async importWeights(
-    file: WeightsFile,
+    file: WeightsFile<AnyModelId>,
     settings: Partial<TrainingConfig> = {},
   ): Promise<void> {
     if (
@@ -522,7 +579,12 @@ export class TrainingSession {
     ) {
       throw new Error('not a decoding-attention weights file (version 1)');
     }
-    const c = resolveTrainingConfig({ ...settings, model: file.model, ...file.options });
+    const c = resolveTrainingConfig({
+      ...settings,
+      model: file.model,
+      ...(file.task ? { task: file.task } : {}),
+      ...file.options,
+    });
     if (c.backend !== 'auto' && !(await useBackend(c.backend, c)))
       throw new Error(`the ${c.backend} backend is not available here`);
     this.disposeAll();
@@ -532,7 +594,7 @@ export class TrainingSession {
   }
 
   /** Sets the model's weights from `file`, after checking each one's shape and values. */
-  private setWeightsFrom(file: WeightsFile): void {
+  private setWeightsFrom(file: WeightsFile<AnyModelId>): void {
     const model = this.model!;
     if (model.weights.length !== file.weights.length)
       throw new Error(
