@@ -8,6 +8,8 @@ export const TOKENIZER_LIMITS = {
   patches: 256,
   /** Fewest and most features per token (`dim`), drawn as one bar each. */
   dim: { min: 4, max: 64 },
+  /** Most values in the projection (patch-size² x 3 x dim): drawing them is the costliest step. */
+  projectionValues: 393_216,
   /** Most values drawn in the flattened strip; a larger patch is drawn one value in n. */
   stripValues: 3072,
 } as const;

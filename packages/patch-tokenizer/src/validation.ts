@@ -72,6 +72,12 @@ export function validateSettings(
     throw new RangeError(
       `dim must be a multiple of 4 for the rope encoding (pairs turned by row and by column), got ${dim}`,
     );
+  const values = grid.size * dim;
+  if (values > TOKENIZER_LIMITS.projectionValues)
+    throw new RangeError(
+      `patch-size ${patchSize} with dim ${dim} needs a projection of ${values} values; at most ` +
+        `${TOKENIZER_LIMITS.projectionValues}: lower dim to ${Math.floor(TOKENIZER_LIMITS.projectionValues / grid.size)} or patch-size`,
+    );
   const seed = checkInteger(
     'seed',
     s.seed as number,
