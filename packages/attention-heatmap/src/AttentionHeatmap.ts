@@ -32,7 +32,7 @@ import { live } from 'lit/directives/live.js';
 import { property, queryAll, state } from 'lit/decorators.js';
 import { attentionHeatmapStyles } from './attention-heatmap.styles.js';
 import { DrawScheduler } from './draw-scheduler.js';
-import { ExternalData } from './external-data.js';
+import { ExternalData, type VisionDetail } from './external-data.js';
 import {
   HeatmapInteraction,
   type AttentionHoverEvent,
@@ -79,7 +79,7 @@ const DATA_PROPERTIES = new Set<PropertyKey>([
   ...['mask', 'compare', 'window', 'stride', 'globals', 'head', 'source'],
   ...['colormap', 'scale', 'normalization', 'domain'],
   ...['theme', 'for', 'src', 'label', 'queryLabel', 'keyLabel'],
-  ...['grid', 'queryGrid', 'layer', 'layers', 'channels', 'image', 'linkedImage'],
+  ...['grid', 'queryGrid', 'layer', 'layers', 'channels', 'image', 'linkedImage', 'linkedVision'],
 ]);
 /** How the arrow keys move through the head choices. */
 const HEAD_STEPS: Record<string, number> = {
@@ -156,6 +156,10 @@ export class AttentionHeatmap extends DecodingElement {
     // Kept until new data arrives, so that checking the settings again does not hide it.
     failed: (error) => (this.arrivalError = error),
     image: (image) => (this.linkedImage = image),
+    vision: (vision) => {
+      this.linkedVision = vision;
+      if (vision) this.arrivalError = undefined;
+    },
   });
   /** The pictures of the query's weights over the image, in patch-grid mode. */
   private readonly patchView = new PatchView(this, this.interaction, () => this.patchState);
@@ -182,6 +186,8 @@ export class AttentionHeatmap extends DecodingElement {
   @state() private tableOpen = false;
   /** The input image of a followed `<shape-dataset-viewer mode="2d">`. */
   @state() private linkedImage: PatchImage | undefined;
+  /** The layers, grids and image a followed vision model sent in `attention-change`. */
+  @state() private linkedVision: VisionDetail | undefined;
 
   // ---- Properties ----
 
@@ -326,7 +332,15 @@ export class AttentionHeatmap extends DecodingElement {
   /** Works out the data and the panels from whichever input is set, or shows what is wrong. */
   private recompute(): void {
     try {
-      const data = dataFromProperties(this) ?? this.arrived;
+      const vision = this.linkedVision;
+      const data =
+        dataFromProperties(this) ??
+        (vision
+          ? dataFromProperties(
+              { layers: vision.layers, layer: this.layer },
+              'attention-change layers',
+            )
+          : this.arrived);
       this.validate(data);
       this.data = data && {
         ...data,
@@ -359,8 +373,15 @@ export class AttentionHeatmap extends DecodingElement {
    * or the followed viewer's) against the patches; each problem names its attribute.
    */
   private layOutPatches(data: HeatmapData | undefined): void {
-    const grid = readGrid(this.grid, 'grid');
-    const queryGrid = readGrid(this.queryGrid, 'query-grid');
+    // A followed vision model's grids and image stand in for those not set here.
+    const vision = this.linkedVision;
+    const set = (value: unknown) => value !== undefined && value !== null;
+    const grid = set(this.grid)
+      ? readGrid(this.grid, 'grid')
+      : readGrid(vision?.grid, 'attention-change grid');
+    const queryGrid = set(this.queryGrid)
+      ? readGrid(this.queryGrid, 'query-grid')
+      : readGrid(vision?.queryGrid, 'attention-change queryGrid');
     if (!grid && queryGrid)
       throw new RangeError('query-grid is the grid of the queries beside grid: set grid too');
     if (!grid && this.image !== undefined && this.image !== null) {
@@ -370,13 +391,13 @@ export class AttentionHeatmap extends DecodingElement {
     }
     const [first] = data?.heads ?? [];
     this.layout = grid && first && layOut(first.rows, first.cols, grid, queryGrid, data?.layerKind);
-    const own = this.image !== undefined && this.image !== null;
     const id = typeof this.for === 'string' ? this.for : '';
-    this.shownImage = checkImage(
-      own ? this.image : grid && this.linkedImage,
-      own ? 'image' : `the image of for="${id}"`,
-      this.layout,
-    );
+    const [image, name] = set(this.image)
+      ? [this.image, 'image']
+      : set(vision?.image)
+        ? [vision!.image, 'attention-change image']
+        : [grid && this.linkedImage, `the image of for="${id}"`];
+    this.shownImage = checkImage(image, name, this.layout);
   }
 
   /** What the pictures over the image are drawn from; undefined outside patch-grid mode. */
@@ -588,7 +609,7 @@ export class AttentionHeatmap extends DecodingElement {
 
   /** The layer menu, when `layers` holds more than one. */
   private renderLayerMenu(): TemplateResult | typeof nothing {
-    const layers = this.layers;
+    const layers = this.shownLayers;
     if (!Array.isArray(layers) || layers.length < 2 || !this.data?.layerKind) return nothing;
     const names = layerNames(checkLayerList(layers, 'layers'));
     return this.renderMenu(
@@ -702,8 +723,15 @@ export class AttentionHeatmap extends DecodingElement {
 
   /** The shown layer's name, when the data comes from `layers`. */
   private get layerName(): string {
-    if (!this.data?.layerKind || !Array.isArray(this.layers)) return '';
-    return layerNames(this.layers)[this.layer] ?? '';
+    const layers = this.shownLayers;
+    if (!this.data?.layerKind || !Array.isArray(layers)) return '';
+    return layerNames(layers)[this.layer] ?? '';
+  }
+
+  /** The layers shown from: `layers`, else those a followed vision model sent. */
+  private get shownLayers(): readonly unknown[] | undefined {
+    const own = this.layers;
+    return own !== undefined && own !== null ? own : this.linkedVision?.layers;
   }
 
   private renderTicks(count: number, labels: string[] | undefined, axis: 'x' | 'y') {

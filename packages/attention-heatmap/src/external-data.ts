@@ -6,6 +6,7 @@ import {
 } from '@decoding-attention/core';
 import { ElementLink, eventDetail, isPositionMarker, isSampleSource } from '@decoding-attention/ui';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { checkLayerList } from './layers.js';
 import { HEATMAP_LIMITS, readHeads } from './limits.js';
 import type { PatchImage } from './patch-grid.js';
 import {
@@ -37,7 +38,13 @@ export interface ExternalDataOptions {
   failed: (error: unknown) => void;
   /** The followed viewer shows a 2D sample: its input image, for the patch grid; undefined when none. */
   image: (image: PatchImage | undefined) => void;
+  /** The followed model sent its vision layers (kinds checked); undefined when it sends none. */
+  vision: (vision: VisionDetail | undefined) => void;
 }
+
+/** A vision model's `attention-change`: its layers, with the grids and image where it sent them. */
+export type VisionDetail = Required<Pick<AttentionChangeDetail, 'layers'>> &
+  Pick<AttentionChangeDetail, 'grid' | 'queryGrid' | 'image'>;
 
 /**
  * The data that reaches the heatmap from outside its properties: the JSON at a `src` URL, and
@@ -155,6 +162,7 @@ export class ExternalData implements ReactiveController {
     if (isPositionMarker(target)) target.markPositions([]);
     this.setLinked(undefined);
     this.options.image(undefined);
+    this.options.vision(undefined);
     this.options.band(undefined);
   }
 
@@ -177,6 +185,18 @@ export class ExternalData implements ReactiveController {
   };
 
   private takeAttention(detail: Partial<AttentionChangeDetail>): void {
+    if (detail.layers !== undefined && detail.layers !== null) {
+      try {
+        checkLayerList(detail.layers, 'attention-change layers');
+        const { layers, grid, queryGrid, image } = detail;
+        this.setLinked(undefined);
+        this.options.vision({ layers, grid, queryGrid, image });
+      } catch (error) {
+        this.options.failed(error);
+      }
+      return;
+    }
+    this.options.vision(undefined);
     try {
       const heads = readHeads(detail.heads, 'attention-change heads');
       const [{ rows, cols }] = heads;

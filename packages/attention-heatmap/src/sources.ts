@@ -1,7 +1,7 @@
 import { nextTask, shownValue, type Matrix, type MatrixInput } from '@decoding-attention/core';
-import { readChannels, readLayer, type ChannelsInput } from './layers.js';
+import { readChannels, readLayer, type AttentionLayer, type ChannelsInput } from './layers.js';
 import { HEATMAP_LIMITS, isFlatMatrix, isMatrixList, readHeads, readMatrix } from './limits.js';
-import type { LayerKind } from './patch-grid.js';
+import type { GridInput, LayerKind, PatchImage } from './patch-grid.js';
 
 /** Attention data as the heatmap holds it: one matrix per head, weights or raw scores. */
 export interface HeatmapData {
@@ -16,9 +16,17 @@ export interface HeatmapData {
   channels?: Matrix[][];
 }
 
-/** What an element that computes attention sends in an `attention-change` event, for heatmaps that follow it. */
+/**
+ * What an element that computes attention sends in an `attention-change` event, for heatmaps
+ * that follow it: `heads` (one layer), or a vision model's `layers` with their patch grids and
+ * image, used where the heatmap's own `grid`, `query-grid` and `image` are not set.
+ */
 export interface AttentionChangeDetail {
-  heads: readonly MatrixInput[];
+  heads?: readonly MatrixInput[];
+  layers?: readonly AttentionLayer[];
+  grid?: GridInput;
+  queryGrid?: GridInput;
+  image?: PatchImage;
   kind?: 'weights' | 'scores';
   rowLabels?: readonly string[];
   colLabels?: readonly string[];
@@ -48,17 +56,13 @@ export interface DataProperties {
  * then `matrix`, then `scores` (one matrix, or a list of them, one per head), with the
  * `channels` maps beside them; undefined when none is set. Errors name the property.
  */
-export function dataFromProperties({
-  matrix,
-  heads,
-  scores,
-  layers,
-  layer,
-  channels,
-}: DataProperties): HeatmapData | undefined {
+export function dataFromProperties(
+  { matrix, heads, scores, layers, layer, channels }: DataProperties,
+  layersName = 'layers',
+): HeatmapData | undefined {
   // null, as undefined, means none (frameworks set null when a bound value goes away).
   if (layers !== undefined && layers !== null) {
-    const read = readLayer(layers, layer, 'layers');
+    const read = readLayer(layers, layer, layersName);
     return {
       heads: read.heads,
       kind: 'weights',

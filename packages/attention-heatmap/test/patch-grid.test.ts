@@ -348,6 +348,59 @@ describe('<attention-heatmap> patch grid', () => {
     );
   });
 
+  it("follows a vision model's attention-change: its layers, grids and image", async () => {
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    const cross = [
+      [0.7, 0.1, 0.1, 0.1],
+      [0, 0, 0.2, 0.8],
+    ];
+    const model = Object.assign(document.createElement('div'), {
+      id: 'vision-model',
+      currentAttention: {
+        layers: [
+          { kind: 'encoder', heads: [SELF] },
+          { kind: 'cross', heads: [cross] },
+        ],
+        grid: [2, 2],
+        queryGrid: [1, 2],
+        image: image4(),
+      },
+    });
+    container.append(model);
+    const el = document.createElement('attention-heatmap') as AttentionHeatmap;
+    el.setAttribute('for', 'vision-model');
+    container.append(el);
+    await settle(el);
+    expect(shownError(el)).to.equal('');
+    expect($(el, '.panel-title').textContent).to.equal('Attention weights (encoder 1)');
+    expect(pixel(pictureCanvas(el), 3, 3)).to.deep.equal(tinted(under(3, 3), 100));
+    el.setAttribute('layer', '1');
+    await settle(el);
+    expect($(el, '.x-title').textContent).to.equal('Encoder patch');
+    expect(picture(el).getAttribute('role')).to.equal('grid');
+    // The next step's layers replace them; a bad one is named as the event's.
+    await capturingWarnings(async () => {
+      model.dispatchEvent(
+        new CustomEvent('attention-change', {
+          detail: { layers: [{ kind: 'pooling', heads: [SELF] }], grid: [2, 2] },
+        }),
+      );
+      await settle(el);
+    });
+    expect(shownError(el)).to.equal(
+      'attention-change layers[0].kind must be one of encoder, decoder, cross, got "pooling"',
+    );
+    model.dispatchEvent(
+      new CustomEvent('attention-change', {
+        detail: { layers: [{ kind: 'encoder', heads: [SELF] }], grid: [2, 2] },
+      }),
+    );
+    el.removeAttribute('layer');
+    await settle(el);
+    expect(shownError(el)).to.equal('');
+    expect([pictureCanvas(el).width, pictureCanvas(el).height]).to.deep.equal([2, 2]);
+  });
+
   it('exports the pictures in its PNG and the grid in its JSON', async () => {
     const el = await selfAttention();
     const json = el.toJSON();
