@@ -5,6 +5,7 @@ const ELEMENTS = [
   'shape-dataset-viewer',
   'attention-heatmap',
   'positional-encoding-explorer',
+  'patch-tokenizer',
   'trainable-model',
 ];
 // Markdown wraps a custom element standing alone in a paragraph: the wrapper goes too.

@@ -14,6 +14,7 @@ export const ELEMENT_TAGS = [
   'shape-dataset-viewer',
   'attention-heatmap',
   'positional-encoding-explorer',
+  'patch-tokenizer',
   'trainable-model',
 ];
 

@@ -57,6 +57,7 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
         '/all.html': page(
           `<shape-dataset-viewer id="one" seed="7"></shape-dataset-viewer>
            <shape-dataset-viewer id="two" mode="2d" seed="3" filter="channel"></shape-dataset-viewer>
+           <patch-tokenizer id="tokens" for="two"></patch-tokenizer>
            <attention-heatmap id="heatmap" for="one" compare="causal"></attention-heatmap>
            <positional-encoding-explorer id="rope" encoding="rope" compare="linear"></positional-encoding-explorer>
            <trainable-model id="model" model="mha" length="48" hidden-size="16" heads="2"
@@ -70,8 +71,13 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
         '/viewer.html': page(`<shape-dataset-viewer id="one" seed="7"></shape-dataset-viewer>`, [
           'shape-dataset-viewer.js',
         ]),
+        '/tokenizer.html': page(
+          `<patch-tokenizer id="tokens" seed="5" patch-size="32" encoding="rope"></patch-tokenizer>`,
+          ['patch-tokenizer.js'],
+        ),
         '/twice.html': page(`<attention-heatmap id="heatmap"></attention-heatmap>`, [
           'attention-heatmap.js',
+          'patch-tokenizer.js',
           'elements.js',
           'trainable-model.js',
         ]),
@@ -117,8 +123,9 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
       'shape-dataset-viewer',
       'attention-heatmap',
       'positional-encoding-explorer',
+      'patch-tokenizer',
     ]) {
-      // Through static and dynamic imports alike: no tfjs for these three.
+      // Through static and dynamic imports alike: no tfjs for these four.
       const entry = Object.keys(metafile.outputs).find((file) => file.endsWith(`/${tag}.js`));
       const reached = new Set();
       const visit = (file) => {
@@ -152,10 +159,23 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
     });
     const state = await page.evaluate(async () => {
       const one = document.querySelector('#one');
+      const two = document.querySelector('#two');
+      const tokens = document.querySelector('#tokens');
       const heatmap = document.querySelector('#heatmap');
       const rope = document.querySelector('#rope');
       const model = document.querySelector('#model');
-      await Promise.all([one, heatmap, rope, model].map((el) => el.updateComplete));
+      await Promise.all([one, two, tokens, heatmap, rope, model].map((el) => el.updateComplete));
+      // The tokenizer cuts the followed viewer's sample into 8 x 8 patches of 16 pixels.
+      const pixels = (canvas) =>
+        canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.join();
+      const tokenized = {
+        followed: tokens.image === two.sample,
+        sameImage:
+          pixels(tokens.shadowRoot.querySelector('canvas.image')) ===
+          pixels(two.shadowRoot.querySelector('canvas.input-image')),
+        numbers: tokens.shadowRoot.querySelectorAll('[part="image"] .overlay .numbers text').length,
+        tokens: tokens.tokens.length,
+      };
       const done = new Promise((resolve) =>
         model.addEventListener('training-done', (event) => resolve(event.detail), { once: true }),
       );
@@ -167,6 +187,7 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
         viewerChart: one.shadowRoot.querySelector('.chart svg, .chart canvas') !== null,
         heatmap: heatmap.shown.map((m) => [m.rows, m.cols]),
         curves: rope.shadowRoot.querySelectorAll('.curves .mark-line path').length,
+        tokenized,
         runsOn: model.runsOn,
         samples: detail.results[0].samplesSeen,
         lossDrawn: svg.loss.includes('mark-line'),
@@ -182,6 +203,12 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
       [400, 400],
     ]);
     assert.ok(state.curves > 0);
+    assert.deepEqual(state.tokenized, {
+      followed: true,
+      sameImage: true,
+      numbers: 64,
+      tokens: 64 * 16,
+    });
     assert.equal(state.runsOn, 'worker');
     assert.equal(state.samples, 12 * 16);
     assert.equal(state.lossDrawn, true);
@@ -224,6 +251,29 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
       viewerPage.requested.filter((name) => tfjs.has(name)),
       [],
     );
+    // The tokenizer's own file registers its tag and draws on canvas: neither vega nor tfjs.
+    const tokenizerPage = await open('/tokenizer.html');
+    const tokenized = await tokenizerPage.page.evaluate(async () => {
+      await customElements.whenDefined('patch-tokenizer');
+      const tokens = document.querySelector('#tokens');
+      await tokens.updateComplete;
+      return {
+        grid: tokens.toJSON().grid,
+        tokens: tokens.tokens.length,
+        alert: tokens.shadowRoot.querySelector('[role="alert"]')?.textContent ?? '',
+      };
+    });
+    assert.deepEqual(tokenized, {
+      grid: { rows: 4, cols: 4, patches: 16, valuesPerPatch: 32 * 32 * 3 },
+      tokens: 16 * 16,
+      alert: '',
+    });
+    assert.deepEqual(tokenizerPage.problems, []);
+    assert.deepEqual(
+      tokenizerPage.requested.filter((name) => vega.has(name) || tfjs.has(name)),
+      [],
+      'a tokenizer page loads neither vega nor tfjs',
+    );
   });
 
   it('registers each tag once when several bundles are loaded', async () => {
@@ -234,6 +284,7 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
         'shape-dataset-viewer',
         'attention-heatmap',
         'positional-encoding-explorer',
+        'patch-tokenizer',
         'trainable-model',
       ].map((tag) => customElements.get(tag)?.version);
     });

@@ -1,5 +1,5 @@
 // A blogger's page with no bundler: the built packages and their dependencies loaded straight
-// from disk through an import map. Both viewers must render, with no console error.
+// from disk through an import map. Every element must render, with no console error.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ describe('plain HTML page with an import map', () => {
         `${root}packages/shape-dataset-viewer/dist/shape-dataset-viewer.js`,
         `${root}packages/attention-heatmap/dist/attention-heatmap.js`,
         `${root}packages/positional-encoding-explorer/dist/positional-encoding-explorer.js`,
+        `${root}packages/patch-tokenizer/dist/patch-tokenizer.js`,
         `${root}packages/trainable-model/dist/trainable-model.js`,
       ],
       { root },
@@ -33,12 +34,14 @@ describe('plain HTML page with an import map', () => {
     <script type="module" src="/packages/shape-dataset-viewer/dist/shape-dataset-viewer.js"></script>
     <script type="module" src="/packages/attention-heatmap/dist/attention-heatmap.js"></script>
     <script type="module" src="/packages/positional-encoding-explorer/dist/positional-encoding-explorer.js"></script>
+    <script type="module" src="/packages/patch-tokenizer/dist/patch-tokenizer.js"></script>
     <script type="module" src="/packages/trainable-model/dist/trainable-model.js"></script>
   </head>
   <body>
     <h1>A post about attention</h1>
     <shape-dataset-viewer id="one" seed="7"></shape-dataset-viewer>
     <shape-dataset-viewer id="two" mode="2d" seed="3" filter="channel"></shape-dataset-viewer>
+    <patch-tokenizer id="tokens" for="two" patch-size="32"></patch-tokenizer>
     <attention-heatmap id="heatmap" for="one" compare="causal"></attention-heatmap>
     <positional-encoding-explorer id="sinusoidal"></positional-encoding-explorer>
     <positional-encoding-explorer id="rope" encoding="rope" compare="linear" for="one"></positional-encoding-explorer>
@@ -199,5 +202,48 @@ describe('plain HTML page with an import map', () => {
     assert.deepEqual(state.twoSize, [128, 128]);
     assert.ok(state.litPixels > 128 * 128 * 0.5, 'the noisy 2D input is drawn');
     assert.deepEqual(state.errors, ['', '']);
+  });
+
+  it('tokenizes the 2D viewer’s sample: its image cut into patches, a token for each', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/consumer/import-map.html`);
+    await page.waitForFunction(() => customElements.get('patch-tokenizer') !== undefined, {
+      timeout: 30_000,
+    });
+    const state = await page.evaluate(async () => {
+      const two = document.querySelector('#two');
+      const tokens = document.querySelector('#tokens');
+      await two.updateComplete;
+      await tokens.updateComplete;
+      const pixels = (canvas) =>
+        canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.join();
+      const image = tokens.shadowRoot.querySelector('[part="image"]');
+      // The arrow keys move patch by patch: right, then down, from patch 0 of a 4 x 4 grid.
+      const frame = image.querySelector('.frame');
+      frame.focus();
+      for (const key of ['ArrowRight', 'ArrowDown'])
+        frame.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      await tokens.updateComplete;
+      return {
+        followed: tokens.image === two.sample,
+        sameImage:
+          pixels(image.querySelector('canvas.image')) ===
+          pixels(two.shadowRoot.querySelector('canvas.input-image')),
+        numbers: image.querySelectorAll('.overlay .numbers text').length,
+        gridLines: image.querySelectorAll('.overlay .grid-line').length,
+        tokens: tokens.tokens.length,
+        shown: tokens.shownPatch,
+        alert: tokens.shadowRoot.querySelector('[role="alert"]')?.textContent ?? '',
+      };
+    });
+    assert.deepEqual(state, {
+      followed: true,
+      sameImage: true,
+      numbers: 16,
+      gridLines: 6,
+      tokens: 16 * 16,
+      shown: 5,
+      alert: '',
+    });
+    assert.deepEqual(problems, []);
   });
 });

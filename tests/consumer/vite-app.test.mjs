@@ -20,6 +20,7 @@ const PACKAGES = [
   'shape-dataset-viewer',
   'attention-heatmap',
   'positional-encoding-explorer',
+  'patch-tokenizer',
   'trainable-model',
 ];
 
@@ -62,6 +63,8 @@ describe('a Vite app installing the packed tarballs', () => {
 <shape-dataset-viewer id="sample" seed="7"></shape-dataset-viewer>
 <attention-heatmap id="heatmap" for="sample" compare="causal"></attention-heatmap>
 <positional-encoding-explorer id="rope" encoding="rope" view="encoding"></positional-encoding-explorer>
+<shape-dataset-viewer id="image" mode="2d" seed="3"></shape-dataset-viewer>
+<patch-tokenizer id="tokens" for="image" encoding="learnable"></patch-tokenizer>
 <trainable-model id="model" model="attention" length="48" hidden-size="16" batch-size="16"
   validation-size="32" learning-rate="0.003" budget="10 steps"></trainable-model>
 </body></html>`,
@@ -71,6 +74,7 @@ describe('a Vite app installing the packed tarballs', () => {
       `import '@decoding-attention/shape-dataset-viewer/shape-dataset-viewer.js';
 import '@decoding-attention/attention-heatmap/attention-heatmap.js';
 import '@decoding-attention/positional-encoding-explorer/positional-encoding-explorer.js';
+import '@decoding-attention/patch-tokenizer/patch-tokenizer.js';
 import '@decoding-attention/trainable-model/trainable-model.js';
 `,
     );
@@ -105,8 +109,23 @@ import '@decoding-attention/trainable-model/trainable-model.js';
       const viewer = document.querySelector('#sample');
       const heatmap = document.querySelector('#heatmap');
       const rope = document.querySelector('#rope');
+      const image = document.querySelector('#image');
+      const tokens = document.querySelector('#tokens');
       const model = document.querySelector('#model');
-      await Promise.all([viewer, heatmap, rope, model].map((el) => el.updateComplete));
+      await Promise.all(
+        [viewer, heatmap, rope, image, tokens, model].map((el) => el.updateComplete),
+      );
+      const pixels = (canvas) =>
+        canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.join();
+      const tokenized = {
+        followed: tokens.image === image.sample,
+        sameImage:
+          pixels(tokens.shadowRoot.querySelector('canvas.image')) ===
+          pixels(image.shadowRoot.querySelector('canvas.input-image')),
+        numbers: tokens.shadowRoot.querySelectorAll('[part="image"] .overlay .numbers text').length,
+        tokens: tokens.tokens.length,
+        alert: tokens.shadowRoot.querySelector('[role="alert"]')?.textContent ?? '',
+      };
       const done = new Promise((resolve) =>
         model.addEventListener('training-done', (event) => resolve(event.detail), { once: true }),
       );
@@ -116,6 +135,7 @@ import '@decoding-attention/trainable-model/trainable-model.js';
         chart: viewer.shadowRoot.querySelector('.chart svg, .chart canvas') !== null,
         heatmap: heatmap.shown.map((m) => [m.rows, m.cols]),
         curves: rope.shadowRoot.querySelectorAll('.curves .mark-line path').length,
+        tokenized,
         runsOn: model.runsOn,
         backend: detail.results[0].backend,
         samples: detail.results[0].samplesSeen,
@@ -129,6 +149,13 @@ import '@decoding-attention/trainable-model/trainable-model.js';
       [400, 400],
     ]);
     assert.ok(state.curves > 0);
+    assert.deepEqual(state.tokenized, {
+      followed: true,
+      sameImage: true,
+      numbers: 64,
+      tokens: 64 * 16,
+      alert: '',
+    });
     assert.equal(state.runsOn, 'worker');
     assert.ok(['wasm', 'cpu', 'webgl'].includes(state.backend), state.backend);
     assert.equal(state.samples, 160);

@@ -1,14 +1,17 @@
 /**
  * Every decoding-attention element, registered: `<shape-dataset-viewer>`, `<attention-heatmap>`,
- * `<positional-encoding-explorer>` and `<trainable-model>`. Load `dist/elements.js` with a script
- * tag, or one element's own file (`dist/attention-heatmap.js`, …) for that tag alone.
+ * `<positional-encoding-explorer>`, `<patch-tokenizer>` and `<trainable-model>`. Load
+ * `dist/elements.js` with a script tag, or one element's own file (`dist/attention-heatmap.js`, …)
+ * for that tag alone.
  */
 import '@decoding-attention/shape-dataset-viewer/shape-dataset-viewer.js';
 import '@decoding-attention/attention-heatmap/attention-heatmap.js';
 import '@decoding-attention/positional-encoding-explorer/positional-encoding-explorer.js';
+import '@decoding-attention/patch-tokenizer/patch-tokenizer.js';
 import '@decoding-attention/trainable-model/trainable-model.js';
 
 export { ShapeDatasetViewer } from '@decoding-attention/shape-dataset-viewer';
 export { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
 export { PositionalEncodingExplorer } from '@decoding-attention/positional-encoding-explorer';
+export { PatchTokenizer } from '@decoding-attention/patch-tokenizer';
 export { TrainableModel } from '@decoding-attention/trainable-model';
