@@ -9,25 +9,33 @@
  *    length 400, docs/design/datasets.md); then its MSE at the element's budget against the CNN's.
  * 3. Profile: where one attention step's time goes, kernel by kernel.
  * 4. The post-1 table: validation MSE of the six post-1 models after the same number of samples.
+ * 5. Vision (`parts=vision`): 2D batches generated against what training consumes, the vision
+ *    models' samples/s on one thread against the native library's figures, the peak tensor memory
+ *    of a step, and each model's validation MSE x 1,000 after the same samples against predicting
+ *    black (encoder-started decoder queries against learned ones among them).
  *
  * Our wasm kernels against tfjs's own are measured by the `kernels` suite (also part of
  * `npm run bench:train`), on a cross-origin isolated page.
  *
  * Query options (BENCH_QUERY): `backends=wasm,cpu,webgl`, `models=fcn,cnn`, `seconds=12` (per
  * throughput cell), `lessonSeconds=120`, `lesson={"batchSize":32}` (overrides of the element's defaults), `lessonCompare=false` (time to lesson only), `tableSamples=2560`,
- * `tableBatch=32`, `tableModels=…`.
+ * `tableBatch=32`, `tableModels=…`, `visionSamples=3200`, `visionModels=vit,vit-encdec,…`.
  */
 import {
   MODEL_IDS,
   baselineScores1D,
   generateBatch1D,
+  generateBatch2D,
   parameterCount,
+  visionParameterCount,
   type ModelId,
+  type VisionModelId,
+  type VisionModelOptions,
 } from '@decoding-attention/core';
 import type { TrainableModel } from '@decoding-attention/trainable-model';
 import '@decoding-attention/trainable-model/trainable-model.js';
-import { Trainer, type TrainingConfig } from '@decoding-attention/core/train';
-import type { BenchSuite, Report } from './harness.js';
+import { Trainer, baselineScores2D, type TrainingConfig } from '@decoding-attention/core/train';
+import { medianTime, type BenchSuite, type Report } from './harness.js';
 import { list, number, throughput, train } from './training.js';
 
 const query = new URLSearchParams(location.search);
@@ -231,14 +239,138 @@ async function profile(report: Report): Promise<void> {
   }
 }
 
+/** The native library's figures on two cores (docs/design/models.md, "Vision"), batch 32. */
+const NATIVE = { vit: 872, 'vit-encdec': 485, generator: 400 };
+
+/**
+ * Post 3's models on shapes-2d at their defaults (128 x 128, patch 16, width 64, 4 heads, 2 + 2
+ * blocks), batch 32, Adam 1e-3, on one thread (this page is not cross-origin isolated).
+ */
+async function vision(report: Report): Promise<void> {
+  const batchSize = 32;
+  const backend = (list('backends', ['wasm'])[0] ?? 'wasm') as TrainingConfig['backend'];
+  const base = { task: 'shapes-2d', batchSize, learningRate: 1e-3, backend, threads: 1 } as const;
+  const perCell = number('seconds', 12);
+  const rates: Record<string, number> = {};
+  const variants: [string, VisionModelId, VisionModelOptions][] = [
+    ['vit', 'vit', {}],
+    ['vit-encdec', 'vit-encdec', {}],
+    ['vit-encdec (learned queries)', 'vit-encdec', { queries: 'learned' }],
+    ['vit-channels', 'vit-channels', {}],
+    ['unet', 'unet', {}],
+  ];
+  const wanted = list(
+    'visionModels',
+    variants.map(([name]) => name),
+  );
+  const chosen = variants.filter(([name]) => wanted.includes(name));
+  for (const [name, model, options] of chosen) {
+    const run = await train({
+      ...base,
+      ...options,
+      model,
+      budget: { seconds: perCell },
+      evaluateEvery: 1e9,
+      snapshotEvery: 1e9,
+    });
+    const { rate, steps } = throughput(run);
+    rates[name] = rate;
+    console.log(
+      `${name} on ${run.backend}, ${run.threads} thread(s): ${rate.toFixed(1)} samples/s`,
+    );
+    const native = NATIVE[name as keyof typeof NATIVE];
+    report({
+      figure: `${name} (${visionParameterCount(model, options).toLocaleString('en')} parameters) on ${run.backend}, ${run.threads} thread: training samples/s, batch ${batchSize}`,
+      value: rate,
+      unit: 'samples/s',
+      against:
+        native === undefined
+          ? 'vit on the same thread'
+          : `a quarter of the native library's ${native} samples/s on two cores`,
+      reference: native === undefined ? (rates.vit ?? rate) : native / 4,
+      ratio: native === undefined ? rate / (rates.vit ?? rate) : rate / (native / 4),
+      note: `${steps} steps; generation of the batches included`,
+    });
+  }
+
+  // 2D batches on this page, as the Worker makes them before each step.
+  let firstIndex = 0;
+  const ms = await medianTime(
+    () => {
+      generateBatch2D(batchSize, { seed: 0, firstIndex });
+      firstIndex += batchSize;
+    },
+    { repeats: 7 },
+  );
+  const generated = (1000 * batchSize) / ms;
+  const fastest = Math.max(...Object.values(rates));
+  report({
+    figure: `2D batches generated (128 x 128, batch ${batchSize}): samples/s`,
+    value: generated,
+    unit: 'samples/s',
+    against: `10 x the fastest vision model's training consumption (${fastest.toFixed(0)} samples/s)`,
+    reference: 10 * fastest,
+    ratio: generated / (10 * fastest),
+    note: `${(generated / fastest).toFixed(1)} x what training consumes; the native generator makes about ${NATIVE.generator} samples/s`,
+  });
+
+  // Peak tensor memory of one training step.
+  const trainer = await Trainer.create({ mode: 'worker' });
+  try {
+    for (const [name, model, options] of chosen.slice(0, 2)) {
+      const step = await trainer.profileStep({ ...base, ...options, model });
+      report({
+        figure: `${name}: peak tensor memory of a training step (batch ${batchSize}, ${step.backend})`,
+        value: step.peakBytes / 2 ** 20,
+        unit: 'MiB',
+        against: 'the 256 MiB a tab can spare',
+        reference: 256,
+        ratio: 256 / (step.peakBytes / 2 ** 20),
+        note: `step ${step.stepMs.toFixed(0)} ms while profiled`,
+      });
+    }
+  } finally {
+    trainer.dispose();
+  }
+
+  // What each model learns from the same samples, against predicting black.
+  const samples = number('visionSamples', 3200);
+  // The runs' validation set: 64 images of seed 1,000,003.
+  const baselines = baselineScores2D(generateBatch2D(64, { seed: 1_000_003 }));
+  const black = baselines.black;
+  for (const [name, model, options] of chosen) {
+    const run = await train({
+      ...base,
+      ...options,
+      model,
+      budget: { samples },
+      evaluateEvery: 1e9,
+      snapshotEvery: 1e9,
+    });
+    console.log(
+      `${name}: val MSE x 1e-3 ${run.done.validationLoss.toFixed(1)} after ${samples} samples (black ${black.toFixed(1)}, copy ${baselines.copy.toFixed(1)}, channel mean ${baselines.channelMean.toFixed(1)})`,
+    );
+    report({
+      figure: `${name}: val MSE x 1e-3 after ${samples.toLocaleString('en')} samples (batch ${batchSize}, lr 1e-3)`,
+      value: run.done.validationLoss,
+      unit: 'MSE x 1e-3',
+      against: 'predicting black',
+      reference: black,
+      ratio: black / run.done.validationLoss,
+      note: `copying the input ${baselines.copy.toFixed(1)}, the mean colour ${baselines.channelMean.toFixed(1)}; ${run.done.elapsed.toFixed(0)} s`,
+    });
+  }
+}
+
 const suite: BenchSuite = {
   title: `Training in the browser (cross-origin isolated: ${crossOriginIsolated ? 'yes' : 'no'}, ${navigator.hardwareConcurrency} cores)`,
   async run(report) {
-    const parts = list('parts', ['throughput', 'profile', 'lesson', 'table']);
+    const parts = list('parts', ['throughput', 'profile', 'lesson', 'table', 'vision']);
     if (parts.includes('throughput')) await throughputTable(report);
     if (parts.includes('profile')) await profile(report);
     if (parts.includes('lesson')) await timeToLesson(report);
     if (parts.includes('table')) await resultsTable(report);
+    if (parts.includes('vision')) await vision(report);
   },
 };
 

@@ -240,8 +240,8 @@ export class Trainer extends EventTarget {
     const reply = (await this.request({ type: 'profile', id: ++this.requests, config })) as {
       type: 'profile';
     } & StepProfile;
-    const { backend, batchSize, stepMs, kernels } = reply;
-    return { backend, batchSize, stepMs, kernels };
+    const { backend, batchSize, stepMs, kernels, peakBytes } = reply;
+    return { backend, batchSize, stepMs, kernels, peakBytes };
   }
 
   /** Stops everything and, in Worker mode, terminates the Worker. */

@@ -231,4 +231,9 @@ export interface StepProfile {
   stepMs: number;
   /** Per kernel name: its summed time (ms) and how many times it ran. */
   kernels: { name: string; ms: number; calls: number }[];
+  /**
+   * The most bytes tfjs's tensors held at once during the step (weights, Adam's moments, the
+   * batch and every activation and gradient alive together).
+   */
+  peakBytes: number;
 }

@@ -438,6 +438,7 @@ export class TrainingSession {
         batchSize: c.batchSize,
         stepMs,
         kernels: [...byName.values()].sort((a, b) => b.ms - a.ms),
+        peakBytes: info.peakBytes,
       };
     } finally {
       tf.dispose([xs, ys]);
