@@ -2,6 +2,7 @@ import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import type { Preview } from '@storybook/web-components-vite';
 import attentionHeatmap from '../packages/attention-heatmap/custom-elements.json';
 import positionalEncodingExplorer from '../packages/positional-encoding-explorer/custom-elements.json';
+import patchTokenizer from '../packages/patch-tokenizer/custom-elements.json';
 import shapeDatasetViewer from '../packages/shape-dataset-viewer/custom-elements.json';
 import trainableModel from '../packages/trainable-model/custom-elements.json';
 
@@ -44,6 +45,7 @@ setCustomElementsManifest(
     shapeDatasetViewer as Manifest,
     attentionHeatmap as Manifest,
     positionalEncodingExplorer as Manifest,
+    patchTokenizer as Manifest,
     trainableModel as Manifest,
   ]),
 );

@@ -244,7 +244,7 @@ export class ExternalData implements ReactiveController {
       );
       return;
     }
-    const most = Math.floor(Math.sqrt(HEATMAP_LIMITS.workedCells));
+    const most = HEATMAP_LIMITS.followedLength;
     if (input.length > most) {
       // Attention on a sample of length n is n x n, worked out here in one task.
       this.options.failed(

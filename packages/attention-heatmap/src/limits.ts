@@ -14,10 +14,16 @@ export const HEATMAP_LIMITS = Object.freeze({
   cells: 1024 * 1024,
   /**
    * Values masked or put through the softmax when the data or masks change, in one task:
-   * rows x cols x heads, for each panel under a mask other than `full` (and each panel of
-   * `scores`). 512 x 512 for one head under one mask.
+   * rows x cols x heads, summed over the panels under a mask other than `full` (and each panel
+   * of `scores`). 1024 x 1024 for one head under one mask, or two 512 x 512 panels of two heads:
+   * masking and renormalising a million values takes 20-40 ms on a 2-core laptop.
    */
-  workedCells: 512 * 512,
+  workedCells: 1024 * 1024,
+  /**
+   * Length of a followed viewer's 1D sample: the heatmap computes that sample's attention
+   * (length x length, with the shapes' features) itself, in one task.
+   */
+  followedLength: 512,
   /** Heads in `heads`, `scores` or an `attention-change` event. */
   heads: 16,
   /** Characters (bytes) of the JSON file at `src`: reading and parsing it are a task each. */

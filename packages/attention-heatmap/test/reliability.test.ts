@@ -269,7 +269,8 @@ describe('<attention-heatmap> bounds', () => {
     expect({ ...HEATMAP_LIMITS }).to.deep.equal({
       side: 1024,
       cells: 1_048_576,
-      workedCells: 262_144,
+      workedCells: 1_048_576,
+      followedLength: 512,
       heads: 16,
       srcCharacters: 1_310_720,
       layers: 64,
@@ -342,35 +343,34 @@ describe('<attention-heatmap> bounds', () => {
         (el) => (el.heads = [flat(1024, 1024), flat(1024, 1024)]),
         'heads[0] holds 2 x 1024 x 1024 = 2097152 values; the heatmap takes at most 1048576',
       ],
-      [(el) => (el.scores = flat(512, 512)), ''],
+      [(el) => (el.scores = flat(1024, 1024)), ''],
       [
-        (el) => (el.scores = flat(513, 512)),
-        'scores of 513 x 512 means a softmax over 262656 values; the heatmap works out at most 262144',
-      ],
-      [
-        (el) => (el.scores = Array.from({ length: 4 }, () => flat(257, 256))),
-        'scores of 4 heads of 257 x 256 means a softmax over 263168 values; the heatmap works out at most 262144',
+        (el) => {
+          // Two panels of scores, each put through the softmax.
+          el.compare = 'full';
+          el.scores = Array.from({ length: 2 }, () => flat(513, 512));
+        },
+        'scores of 2 heads of 513 x 512 means a softmax over 1050624 values; the heatmap works out at most 1048576',
       ],
       [
         (el) => {
           el.mask = 'causal';
-          el.matrix = flat(512, 512);
+          el.matrix = flat(1024, 1024);
         },
         '',
       ],
       [
         (el) => {
           el.compare = 'local';
-          el.matrix = flat(512, 512);
+          el.matrix = flat(1024, 1024);
         },
-        'mask="causal" and compare="local" on 512 x 512 means masking 524288 values; the heatmap masks at most 262144',
+        'mask="causal" and compare="local" on 1024 x 1024 means masking 2097152 values; the heatmap masks at most 1048576',
       ],
       [
         (el) => {
-          el.mask = 'full';
-          el.heads = [flat(512, 512), flat(512, 512)];
+          el.heads = [flat(513, 512), flat(513, 512)];
         },
-        'compare="local" on 2 heads of 512 x 512 means masking 524288 values; the heatmap masks at most 262144',
+        'mask="causal" and compare="local" on 2 heads of 513 x 512 means masking 1050624 values; the heatmap masks at most 1048576',
       ],
     ];
     for (const [change, message] of cases) {
