@@ -1,15 +1,19 @@
 import {
-  MODEL_IDS,
-  checkOneOf,
   generateShapes1D,
+  generateShapes2D,
+  isVisionModel,
   modelCatalog,
   sampleSeed,
+  visionModelCatalog,
+  type AnyModelId,
+  type FilterMode2D,
   type Matrix,
   type ModelEncoding,
-  type ModelId,
+  type Sample2D,
 } from '@decoding-attention/core';
 import type {
   SnapshotMessage,
+  TaskId,
   Trainer,
   TrainerMode,
   TrainingBackend,
@@ -30,26 +34,41 @@ import {
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
+import type { PatchImage } from '@decoding-attention/attention-heatmap';
 import { AttentionPanel } from './attention-panel.js';
 import { BaselinesController } from './baselines.js';
 import type { Baselines } from './charts.js';
 import { renderProgress } from './progress-figures.js';
-import { checkSettings, weightsSettings } from './settings.js';
+import { ImageFigures } from './image-figures.js';
+import { TASK_MODELS, checkSettings, modelOf, weightsSettings } from './settings.js';
 import { renderResults, resultsCsv } from './results-table.js';
 import { trainableModelStyles } from './trainable-model.styles.js';
 import { TrainingCharts, type ChartSample } from './training-charts.js';
-import { trainingConfigFor, validationSeed, type TrainingSettings } from './training-config.js';
+import {
+  trainingConfigFor,
+  validationSeed,
+  validationSizeOf,
+  type TrainingSettings,
+} from './training-config.js';
 import {
   TrainingController,
   type TrainingDoneDetail,
   type TrainingProgress,
   type TrainingResult,
 } from './training-controller.js';
+import { readingLayer, visionLayers, type VisionLayer } from './vision-attention.js';
 import { VERSION } from './version.js';
 
 /** The properties that configure training: a change of any is validated again. */
 const SETTINGS = [
   'theme',
+  'task',
+  'filter',
+  'imageSize',
+  'patchSize',
+  'decoderBlocks',
+  'queries',
+  'channelAttention',
   'model',
   'models',
   'length',
@@ -70,35 +89,50 @@ const SETTINGS = [
 ] as const;
 
 /** The properties the charts are drawn from: a change of any draws them afresh. */
-const CHART_SETTINGS = ['length', 'seed', 'validationSize', 'sample'] as const;
+const CHART_SETTINGS = [
+  'task',
+  'length',
+  'imageSize',
+  'patchSize',
+  'filter',
+  'seed',
+  'validationSize',
+  'sample',
+] as const;
 
 /**
- * Trains a model on the 1D shapes task in the reader's browser, in a Worker so the page stays
- * responsive: live loss curves against the baselines, the prediction on a validation sample,
- * and, for attention models, the attention maps forming. With `models="fcn cnn lstm attention"`
- * it trains each in turn on the same data and budget and fills a results table.
+ * Trains a model on the 1D shapes task, or with `task="shapes-2d"` a vision model on its images,
+ * in the reader's browser, in a Worker so the page stays responsive: live loss curves against
+ * the baselines, the prediction on a validation sample (a chart, or input, target and
+ * prediction images side by side), and, for attention models, the attention maps forming (on
+ * the patch grid over the image for vision models, with the rollout across the encoder's layers;
+ * pointing at a patch of the prediction shows which input patches it reads). With
+ * `models="fcn cnn lstm attention"` it trains each in turn on the same data and budget and fills
+ * a results table.
  *
  * @tag trainable-model
- * @summary Trains FCN, CNN, RNN and attention models in the browser and shows what they learn.
+ * @summary Trains FCN, CNN, RNN, attention models and vision transformers in the browser and shows what they learn.
  *
  * @attr {'auto' | 'light' | 'dark'} theme - `light` or `dark` forces a colour scheme; `auto` (the default) follows the reader's.
  *
  * @fires training-progress - After every training step. `detail`: `{ step, samplesSeen, trainLoss, validationLoss, learningRate, samplesPerSecond, elapsed, backend, fraction, model }`.
  * @fires training-done - Every model has used its budget. `detail: { results }`.
- * @fires attention-change - New attention weights of the model's last attention layer, for `<attention-heatmap for="...">`. `detail: { heads }`.
+ * @fires attention-change - New attention weights, for `<attention-heatmap for="...">`: the last attention layer's, `detail: { heads }`; a vision model's every layer, `detail: { layers, grid, image }`.
  *
  * @csspart controls - The model choice and the buttons.
  * @csspart button - Every button.
  * @csspart progress - The progress bar.
  * @csspart figures - Parameters, samples per second, backend, time, losses.
  * @csspart loss-chart - The loss curves.
- * @csspart prediction-chart - Input, target and prediction on a validation sample.
+ * @csspart prediction-chart - Input, target and prediction on a validation sample (series).
+ * @csspart images - Input, target and prediction images on a validation sample (images).
  * @csspart attention - The attention maps.
  * @csspart results - The results table.
  * @csspart error - The message shown for bad input.
  *
  * @cssprop [--da-color-accent] - The prediction line and the progress bar.
  * @cssprop [--da-heatmap-size] - Width of each attention map.
+ * @cssprop [--da-image-size] - Width of each image of the image task (160px).
  */
 export class TrainableModel extends DecodingElement implements TrainingSettings {
   // ---- Static ----
@@ -114,6 +148,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     configFor: (model) => trainingConfigFor(this, model),
     place: () => this.runOn,
     loss: (row) => this.charts.addLoss(row),
+    baselines: (scores) => this.baselineScores.reported(scores),
     snapshot: (message) => this.onSnapshot(message),
     announce: (text) => this.announce(text),
     failed: (error) => this.reportError(error),
@@ -125,15 +160,25 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   /** The attention maps, one heatmap per layer. */
   private readonly attention = new AttentionPanel(this);
 
-  /** What predicting zeros and copying the input score on the validation set. */
+  /** What predictions that need no training score on the validation set. */
   private readonly baselineScores = new BaselinesController(
     this,
     () =>
       this.errorMessage
         ? undefined
-        : { length: this.length, seed: validationSeed(this.seed), size: this.validationSize },
+        : {
+            task: this.task,
+            length: this.length,
+            imageSize: this.imageSize,
+            filter: this.filter,
+            seed: validationSeed(this.seed),
+            size: validationSizeOf(this),
+          },
     (scores) => this.charts.showBaselines(scores),
   );
+
+  /** The image task's input, target and prediction images. */
+  private readonly figures = new ImageFigures(this, (patch) => this.highlightPatch(patch));
 
   /** The charts wait until the element comes near the view: a post may hold many. */
   private readonly sight = new FirstSightController(this);
@@ -146,8 +191,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    */
   private drawnFrom: { key: string; colors: ThemeColors } | undefined;
 
-  /** The model menu: each model at its own settings (the transformer's defaults differ). */
-  private catalog: ReturnType<typeof modelCatalog> = [];
+  /** The model menu: the task's models, each at its own settings (the transformer's defaults differ). */
+  private catalog: { id: AnyModelId; label: string; parameters: number }[] = [];
 
   // ---- Queries ----
 
@@ -156,17 +201,34 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   // ---- Properties ----
 
-  /** The model trained: `transformer` (default), `fcn`, `cnn`, `lstm`, `attention`, `attention-pe` or `mha`. */
-  @property({ reflect: true, converter: word }) model: ModelId = 'transformer';
-  /** Comparison mode: these models, one after another on the same data and budget, e.g. `"fcn cnn lstm attention mha"`. */
+  /** What the models learn: `shapes-1d` (default), the series, or `shapes-2d`, the images of post 3. */
+  @property({ reflect: true, converter: word }) task: TaskId = 'shapes-1d';
+  /**
+   * The model trained: on series `transformer` (default), `fcn`, `cnn`, `lstm`, `attention`,
+   * `attention-pe` or `mha`; on images `vit-encdec` (default), `vit`, `vit-channels` or `unet`.
+   */
+  @property({ reflect: true, converter: word }) model?: AnyModelId;
+  /** Comparison mode: these models, one after another on the same data and budget, e.g. `"fcn cnn lstm attention mha"` or `"vit vit-encdec unet"`. */
   @property({ converter: wordList }) models?: string[];
+  /** Images: which shapes the target keeps, as on the viewer: `none` (default), `channel` or `filled-circles`. */
+  @property() filter: FilterMode2D = 'none';
+  /** Images: side of the square images, in pixels (default 128, 8 to 256). */
+  @property({ type: Number, attribute: 'image-size' }) imageSize = 128;
+  /** Images: side of the square patches, in pixels; must divide `image-size` (default 16). */
+  @property({ type: Number, attribute: 'patch-size' }) patchSize = 16;
+  /** vit-encdec: decoder blocks (default 2). */
+  @property({ type: Number, attribute: 'decoder-blocks' }) decoderBlocks = 2;
+  /** vit-encdec: where each decoder query starts: `encoder` (its patch's encoder token, default) or `learned`. */
+  @property() queries: 'encoder' | 'learned' = 'encoder';
+  /** vit-channels: R, G and B planes attend `within` their channel (default) or `across` channels. */
+  @property({ attribute: 'channel-attention' }) channelAttention: 'within' | 'across' = 'within';
   /** Samples per series (default 400). */
   @property({ type: Number }) length = 400;
-  /** Width of every layer (default: 32 for the transformer, 64 for the others); `hidden` itself is HTML's attribute for hiding elements. */
+  /** Width of every layer (default: 32 for the transformer, 64 for the others and the vision models); `hidden` itself is HTML's attribute for hiding elements. */
   @property({ type: Number, attribute: 'hidden-size' }) hiddenSize?: number;
   /** Attention heads of `mha` and `transformer` (default 4). */
   @property({ type: Number }) heads = 4;
-  /** transformer: `none`, `linear`, `learnable`, `sinusoidal`, `sinusoidal-inverted` or `rope`. */
+  /** transformer: `none`, `linear`, `learnable`, `sinusoidal`, `sinusoidal-inverted` or `rope`; vision models: `none`, `learnable`, `sinusoidal` (2D) or `rope` (axial 2D). */
   @property() positional: ModelEncoding = 'sinusoidal';
   /** transformer: `full` or `causal` attention. */
   @property() mask: 'full' | 'causal' = 'full';
@@ -174,9 +236,9 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   @property() embedding: 'dense' | 'conv' = 'conv';
   /** transformer: number of blocks. */
   @property({ type: Number }) blocks = 2;
-  /** Adam's learning rate after warm-up (default: 2e-3 for the transformer, 3e-4 for the others). */
+  /** Adam's learning rate after warm-up (default: 2e-3 for the transformer, 1e-3 for vision models, 3e-4 for the others). */
   @property({ type: Number, attribute: 'learning-rate' }) learningRate?: number;
-  /** Fresh samples per step (default: 16 for the transformer, 128 for the others). */
+  /** Fresh samples per step (default: 16 for the transformer, 32 for vision models, 128 for the others). */
   @property({ type: Number, attribute: 'batch-size' }) batchSize?: number;
   /** How long each model trains: `60s`, `2m`, `20000 samples` or `300 steps` (default `60s`). */
   @property() budget = '60s';
@@ -188,8 +250,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   @property({ attribute: 'run-on' }) runOn: 'worker' | 'page' = 'worker';
   /** Which validation sample the prediction and attention show. */
   @property({ type: Number }) sample = 0;
-  /** Samples in the validation set (default 256). */
-  @property({ type: Number, attribute: 'validation-size' }) validationSize = 256;
+  /** Samples in the validation set (default 256 series, 64 images). */
+  @property({ type: Number, attribute: 'validation-size' }) validationSize?: number;
 
   // ---- Lifecycle ----
 
@@ -203,9 +265,11 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     if (this.hasUpdated && !SETTINGS.some((name) => changed.has(name))) return;
     try {
       this.validate();
-      this.catalog = MODEL_IDS.map((id) =>
-        modelCatalog(trainingConfigFor(this, id)).find((m) => m.id === id)!,
-      );
+      this.catalog = TASK_MODELS[this.task].map((id) => {
+        const config = trainingConfigFor(this, id);
+        const menu = isVisionModel(id) ? visionModelCatalog(config) : modelCatalog(config);
+        return menu.find((m) => m.id === id)!;
+      });
       this.clearError();
     } catch (error) {
       this.catalog = [];
@@ -220,6 +284,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     const firstSight = this.sight.seen && !this.chartsDrawn;
     if (fixed || firstSight || CHART_SETTINGS.some((name) => changed.has(name)))
       this.redrawCharts();
+    if (this.task === 'shapes-2d' && !this.errorMessage) this.figures.draw(this.colors);
   }
 
   /** A change of the reader's colour scheme or of `theme`: the charts redraw in the new colours. */
@@ -241,10 +306,27 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   // ---- Event handlers ----
 
-  /** A snapshot: the prediction goes to its chart, the attention to the heatmaps. */
+  /**
+   * A snapshot: the prediction goes to its chart (or image), the attention to the heatmaps; a
+   * vision model's attention is laid on the patch grid over the input image.
+   */
   private onSnapshot(message: SnapshotMessage): void {
-    this.charts.showPrediction(message.prediction);
-    this.attention.show(message);
+    if (!message.image) {
+      this.charts.showPrediction(message.prediction);
+      this.attention.show(message);
+      return;
+    }
+    const layers = visionLayers(message.attention);
+    this.figures.show(message.prediction, readingLayer(layers));
+    // The grid the model cut the image into: as many patches as its attention has keys.
+    const side = layers.length ? Math.round(Math.sqrt(layers[0].heads[0].cols)) : 1;
+    this.attention.show(message, { patches: { side, image: this.patchImage() }, layers });
+  }
+
+  /** The validation sample's input as the heatmaps draw it under the patches. */
+  private patchImage(): PatchImage | undefined {
+    const sample = this.imageSample;
+    return sample ? { data: sample.input, width: sample.width, height: sample.height } : undefined;
   }
 
   /** The reader points at a cell of one attention map: the others and the plot follow. */
@@ -252,7 +334,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     const detail = eventDetail<{ query: number; key: number }>(event);
     if (typeof detail?.query !== 'number' || typeof detail.key !== 'number') return;
     const { query: q, key: k } = detail;
-    this.charts.mark(q >= 0 ? [q, k] : []);
+    if (this.task === 'shapes-2d') this.figures.pick(q, { notify: false });
+    else this.charts.mark(q >= 0 ? [q, k] : []);
     this.attention.highlight(q, k, event.target);
   }
 
@@ -275,7 +358,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   private async exportWeightsFile(): Promise<void> {
     try {
-      const model = this.training.model ?? this.model;
+      const model = this.training.model ?? modelOf(this);
       downloadJson(await this.exportWeights(), `${model}-weights.json`);
     } catch (error) {
       this.reportError(error);
@@ -286,7 +369,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     const file = (event.target as HTMLInputElement).files?.[0];
     if (!file) return;
     try {
-      await this.importWeights(JSON.parse(await file.text()) as WeightsFile);
+      await this.importWeights(JSON.parse(await file.text()) as WeightsFile<AnyModelId>);
       this.announce(`Loaded weights for ${file.name}.`);
     } catch (error) {
       this.reportError(error);
@@ -302,7 +385,9 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   private redrawCharts({ force = false } = {}): void {
     if (!this.sight.seen || this.errorMessage) return;
     this.chartsDrawn = true;
-    if (!this.lossContainer || !this.predictionContainer) {
+    const images = this.task === 'shapes-2d';
+    if (images) this.figures.setSample(this.validationImage(), this.patchSize);
+    if (!this.lossContainer || (!images && !this.predictionContainer)) {
       this.charts.clear();
       this.drawnFrom = undefined;
       return;
@@ -313,10 +398,10 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     this.drawnFrom = { key, colors };
     const drawn = this.charts.redraw({
       loss: this.lossContainer,
-      prediction: this.predictionContainer,
+      prediction: images ? undefined : this.predictionContainer,
       colors: this.colors,
       length: this.length,
-      sample: this.validationSample(),
+      sample: images ? undefined : this.validationSample(),
       baselines: this.baselineScores.current,
     });
     // The heatmaps' warm-up after the charts', before any training.
@@ -326,6 +411,36 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   /** Marks a position of the prediction plot and its query row in every attention map. */
   private highlightQuery(position: number): void {
     if (this.charts.mark(position >= 0 ? [position] : [])) this.attention.highlight(position, -1);
+  }
+
+  /** The image task's validation sample, as drawn (RGBA), once generated. */
+  private imageSample: Sample2D | undefined;
+
+  /**
+   * The image task's validation sample shown, generated here before training starts (sample
+   * `sample` of the validation seed, as the Worker makes it).
+   */
+  private validationImage(): Sample2D | undefined {
+    try {
+      const seed = sampleSeed(validationSeed(this.seed), this.sample);
+      const { imageSize: size, filter } = this;
+      const sample = this.imageSample;
+      const key = `${seed} ${size} ${filter}`;
+      if (sample && this.imageKey === key) return sample;
+      this.imageKey = key;
+      this.imageSample = generateShapes2D({ seed, width: size, height: size, filter });
+      return this.imageSample;
+    } catch {
+      this.imageSample = undefined;
+      return undefined;
+    }
+  }
+
+  private imageKey = '';
+
+  /** Marks an output patch picked on the prediction image: its query row in every attention map. */
+  private highlightPatch(patch: number): void {
+    this.attention.highlight(patch, -1);
   }
 
   /** The validation sample shown, generated here before training starts (the same one the Worker uses). */
@@ -341,10 +456,10 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   }
 
   /** The models trained by Train: the comparison list, or the one model. */
-  private comparison(): ModelId[] {
+  private comparison(): AnyModelId[] {
     return (
-      Array.isArray(this.models) && this.models.length ? this.models : [this.model]
-    ) as ModelId[];
+      Array.isArray(this.models) && this.models.length ? this.models : [modelOf(this)]
+    ) as AnyModelId[];
   }
 
   private announce(text: string): void {
@@ -364,10 +479,50 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     return this.attention.layers;
   }
 
-  /** What the last `attention-change` carried (the last attention layer's heads), for followers that attach later. */
-  get currentAttention(): { heads: Matrix[] } | undefined {
+  /**
+   * What the last `attention-change` carried, for followers that attach later: the last
+   * attention layer's heads, or a vision model's layers with their patch grid and image.
+   */
+  get currentAttention():
+    | { heads: Matrix[] }
+    | { layers: VisionLayer[]; grid: [number, number]; image?: PatchImage }
+    | undefined {
+    const vision = this.attention.visionDetail;
+    if (vision) return vision;
     const heads = this.attentionMaps.at(-1);
     return heads ? { heads } : undefined;
+  }
+
+  /**
+   * A vision model's attention as the heatmaps show it: per layer its kind (`encoder`,
+   * `decoder`, `cross`), one patch-grid matrix per head, and the R, G, B maps of a
+   * channel-specific layer. Empty for 1D models and before a snapshot.
+   */
+  get visionAttention(): VisionLayer[] {
+    return this.attention.visionLayers;
+  }
+
+  /** The rollout across the encoder's layers, as shown (see `attentionRollout`). */
+  get rollout(): Matrix | undefined {
+    return this.attention.rollout;
+  }
+
+  /** The output patch picked on the prediction image (by pointer or keys), or -1. */
+  get pickedPatch(): number {
+    return this.figures.patch;
+  }
+
+  /**
+   * What the picked output patch reads of each input patch: its row of the last
+   * cross-attention (or, encoder-only, the last encoder layer), heads averaged.
+   */
+  get patchReads(): Float32Array | undefined {
+    return this.figures.reads;
+  }
+
+  /** Picks an output patch of the prediction image (-1: none), as pointing at it does. */
+  pickPatch(patch: number): void {
+    this.figures.pick(patch);
   }
 
   /** Where training runs: `worker` or `page` (as `run-on` says, or where no Worker could start), or undefined before the first run. */
@@ -381,8 +536,10 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   }
 
   /**
-   * What predicting zeros and copying the input score on the validation set the Worker uses
-   * (about 310 and 26 at length 400; more at shorter lengths, where shapes crowd).
+   * What predictions that need no training score on the validation set the Worker uses: on
+   * series `{ zeros, copy }` (about 310 and 26 at length 400; more at shorter lengths, where
+   * shapes crowd); on images `{ black, copy, channelMean }` as MSE x 1,000 (NaN until measured,
+   * which takes a task per sample or two after the element is first seen).
    */
   get baselines(): Baselines {
     return this.baselineScores.scores;
@@ -393,9 +550,14 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    * from the element's attributes; throws a RangeError naming a bad attribute. With it, the same
    * run can be reproduced outside the element.
    */
-  trainingConfig(model: ModelId = this.model): TrainingConfig {
+  trainingConfig(model: AnyModelId = modelOf(this)): TrainingConfig {
     this.validate();
-    return trainingConfigFor(this, checkOneOf('model', model, MODEL_IDS));
+    const models = TASK_MODELS[this.task];
+    if (!(models as readonly unknown[]).includes(model))
+      throw new RangeError(
+        `model must be one of ${models.join(', ')} on task="${this.task}", got "${String(model)}"`,
+      );
+    return trainingConfigFor(this, model);
   }
 
   /**
@@ -418,6 +580,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
       );
     this.charts.clearTraining();
     this.attention.clear();
+    this.figures.show(undefined, undefined);
     await this.training.train(this.comparison(), keep);
   }
 
@@ -436,10 +599,11 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     this.charts.clearTraining();
     this.charts.mark([]);
     this.attention.clear();
+    this.figures.show(undefined, undefined);
   }
 
   /** The trained weights of the last model, as JSON. */
-  exportWeights(): Promise<WeightsFile> {
+  exportWeights(): Promise<WeightsFile<AnyModelId>> {
     return this.training.exportWeights();
   }
 
@@ -448,7 +612,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    * heads and so on), becomes this element's; its prediction and attention on the validation
    * sample are shown, and Train continues from them (or starts from scratch, if asked).
    */
-  async importWeights(weights: WeightsFile): Promise<void> {
+  async importWeights(weights: WeightsFile<AnyModelId>): Promise<void> {
     if (this.training.running) throw new Error('Stop training before loading weights.');
     this.sight.see();
     const settings = weightsSettings(weights);
@@ -457,6 +621,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     if (this.errorMessage) throw new Error(this.errorMessage);
     this.charts.clearTraining();
     this.attention.clear();
+    this.figures.show(undefined, undefined);
     await this.training.importWeights(weights);
     // Its snapshot has arrived: shown now.
     await this.charts.flush();
@@ -480,36 +645,44 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   // ---- Render ----
 
   override render(): TemplateResult {
-    const copy = this.baselineScores.copy;
+    // The score to beat: copying the input on series, predicting black on images.
+    const line = this.baselineScores.line;
+    const model = this.errorMessage ? '' : modelOf(this);
+    const images = this.task === 'shapes-2d';
     return html`
       ${this.renderControls()} ${this.renderError()}
       ${renderProgress({
         progress: this.training.progress,
-        model: this.catalog.find((m) => m.id === (this.training.model ?? this.model)),
+        model: this.catalog.find((m) => m.id === (this.training.model ?? model)),
         // Settings are shown only once checked: a bad one (even a symbol, set from script) is
         // named by the message alone.
-        modelId: this.errorMessage ? '' : this.model,
+        modelId: model,
         backend: this.training.backend || (this.errorMessage ? '' : this.backend),
-        copy,
+        copy: line,
+        unit: images && !this.errorMessage ? ' (x 1,000)' : '',
       })}
-      <p class="note">${this.note(copy)}</p>
+      <p class="note">${this.note(line)}</p>
       <div class="charts" ?hidden=${!!this.errorMessage}>
         <div>
-          <p class="chart-title">Loss</p>
+          <p class="chart-title">Loss${images ? ' (MSE x 1,000)' : ''}</p>
           <div class="loss" part="loss-chart"></div>
         </div>
         <div>
           <p class="chart-title">Validation sample ${this.errorMessage ? '' : this.sample}</p>
-          <div class="legend" aria-hidden="true">
-            <span><span class="line input"></span> input</span>
-            <span><span class="line"></span> target</span>
-            <span><span class="line prediction"></span> prediction</span>
-          </div>
-          <div class="prediction" part="prediction-chart"></div>
+          ${
+            images && !this.errorMessage
+              ? this.figures.render()
+              : html`<div class="legend" aria-hidden="true">
+                    <span><span class="line input"></span> input</span>
+                    <span><span class="line"></span> target</span>
+                    <span><span class="line prediction"></span> prediction</span>
+                  </div>
+                  <div class="prediction" part="prediction-chart"></div>`
+          }
         </div>
       </div>
       ${this.attention.render(this.theme, (event) => this.onAttentionHover(event))}
-      ${this.training.results.length > 0 ? renderResults(this.training.results, copy) : nothing}
+      ${this.training.results.length > 0 ? renderResults(this.training.results, line) : nothing}
       <p class="visually-hidden live" aria-live="polite"></p>
     `;
   }
@@ -525,12 +698,12 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
                 Model
                 <select
                   ?disabled=${running}
-                  .value=${live(typeof this.model === 'string' ? this.model : '')}
-                  @change=${(e: Event) => (this.model = (e.target as HTMLSelectElement).value as ModelId)}
+                  .value=${live(this.errorMessage ? '' : modelOf(this))}
+                  @change=${(e: Event) => (this.model = (e.target as HTMLSelectElement).value as AnyModelId)}
                 >
                   ${this.catalog.map(
                     (m) =>
-                      html`<option value=${m.id} ?selected=${m.id === this.model}>
+                      html`<option value=${m.id} ?selected=${m.id === modelOf(this)}>
                         ${m.label} (${m.parameters.toLocaleString('en')} parameters)
                       </option>`,
                   )}
@@ -599,12 +772,16 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   }
 
   /** What to do, or what is happening, below the figures. */
-  private note(copy: number): string {
+  private note(score: number): string {
     switch (this.training.phase) {
       case 'idle': {
         if (this.errorMessage) return '';
         const batch = trainingConfigFor(this, this.comparison()[0]).batchSize;
-        const line = Number.isNaN(copy) ? 'about 26' : copy.toFixed(1);
+        const images = this.task === 'shapes-2d';
+        const line = Number.isNaN(score) ? (images ? 'about 42' : 'about 26') : score.toFixed(1);
+        const beating = images
+          ? `Beating ${line} (predicting black: the target's background is black) means it learned to draw the shapes.`
+          : `Beating ${line} (copying the input) means it learned to use the group.`;
         const press =
           this.training.held?.source === 'imported'
             ? `Loaded weights of ${this.training.model}: its prediction and attention are shown below. Press Continue to train on from them, or Train to start from scratch:`
@@ -613,7 +790,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
           this.runOn === 'page'
             ? ' Training shares the page (run-on="page"): it pauses for every step, which can take seconds on the cpu backend.'
             : '';
-        return `${press} ${this.budget} per model, batches of ${batch} fresh samples, validated on ${this.validationSize} others. Beating ${line} (copying the input) means it learned to use the group.${onPage}`;
+        return `${press} ${this.budget} per model, batches of ${batch} fresh samples, validated on ${validationSizeOf(this)} others. ${beating}${onPage}`;
       }
       case 'starting':
         return 'Starting: loading tfjs and choosing the fastest backend…';

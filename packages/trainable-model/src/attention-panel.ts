@@ -1,9 +1,18 @@
 import '@decoding-attention/attention-heatmap/attention-heatmap.js';
-import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
+import type { AttentionHeatmap, PatchImage } from '@decoding-attention/attention-heatmap';
 import type { Matrix } from '@decoding-attention/core';
 import type { SnapshotMessage } from '@decoding-attention/core/train';
 import { highlightCells, nextTask } from '@decoding-attention/ui';
 import { html, nothing, type TemplateResult } from 'lit';
+import { attentionRollout, type VisionLayer } from './vision-attention.js';
+
+/** What the maps of a vision model are drawn over: the patch grid and the input image. */
+export interface PatchContext {
+  /** Patches per side. */
+  side: number;
+  /** The validation sample's input (RGBA), under the patches. */
+  image: PatchImage | undefined;
+}
 
 /** The element whose attention maps the panel shows. */
 export interface AttentionPanelHost extends HTMLElement {
@@ -15,11 +24,11 @@ export interface AttentionPanelHost extends HTMLElement {
 
 /** A snapshot's attention, per layer one matrix per head (views into the snapshot's data). */
 export function attentionLayers(snapshot: SnapshotMessage | undefined): Matrix[][] {
-  return (snapshot?.attention ?? []).map(({ heads, length, data }) =>
+  return (snapshot?.attention ?? []).map(({ heads, length, keys, data }) =>
     Array.from({ length: heads }, (_, h) => ({
-      data: data.subarray(h * length * length, (h + 1) * length * length),
+      data: data.subarray(h * length * keys, (h + 1) * length * keys),
       rows: length,
-      cols: length,
+      cols: keys,
     })),
   );
 }
@@ -35,7 +44,11 @@ export class AttentionPanel {
   private snapshot: SnapshotMessage | undefined;
   /** The maps the heatmaps show, per layer. */
   private shown: Matrix[][] = [];
+  /** A vision model's layers the heatmaps show (on the patch grid), and the rollout. */
+  private vision:
+    { layers: VisionLayer[]; rollout: VisionLayer | undefined; patches: PatchContext } | undefined;
   private warm = false;
+  private readonly singles = new WeakMap<VisionLayer, VisionLayer[]>();
 
   constructor(private readonly host: AttentionPanelHost) {}
 
@@ -49,16 +62,53 @@ export class AttentionPanel {
    * layer in a task of its own, since a transformer's layers of four 400 x 400 heads at once
    * hold the page too long. A newer snapshot (or `clear()`) stops an older one's hand-over.
    */
-  show(snapshot: SnapshotMessage): void {
+  show(snapshot: SnapshotMessage, vision?: { patches: PatchContext; layers: VisionLayer[] }): void {
     this.snapshot = snapshot;
-    this.host.trackWork(this.handOver(snapshot));
+    // A model without attention (the U-Net) has no maps to show.
+    if (vision && vision.layers.length === 0) {
+      this.vision = undefined;
+      this.host.requestUpdate();
+      return;
+    }
+    this.host.trackWork(
+      vision
+        ? this.handOverVision(snapshot, vision.patches, vision.layers)
+        : this.handOver(snapshot),
+    );
   }
 
   /** No maps (a new training, or a reset). */
   clear(): void {
     this.snapshot = undefined;
     this.shown = [];
+    this.vision = undefined;
     this.host.requestUpdate();
+  }
+
+  /** The vision model's layers as shown (empty for a 1D model or before a snapshot). */
+  get visionLayers(): VisionLayer[] {
+    return this.vision?.layers ?? [];
+  }
+
+  /** The rollout across the encoder's layers, as shown (undefined without encoder attention). */
+  get rollout(): Matrix | undefined {
+    return this.vision?.rollout?.heads[0];
+  }
+
+  /**
+   * What followers of a vision model get in `attention-change` (and `currentAttention`): its
+   * layers, the patch grid and the input image.
+   */
+  get visionDetail():
+    { layers: VisionLayer[]; grid: [number, number]; image?: PatchImage } | undefined {
+    const vision = this.vision;
+    if (!vision || vision.layers.length === 0) return undefined;
+    const { patches } = vision;
+    return {
+      layers: vision.layers,
+      grid: [patches.side, patches.side],
+      ...(patches.image ? { image: patches.image } : {}),
+    };
   }
 
   /** Highlights one cell in every map but `except` (the map the reader points at). */
@@ -98,6 +148,7 @@ export class AttentionPanel {
 
   /** One heatmap per layer, or nothing before the first snapshot. */
   render(theme: string, onHover: (event: Event) => void): TemplateResult | typeof nothing {
+    if (this.vision) return this.renderVision(theme, onHover);
     const layers = this.shown;
     if (layers.length === 0) return nothing;
     return html`
@@ -115,6 +166,94 @@ export class AttentionPanel {
         )}
       </div>
     `;
+  }
+
+  /** A layer as the `layers` list of its own heatmap: the same list each render, so the heatmap redraws only for new maps. */
+  private single(layer: VisionLayer): VisionLayer[] {
+    let list = this.singles.get(layer);
+    if (!list) this.singles.set(layer, (list = [layer]));
+    return list;
+  }
+
+  /**
+   * A vision model's layers, each on the patch grid over the input image: encoder
+   * self-attention, decoder self-attention, cross-attention (decoder queries x encoder patches),
+   * channel maps beside a channel-specific layer's; then the rollout across the encoder's layers.
+   */
+  private renderVision(theme: string, onHover: (event: Event) => void): TemplateResult {
+    const { layers, rollout, patches } = this.vision!;
+    const side = patches.side;
+    const heatmap = (layer: VisionLayer, className: string, labels = {}) =>
+      html`<attention-heatmap
+        compact
+        class=${className}
+        theme=${theme}
+        label=${layer.label}
+        grid=${`${side}x${side}`}
+        .layers=${this.single(layer)}
+        .image=${patches.image}
+        query-label=${(labels as { query?: string }).query ?? nothing}
+        key-label=${(labels as { key?: string }).key ?? nothing}
+        @attention-hover=${onHover}
+      ></attention-heatmap>`;
+    return html`
+      <div class="attention vision" part="attention">
+        ${layers.map((layer) => heatmap(layer, `layer ${layer.kind}`))}
+        ${
+          rollout
+            ? heatmap(rollout, 'rollout', { query: 'Encoder output token', key: 'Input patch' })
+            : nothing
+        }
+      </div>
+    `;
+  }
+
+  /**
+   * Hands a vision snapshot's layers to the heatmaps, each in a task of its own, then the
+   * rollout; then `attention-change` with the layers, grid and image for heatmaps that follow.
+   */
+  private async handOverVision(
+    snapshot: SnapshotMessage,
+    patches: PatchContext,
+    layers: VisionLayer[],
+  ): Promise<void> {
+    await nextTask();
+    if (this.snapshot !== snapshot) return;
+    // Maps on another grid (a new model) are not kept while the new ones arrive.
+    const before = this.vision?.patches.side === patches.side ? this.vision : undefined;
+    const shown = before?.layers ?? [];
+    for (let i = 0; i < layers.length; i++) {
+      if (i > 0) await nextTask();
+      if (this.snapshot !== snapshot) return;
+      this.vision = {
+        layers: [...layers.slice(0, i + 1), ...shown.slice(i + 1, layers.length)],
+        rollout: before?.rollout,
+        patches,
+      };
+      this.host.requestUpdate();
+    }
+    await nextTask();
+    if (this.snapshot !== snapshot) return;
+    const encoder = layers.filter((layer) => layer.kind === 'encoder');
+    const count = encoder.length;
+    this.vision = {
+      layers,
+      patches,
+      rollout: count
+        ? {
+            kind: 'encoder',
+            label: `Rollout across the encoder's ${count} layer${count > 1 ? 's' : ''}`,
+            heads: [attentionRollout(encoder.map((layer) => layer.heads))],
+          }
+        : undefined,
+    };
+    this.host.requestUpdate();
+    if (layers.length === 0) return;
+    this.host.emit('attention-change', {
+      layers,
+      grid: [patches.side, patches.side],
+      ...(patches.image ? { image: patches.image } : {}),
+    });
   }
 
   private async handOver(snapshot: SnapshotMessage): Promise<void> {

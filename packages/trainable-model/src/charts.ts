@@ -9,18 +9,28 @@ export interface LossRow {
   loss: number;
 }
 
-/** What predicting zeros and copying the input score on a validation set. */
-export interface Baselines {
-  zeros: number;
-  copy: number;
-}
+/**
+ * What predictions that need no training score on a validation set: `zeros` and `copy` on
+ * series; `black`, `copy` and `channelMean` on images (MSE x 1,000).
+ */
+export type Baselines = Partial<Record<'zeros' | 'copy' | 'black' | 'channelMean', number>>;
+
+/** The baselines' names on the loss chart, and the digits their values are shown with. */
+const BASELINE_LABELS: [keyof Baselines, string, number][] = [
+  ['zeros', 'predict zeros', 0],
+  ['black', 'predict black', 1],
+  ['copy', 'copy the input', 1],
+  ['channelMean', 'per-channel mean', 1],
+];
 
 /** The baselines as the chart's dashed rules, labelled with their values. */
-export function baselineRows({ zeros, copy }: Baselines): { label: string; loss: number }[] {
-  return [
-    { label: `predict zeros: ${zeros.toFixed(0)}`, loss: zeros },
-    { label: `copy the input: ${copy.toFixed(1)}`, loss: copy },
-  ];
+export function baselineRows(baselines: Baselines): { label: string; loss: number }[] {
+  return BASELINE_LABELS.flatMap(([name, label, digits]) => {
+    const loss = baselines[name];
+    return loss === undefined || Number.isNaN(loss)
+      ? []
+      : [{ label: `${label}: ${loss.toFixed(digits)}`, loss }];
+  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { ModelDescription } from '@decoding-attention/core';
 import { styleProps } from '@decoding-attention/ui';
 import { html, type TemplateResult } from 'lit';
 import type { TrainingProgress } from './training-controller.js';
@@ -7,12 +6,14 @@ import type { TrainingProgress } from './training-controller.js';
 export interface ProgressFigures {
   progress: TrainingProgress | undefined;
   /** The model trained (or to be trained), from the menu. */
-  model: ModelDescription | undefined;
+  model: { label: string; parameters: number } | undefined;
   /** Its id, where the menu has no entry (bad settings). */
   modelId: string;
   backend: string;
-  /** The copy-the-input baseline: a validation MSE below it is marked. */
+  /** The baseline to beat (copying the input on series, black on images): a validation MSE below it is marked. */
   copy: number;
+  /** What the MSE is in, after its name (images: ' (x 1,000)'). */
+  unit?: string;
 }
 
 const figure = (name: string, value: unknown, className = '') =>
@@ -28,6 +29,7 @@ export function renderProgress({
   modelId,
   backend,
   copy,
+  unit = '',
 }: ProgressFigures): TemplateResult {
   const fraction = progress?.fraction ?? 0;
   return html`
@@ -49,9 +51,9 @@ export function renderProgress({
       ${figure('Samples / s', progress ? progress.samplesPerSecond.toFixed(1) : '–')}
       ${figure('Time', progress ? `${progress.elapsed.toFixed(1)} s` : '–')}
       ${figure('Samples seen', progress ? progress.samplesSeen.toLocaleString('en') : '–')}
-      ${figure('Train MSE', progress ? progress.trainLoss.toFixed(1) : '–')}
+      ${figure(`Train MSE${unit}`, progress ? progress.trainLoss.toFixed(1) : '–')}
       ${figure(
-        'Validation MSE',
+        `Validation MSE${unit}`,
         progress && Number.isFinite(progress.validationLoss)
           ? progress.validationLoss.toFixed(1)
           : '–',

@@ -4,6 +4,46 @@ import { css } from 'lit';
 export const trainableModelStyles = css`
   :host {
     --da-heatmap-size: 240px;
+    --da-image-size: 160px;
+  }
+  .images {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_gap);
+  }
+  .images figure {
+    margin: 0;
+  }
+  .images figcaption {
+    font-size: 0.8em;
+    color: var(--_muted);
+    margin-top: 0.2rem;
+  }
+  .image-stack {
+    position: relative;
+    width: var(--da-image-size);
+    aspect-ratio: 1;
+    border: 1px solid var(--_border);
+  }
+  .image-stack canvas {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    image-rendering: pixelated;
+  }
+  .image-stack canvas.overlay {
+    image-rendering: auto;
+  }
+  .picker {
+    cursor: crosshair;
+  }
+  .picker:focus-visible {
+    outline: 2px solid var(--_focus, var(--_accent));
+    outline-offset: 2px;
+  }
+  .reads {
+    margin: 0.3rem 0 0;
   }
   .controls {
     margin-bottom: 0.5rem;

@@ -26,7 +26,8 @@ export interface ChartSample {
 /** What a new pair of charts is drawn from. */
 export interface ChartsDrawing {
   loss: HTMLElement;
-  prediction: HTMLElement;
+  /** Where the prediction chart goes: series only (images have figures of their own). */
+  prediction: HTMLElement | undefined;
   colors: ThemeColors;
   /** Samples per series: the prediction chart's position axis. */
   length: number;
@@ -165,12 +166,17 @@ export class TrainingCharts implements ReactiveController {
       },
     });
     if (!loss) return;
+    if (!drawing.prediction) {
+      this.prediction.clear();
+      return;
+    }
+    const predictionContainer = drawing.prediction;
     await nextTask();
     this.sample = drawing.sample;
     this.length = drawing.length;
     await this.prediction.draw({
-      container: drawing.prediction,
-      spec: predictionSpec(width(drawing.prediction), drawing.length, colors),
+      container: predictionContainer,
+      spec: predictionSpec(width(predictionContainer), drawing.length, colors),
       colors,
       renderer: 'canvas',
       setUp: async (chart) => {

@@ -1,5 +1,12 @@
-import { resolveModelOptions, type ModelEncoding, type ModelId } from '@decoding-attention/core';
-import type { TrainingBackend, TrainingConfig } from '@decoding-attention/core/train';
+import {
+  isVisionModel,
+  resolveModelOptions,
+  resolveVisionOptions,
+  type AnyModelId,
+  type FilterMode2D,
+  type ModelEncoding,
+} from '@decoding-attention/core';
+import type { TaskId, TrainingBackend, TrainingConfig } from '@decoding-attention/core/train';
 
 /**
  * Settings chosen for the browser where the element leaves them unset: the transformer is
@@ -8,15 +15,43 @@ import type { TrainingBackend, TrainingConfig } from '@decoding-attention/core/t
  * parameter counts (docs/design/training.md).
  */
 export const TRAINING_DEFAULTS: Record<
-  'transformer' | 'others',
+  'transformer' | 'others' | 'vision',
   { hidden: number; batchSize: number; learningRate: number }
 > = {
   transformer: { hidden: 32, batchSize: 16, learningRate: 2e-3 },
   others: { hidden: 64, batchSize: 128, learningRate: 3e-4 },
+  /** The vision models at the trainer's image defaults (docs/design/training.md). */
+  vision: { hidden: 64, batchSize: 32, learningRate: 1e-3 },
+};
+
+/** The model each task trains when `model` is not set. */
+export const DEFAULT_MODELS: Record<TaskId, AnyModelId> = {
+  'shapes-1d': 'transformer',
+  'shapes-2d': 'vit-encdec',
+};
+
+/** Validation samples per task when `validation-size` is not set (the trainer's defaults). */
+export const DEFAULT_VALIDATION_SIZES: Record<TaskId, number> = {
+  'shapes-1d': 256,
+  'shapes-2d': 64,
 };
 
 /** The element's settings a training run is configured from (its attributes, as properties). */
 export interface TrainingSettings {
+  /** `shapes-1d` (series) or `shapes-2d` (images). */
+  task: TaskId;
+  /** shapes-2d: which shapes the target keeps. */
+  filter: FilterMode2D;
+  /** shapes-2d: side of the square images, in pixels. */
+  imageSize: number;
+  /** shapes-2d: side of the square patches, in pixels. */
+  patchSize: number;
+  /** vit-encdec: decoder blocks. */
+  decoderBlocks: number;
+  /** vit-encdec: where the decoder's queries start. */
+  queries: 'encoder' | 'learned';
+  /** vit-channels: attention within or across colour channels. */
+  channelAttention: 'within' | 'across';
   length: number;
   hiddenSize?: number;
   heads: number;
@@ -30,7 +65,7 @@ export interface TrainingSettings {
   seed: number;
   backend: TrainingBackend;
   sample: number;
-  validationSize: number;
+  validationSize?: number;
 }
 
 /** Reads a budget such as `60s`, `2m`, `20000` or `20000 samples`, `300 steps`. */
@@ -53,13 +88,29 @@ export function parseBudget(text: string): NonNullable<TrainingConfig['budget']>
 }
 
 /** The browser defaults of `model` (see TRAINING_DEFAULTS). */
-export function defaultsFor(model: ModelId): (typeof TRAINING_DEFAULTS)['others'] {
+export function defaultsFor(model: AnyModelId): (typeof TRAINING_DEFAULTS)['others'] {
+  if (isVisionModel(model)) return TRAINING_DEFAULTS.vision;
   return TRAINING_DEFAULTS[model === 'transformer' ? 'transformer' : 'others'];
 }
 
 /** The width `model` trains at: `hidden-size`, or its default. */
-export function hiddenFor(settings: TrainingSettings, model: ModelId): number {
+export function hiddenFor(settings: TrainingSettings, model: AnyModelId): number {
   return settings.hiddenSize ?? defaultsFor(model).hidden;
+}
+
+/** The validation samples of a run: `validation-size`, or the task's default. */
+export function validationSizeOf(
+  settings: Pick<TrainingSettings, 'task' | 'validationSize'>,
+): number {
+  const task = settings.task === 'shapes-2d' ? 'shapes-2d' : 'shapes-1d';
+  return settings.validationSize ?? DEFAULT_VALIDATION_SIZES[task];
+}
+
+/** Values in one sample of the task: the series' length, or the image's pixels times 3. */
+export function sampleValues(
+  settings: Pick<TrainingSettings, 'task' | 'length' | 'imageSize'>,
+): number {
+  return settings.task === 'shapes-2d' ? settings.imageSize ** 2 * 3 : settings.length;
 }
 
 /** The seed of the validation set: its own, derived from the training seed. */
@@ -68,8 +119,32 @@ export function validationSeed(seed: number): number {
 }
 
 /** The trainer's configuration for `model` from settings the element has validated. */
-export function trainingConfigFor(settings: TrainingSettings, model: ModelId): TrainingConfig {
+export function trainingConfigFor(settings: TrainingSettings, model: AnyModelId): TrainingConfig {
   const defaults = defaultsFor(model);
+  const run = {
+    learningRate: settings.learningRate ?? defaults.learningRate,
+    batchSize: settings.batchSize ?? defaults.batchSize,
+    budget: parseBudget(settings.budget),
+    seed: settings.seed,
+    validationSeed: validationSeed(settings.seed),
+    validationSize: validationSizeOf(settings),
+    sampleIndex: settings.sample,
+    backend: settings.backend,
+  };
+  if (isVisionModel(model)) {
+    const options = resolveVisionOptions(model, {
+      imageSize: settings.imageSize,
+      patchSize: settings.patchSize,
+      hidden: hiddenFor(settings, model),
+      heads: settings.heads,
+      blocks: settings.blocks,
+      decoderBlocks: settings.decoderBlocks,
+      queries: settings.queries,
+      channelAttention: settings.channelAttention,
+      positional: settings.positional as 'none' | 'learnable' | 'sinusoidal' | 'rope',
+    });
+    return { ...options, model, task: 'shapes-2d', filter: settings.filter, ...run };
+  }
   const options = resolveModelOptions(model, {
     length: settings.length,
     hidden: hiddenFor(settings, model),
@@ -79,16 +154,5 @@ export function trainingConfigFor(settings: TrainingSettings, model: ModelId): T
     embedding: settings.embedding,
     blocks: settings.blocks,
   });
-  return {
-    ...options,
-    model,
-    learningRate: settings.learningRate ?? defaults.learningRate,
-    batchSize: settings.batchSize ?? defaults.batchSize,
-    budget: parseBudget(settings.budget),
-    seed: settings.seed,
-    validationSeed: validationSeed(settings.seed),
-    validationSize: settings.validationSize,
-    sampleIndex: settings.sample,
-    backend: settings.backend,
-  };
+  return { ...options, model, ...run };
 }

@@ -1,4 +1,9 @@
-import { modelCatalog, type ModelId } from '@decoding-attention/core';
+import {
+  isVisionModel,
+  modelCatalog,
+  visionModelCatalog,
+  type AnyModelId,
+} from '@decoding-attention/core';
 import type {
   ProgressMessage,
   SnapshotMessage,
@@ -13,7 +18,7 @@ import type { LossRow } from './charts.js';
 
 /** One finished run: a row of the results table. */
 export interface TrainingResult {
-  model: ModelId;
+  model: AnyModelId;
   label: string;
   parameters: number;
   /** Validation MSE at the end of the budget. */
@@ -30,7 +35,7 @@ export interface TrainingDoneDetail {
 }
 
 /** What `training-progress` carries: the trainer's progress and the model it is about. */
-export type TrainingProgress = ProgressMessage & { model: ModelId };
+export type TrainingProgress = ProgressMessage & { model: AnyModelId };
 
 export type TrainingPhase = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'error';
 
@@ -42,11 +47,13 @@ export interface TrainingHost extends ReactiveControllerHost, HTMLElement {
 /** What the controller needs from its element, and what it hands back to it. */
 export interface TrainingHooks {
   /** The trainer's configuration for `model`, from the element's (validated) settings. */
-  configFor(model: ModelId): TrainingConfig;
+  configFor(model: AnyModelId): TrainingConfig;
   /** Where a new trainer runs (`run-on`): `worker` (or the page where no Worker starts) or `page`. */
   place(): TrainerMode;
   /** A new point of a loss curve. */
   loss(row: LossRow): void;
+  /** The trainer's baselines on the run's validation set, in the reported units. */
+  baselines(scores: Record<string, number>): void;
   /** The model's prediction and attention on the validation sample. */
   snapshot(message: SnapshotMessage): void;
   /** A sentence for screen readers. */
@@ -72,7 +79,7 @@ export class TrainingController implements ReactiveController {
   /** Every finished run of this training. */
   results: TrainingResult[] = [];
   /** The model being trained (or last trained). */
-  model: ModelId | undefined;
+  model: AnyModelId | undefined;
   /** The backend the trainer chose, once it is ready. */
   backend = '';
   /**
@@ -92,7 +99,7 @@ export class TrainingController implements ReactiveController {
   private creating: Promise<Trainer | undefined> | undefined;
   /** Counts disconnections: a trainer whose creation outlived one is not kept. */
   private connection = 0;
-  private queue: ModelId[] = [];
+  private queue: AnyModelId[] = [];
 
   constructor(
     private readonly host: TrainingHost,
@@ -122,7 +129,7 @@ export class TrainingController implements ReactiveController {
   }
 
   /** Whether a run of `model` at the element's settings can continue from the weights held. */
-  canContinue(model: ModelId): boolean {
+  canContinue(model: AnyModelId): boolean {
     const settings = this.settingsOf(model);
     return !this.running && settings !== '' && this.held?.settings === settings;
   }
@@ -131,7 +138,7 @@ export class TrainingController implements ReactiveController {
    * Trains `models` one after another on the same data and budget, each from scratch; with
    * `keepWeights`, the (one) model continues from the weights held.
    */
-  async train(models: ModelId[], keepWeights = false): Promise<void> {
+  async train(models: AnyModelId[], keepWeights = false): Promise<void> {
     this.queue = [];
     this.results = [];
     this.progress = undefined;
@@ -175,16 +182,16 @@ export class TrainingController implements ReactiveController {
   }
 
   /** The trained weights of the last model. */
-  async exportWeights(): Promise<WeightsFile> {
+  async exportWeights(): Promise<WeightsFile<AnyModelId>> {
     if (!this.active) throw new Error('Train a model first.');
-    return this.active.exportWeights();
+    return this.active.exportWeights<AnyModelId>();
   }
 
   /**
    * Loads weights exported before into the trainer (creating it, listeners and all, if need
    * be); the trainer then sends the loaded model's snapshot, and a run can continue from them.
    */
-  async importWeights(weights: WeightsFile): Promise<void> {
+  async importWeights(weights: WeightsFile<AnyModelId>): Promise<void> {
     const trainer = await this.ensureTrainer();
     if (!trainer) throw new Error('The element left the page before the weights were loaded.');
     await trainer.importWeights(weights, this.hooks.configFor(weights.model));
@@ -194,11 +201,26 @@ export class TrainingController implements ReactiveController {
   }
 
   /** What makes weights fit a model: its id and the settings that shape its weights. */
-  private settingsOf(model: ModelId): string {
+  private settingsOf(model: AnyModelId): string {
     try {
-      const { length, hidden, heads, positional, mask, embedding, blocks } =
-        this.hooks.configFor(model);
-      return JSON.stringify([model, length, hidden, heads, positional, mask, embedding, blocks]);
+      const c = this.hooks.configFor(model);
+      const { length, hidden, heads, positional, mask, embedding, blocks } = c;
+      return JSON.stringify(
+        isVisionModel(model)
+          ? [
+              model,
+              c.imageSize,
+              c.patchSize,
+              hidden,
+              heads,
+              positional,
+              blocks,
+              c.decoderBlocks,
+              c.queries,
+              c.channelAttention,
+            ]
+          : [model, length, hidden, heads, positional, mask, embedding, blocks],
+      );
     } catch {
       // Bad settings fit no weights.
       return '';
@@ -252,6 +274,7 @@ export class TrainingController implements ReactiveController {
       case 'ready':
         this.backend = message.backend;
         this.batchSize = message.config.batchSize;
+        this.hooks.baselines(message.baselines);
         this.setPhase('training');
         this.hooks.announce(
           `Training ${label(model)} on the ${message.backend} backend, ${this.active?.mode === 'page' ? 'on the page' : 'in a Worker'}.`,
@@ -302,10 +325,11 @@ export class TrainingController implements ReactiveController {
   }
 
   /** A model has used its budget (or was stopped): its row, then the next model or the end. */
-  private finish(model: ModelId, message: Extract<TrainerMessage, { type: 'done' }>): void {
-    const parameters = modelCatalog(this.hooks.configFor(model)).find(
-      (m) => m.id === model,
-    )!.parameters;
+  private finish(model: AnyModelId, message: Extract<TrainerMessage, { type: 'done' }>): void {
+    const config = this.hooks.configFor(model);
+    const parameters = (
+      isVisionModel(model) ? visionModelCatalog(config) : modelCatalog(config)
+    ).find((m) => m.id === model)!.parameters;
     this.results = [
       ...this.results,
       {
@@ -340,6 +364,9 @@ export class TrainingController implements ReactiveController {
 }
 
 /** A model's name as the menu shows it. */
-function label(model: ModelId): string {
-  return modelCatalog().find((m) => m.id === model)?.label ?? model;
+export function label(model: AnyModelId): string {
+  const catalog: { id: string; label: string }[] = isVisionModel(model)
+    ? visionModelCatalog()
+    : modelCatalog();
+  return catalog.find((m) => m.id === model)?.label ?? model;
 }

@@ -25,7 +25,14 @@ const MANIFEST = new URL('../custom-elements.json', import.meta.url);
 /** A value for each attribute that differs from its default (and is valid with the others'). */
 const NON_DEFAULT: Record<string, string> = {
   theme: 'dark',
+  task: 'shapes-2d',
   model: 'cnn',
+  filter: 'channel',
+  'image-size': '64',
+  'patch-size': '8',
+  'decoder-blocks': '1',
+  queries: 'learned',
+  'channel-attention': 'across',
   models: 'fcn cnn',
   length: '48',
   'hidden-size': '16',
@@ -158,7 +165,8 @@ describe('<trainable-model> reliability', function () {
     expect([...answers]).to.deep.equal([
       'This is not a decoding-attention weights file (version 1).',
     ]);
-    expect(el.model).to.equal('transformer');
+    expect(el.model).to.equal(undefined);
+    expect(el.trainingConfig().model).to.equal('transformer');
   });
 
   it('is accessible in the light and dark themes and while showing a message, after a page heading', async () => {
