@@ -1,14 +1,19 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { MODEL_IDS } from '@decoding-attention/core';
+import { MODEL_IDS, VISION_MODEL_IDS } from '@decoding-attention/core';
 import { html, nothing } from 'lit';
 import '@decoding-attention/trainable-model/trainable-model.js';
 import '@decoding-attention/attention-heatmap/attention-heatmap.js';
 
 interface Args {
-  model: (typeof MODEL_IDS)[number];
+  task?: 'shapes-1d' | 'shapes-2d';
+  model?: (typeof MODEL_IDS)[number] | (typeof VISION_MODEL_IDS)[number];
+  filter?: string;
+  'patch-size'?: number;
+  queries?: string;
+  'channel-attention'?: string;
   models?: string;
   budget: string;
-  length: number;
+  length?: number;
   'batch-size'?: number;
   'learning-rate'?: number;
   positional?: string;
@@ -30,21 +35,28 @@ const meta: Meta<Args> = {
     },
   },
   argTypes: {
-    model: { control: 'select', options: MODEL_IDS },
+    task: { control: 'inline-radio', options: ['shapes-1d', 'shapes-2d'] },
+    model: { control: 'select', options: [...MODEL_IDS, ...VISION_MODEL_IDS] },
+    filter: { control: 'inline-radio', options: ['none', 'channel', 'filled-circles'] },
+    queries: { control: 'inline-radio', options: ['encoder', 'learned'] },
+    'channel-attention': { control: 'inline-radio', options: ['within', 'across'] },
     backend: { control: 'inline-radio', options: ['auto', 'wasm', 'webgl', 'cpu'] },
   },
   args: {
-    model: 'transformer',
     budget: '60s',
-    length: 400,
     backend: 'auto',
   },
   render: (args) => html`
     <trainable-model
-      model=${args.model}
+      task=${args.task ?? nothing}
+      model=${args.model ?? nothing}
       models=${args.models ?? nothing}
+      filter=${args.filter ?? nothing}
+      patch-size=${args['patch-size'] ?? nothing}
+      queries=${args.queries ?? nothing}
+      channel-attention=${args['channel-attention'] ?? nothing}
       budget=${args.budget}
-      length=${args.length}
+      length=${args.length ?? nothing}
       batch-size=${args['batch-size'] ?? nothing}
       learning-rate=${args['learning-rate'] ?? nothing}
       positional=${args.positional ?? nothing}
@@ -78,4 +90,38 @@ export const HeadsFollowed: Story = {
     <trainable-model id="heads-model" model="mha" budget=${args.budget}></trainable-model>
     <attention-heatmap for="heads-model" label="Multi-head attention, followed"></attention-heatmap>
   `,
+};
+
+/**
+ * Post 3: the ViT encoder-decoder rebuilds the target image. Point at a patch of the prediction
+ * to see which input patches its cross-attention reads; below, every layer's attention on the
+ * patch grid and the rollout across the encoder's layers.
+ */
+export const ImagesEncoderDecoder: Story = {
+  name: 'Images: ViT encoder-decoder',
+  args: { task: 'shapes-2d' },
+};
+
+/** The encoder-only ViT: each output patch is its own token's projection. */
+export const ImagesEncoder: Story = {
+  name: 'Images: ViT encoder',
+  args: { task: 'shapes-2d', model: 'vit' },
+};
+
+/** Decoder queries from a trained table: cross-attention must first find its own patch. */
+export const ImagesLearnedQueries: Story = {
+  name: 'Images: learned decoder queries',
+  args: { task: 'shapes-2d', queries: 'learned' },
+};
+
+/** Colour planes as tokens, attending within their channel: the R, G and B maps beside each layer. */
+export const ImagesChannels: Story = {
+  name: 'Images: channel-specific attention (filter channel)',
+  args: { task: 'shapes-2d', model: 'vit-channels', filter: 'channel' },
+};
+
+/** The image models on the same data and budget, with the results table. */
+export const ImagesComparison: Story = {
+  name: 'Images: comparison',
+  args: { task: 'shapes-2d', models: 'vit vit-encdec vit-channels unet', budget: '30s' },
 };
