@@ -217,9 +217,9 @@ export function generateBatch2D(
       { ...o, seed: sampleSeed(o.seed, firstIndex + k) },
       kernel,
     );
-    // Through the RGBA bytes, so a batch holds exactly the sample's bytes / 255.
-    writeScaledRgb(planesToRgba(input, o.width, o.height), inputs, k * pixels * 3);
-    writeScaledRgb(planesToRgba(target, o.width, o.height), targets, k * pixels * 3);
+    // Exactly the sample's RGBA bytes / 255.
+    writeScaledRgb(input, inputs, k * pixels * 3);
+    writeScaledRgb(target, targets, k * pixels * 3);
   }
   return { count, width: o.width, height: o.height, channels: 3, inputs, targets };
 }
@@ -291,12 +291,12 @@ const scratch = new Map<string, Float64Array>();
  * A zeroed working buffer, reused from call to call: the planes are read out before the next
  * sample is drawn, and fresh megabyte-sized arrays cost page faults that dominate a sample.
  */
-function scratchPlanes(name: string, length: number): Float64Array {
+function scratchPlanes(name: string, length: number, zeroed = true): Float64Array {
   let buffer = scratch.get(name);
   if (buffer?.length !== length) {
     buffer = new Float64Array(length);
     scratch.set(name, buffer);
-  } else {
+  } else if (zeroed) {
     buffer.fill(0);
   }
   return buffer;
@@ -321,12 +321,16 @@ function renderShapes2D(o: ResolvedShapes2DOptions, kernel: Float64Array): Plane
     if (shape.inTarget) paint(target, o.width, shape, shape.groupColor);
   }
   if (o.noiseStd > 0) {
+    // A Gaussian per pixel and channel, plane after plane, drawn in one pass.
+    const noise = scratchPlanes('noise', pixels * 3, false);
+    random.fillGaussian(noise);
+    const std = o.noiseStd;
     for (let i = 0; i < input.length; i++) {
-      const value = input[i] + o.noiseStd * random.gaussian();
+      const value = input[i] + std * noise[i];
       input[i] = value < 0 ? 0 : value > 255 ? 255 : value;
     }
   }
-  blurPlanes(input, o.width, o.height, kernel, scratchPlanes('blur', pixels));
+  blurPlanes(input, o.width, o.height, kernel, scratchPlanes('blur', pixels, false));
   return { input, target, shapes };
 }
 
@@ -443,11 +447,16 @@ function paint(planes: Float64Array, imageWidth: number, shape: Shape2D, color: 
 
 const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
-function writeScaledRgb(rgba: Uint8ClampedArray, out: Float32Array, offset: number): void {
-  for (let p = 0, o = offset; p < rgba.length; p += 4, o += 3) {
-    out[o] = BYTE_TO_UNIT[rgba[p]];
-    out[o + 1] = BYTE_TO_UNIT[rgba[p + 1]];
-    out[o + 2] = BYTE_TO_UNIT[rgba[p + 2]];
+/** Planes of values in [0, 255] as NHWC floats: each the byte `planesToRgba` stores, / 255. */
+function writeScaledRgb(planes: Float64Array, out: Float32Array, offset: number): void {
+  const pixels = planes.length / 3;
+  for (let c = 0; c < 3; c++) {
+    const base = c * pixels;
+    for (let p = 0, o = offset + c; p < pixels; p++, o += 3) {
+      // What a Uint8ClampedArray stores for the rounded value (see planesToRgba).
+      const byte = (planes[base + p] + 0.5) | 0;
+      out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
+    }
   }
 }
 

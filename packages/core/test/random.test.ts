@@ -40,6 +40,22 @@ describe('SeededRandom', () => {
     expect(beyondThree / n).to.be.closeTo(0.0027, 0.0004);
   });
 
+  it('fills an array with exactly the variates gaussian() draws in turn, the generator left where they leave it', () => {
+    const one = new SeededRandom(5);
+    const bulk = new SeededRandom(5);
+    // Long enough to take the tail and the wedge paths many times (about 1.2% of draws).
+    const n = 100_000;
+    const expected = Float64Array.from({ length: n }, () => one.gaussian());
+    const filled = new Float64Array(n);
+    bulk.fillGaussian(filled.subarray(0, 777));
+    bulk.fillGaussian(filled.subarray(777));
+    let differ = 0;
+    for (let i = 0; i < n; i++) if (!Object.is(filled[i], expected[i])) differ++;
+    expect(differ).to.equal(0);
+    expect(Math.max(...filled.map(Math.abs))).to.be.above(3.5);
+    expect([bulk.nextUint32(), bulk.gaussian()]).to.deep.equal([one.nextUint32(), one.gaussian()]);
+  });
+
   it('samples distinct items', () => {
     const random = new SeededRandom(3);
     for (let i = 0; i < 100; i++) {
