@@ -172,6 +172,13 @@ export class AttentionHeatmap extends DecodingElement {
   private panels: Panel[] = [];
   /** The link's problem as last checked: a change shows or clears its message. */
   private shownProblem: string | undefined;
+  /**
+   * Whether `layer` was set by the author (attribute or script) rather than picked from the
+   * menu: a picked layer follows a model with fewer layers to its last, an author's is named.
+   */
+  private layerFromAuthor = false;
+  /** The layer the menu is setting, until the update that takes it. */
+  private pickedLayer: number | undefined;
 
   // ---- Queries ----
 
@@ -222,12 +229,18 @@ export class AttentionHeatmap extends DecodingElement {
   /** The head shown: `average` or a head index from 0. */
   @property() head = 'average';
   /**
-   * Attention layers of a vision model, `{ kind: 'encoder' | 'decoder' | 'cross', heads,
-   * channels?, label? }` each: the heatmap shows layer `layer`, a menu picks another. Used
+   * Attention layers of a vision model, `{ kind, heads, channels?, label? }` each, `kind` one of
+   * `encoder`, `decoder`, `cross`, `channel-within`, `channel-across`, `self` or core's
+   * `encoder-self`, `decoder-self`; a training snapshot's layers (`{ kind, heads, length, keys,
+   * data }`) are taken as they are. The heatmap shows layer `layer`, a menu picks another. Used
    * before `heads`, `matrix` and `scores`.
    */
   @property({ attribute: false }) layers?: readonly AttentionLayer[];
-  /** The layer of `layers` shown, from 0. */
+  /**
+   * The layer of `layers` shown, from 0. A layer picked from the menu moves to the last when the
+   * layers become fewer (a followed model with fewer layers); one set by the author is named in
+   * the message, the menu kept to pick another.
+   */
   @property({ type: Number }) layer = 0;
   /**
    * Channel-specific attention shown beside the attention, labelled: `[R, G, B]`, each a matrix
@@ -280,6 +293,7 @@ export class AttentionHeatmap extends DecodingElement {
     if (changed.has('src')) this.external.load(this.src);
     // Following a viewer: the source decides what is computed from its sample.
     if (changed.has('source') && this.hasUpdated) this.external.resample();
+    this.keepLayerWithin(changed);
     // The link found (or lost) its element, or says why it follows none: show that.
     const linkChanged = this.external.problem !== this.shownProblem;
     this.shownProblem = this.external.problem;
@@ -299,6 +313,25 @@ export class AttentionHeatmap extends DecodingElement {
   /** The reader's colour scheme or `theme` changed: the canvases take the new colours. */
   protected override themeChanged(): void {
     this.drawing.schedule();
+  }
+
+  /**
+   * Layers arrived with another count (a followed model became one with fewer layers, or
+   * `layers` was replaced): a layer picked from the menu that is now past the last becomes the
+   * last. One the author set stays, and its message names it, with the menu still drawn to pick
+   * a layer that exists.
+   */
+  private keepLayerWithin(changed: PropertyValues<this>): void {
+    if (changed.has('layer')) {
+      this.layerFromAuthor = this.layer !== this.pickedLayer;
+      this.pickedLayer = undefined;
+    }
+    const layers = this.shownLayers;
+    if (this.layerFromAuthor || !Array.isArray(layers) || layers.length === 0) return;
+    if (Number.isInteger(this.layer) && this.layer >= layers.length) {
+      this.layer = layers.length - 1;
+      this.pickedLayer = this.layer;
+    }
   }
 
   // ---- Validation ----
@@ -607,18 +640,32 @@ export class AttentionHeatmap extends DecodingElement {
     return 'No attention to show yet.';
   }
 
-  /** The layer menu, when `layers` holds more than one. */
+  /**
+   * The layer menu, when `layers` (or the followed model's) holds more than one valid layer,
+   * drawn even while `layer` names none of them, so that the reader can pick one that exists.
+   */
   private renderLayerMenu(): TemplateResult | typeof nothing {
     const layers = this.shownLayers;
-    if (!Array.isArray(layers) || layers.length < 2 || !this.data?.layerKind) return nothing;
-    const names = layerNames(checkLayerList(layers, 'layers'));
+    if (!Array.isArray(layers) || layers.length < 2) return nothing;
+    let names: string[];
+    try {
+      names = layerNames(checkLayerList(layers, 'layers'));
+    } catch {
+      return nothing;
+    }
     return this.renderMenu(
       'Layer',
       String(this.layer),
       names.map((_, i) => String(i)),
-      (v) => (this.layer = Number(v)),
+      (v) => this.pickLayer(Number(v)),
       (v) => `${Number(v) + 1}: ${names[Number(v)]}`,
     );
+  }
+
+  private pickLayer(layer: number): void {
+    if (layer === this.layer) return;
+    this.pickedLayer = layer;
+    this.layer = layer;
   }
 
   private renderMenu<T extends string>(

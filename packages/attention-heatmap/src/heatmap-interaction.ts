@@ -8,10 +8,18 @@ import { drawRowChart } from './row-chart.js';
 export interface AttentionCellDetail {
   /** Query (row) index, or -1 when the pointer left or the selection was released. */
   query: number;
-  /** Key (column) index, or -1. */
+  /** Key (column) index, or -1: no cell, or a whole query row (`row: true`). */
   key: number;
-  /** The weight shown in that cell (0 where masked). */
-  weight: number;
+  /**
+   * The weight shown in that cell (0 where masked); undefined when there is no single cell (a
+   * whole row, or the pointer left).
+   */
+  weight: number | undefined;
+  /**
+   * `true` when a whole query row is picked rather than a cell: a query patch picked on the
+   * image in patch-grid mode (`key` is then -1 and `weight` undefined).
+   */
+  row?: true;
   /** The head shown: its index, or `average`. */
   head: number | 'average';
   /** The mask of the panel the cell belongs to. */
@@ -254,10 +262,11 @@ export class HeatmapInteraction implements ReactiveController {
     const detail: AttentionCellDetail & { locked?: boolean } = {
       query: cell?.query ?? -1,
       key: cell?.key ?? -1,
-      weight: cell && cell.key >= 0 ? weightAt(panel, cell.query, cell.key) : 0,
+      weight: cell && cell.key >= 0 ? weightAt(panel, cell.query, cell.key) : undefined,
       head: view.head,
       mask: panel.mask,
     };
+    if (cell && cell.key < 0) detail.row = true;
     if (type === 'attention-select') detail.locked = this.locked;
     this.host.emit(type, detail);
     this.options.moved?.(cell);

@@ -15,8 +15,10 @@ export {
 } from './layers.js';
 export {
   LAYER_KINDS,
+  LAYER_KIND_ALIASES,
   type GridInput,
   type LayerKind,
+  type LayerKindInput,
   type PatchGrid,
   type PatchImage,
 } from './patch-grid.js';

@@ -94,9 +94,42 @@ export function suggestedGrid(count: number): string {
   return side * side === count ? `${side}x${side}` : `1x${count}`;
 }
 
-/** The attention layer kinds of the vision models (docs/design/models.md). */
-export const LAYER_KINDS = ['encoder', 'decoder', 'cross'] as const;
+/**
+ * The attention layer kinds of the vision models (docs/design/models.md): encoder and decoder
+ * self-attention, cross-attention, channel-specific attention over colour-plane tokens (all R
+ * planes first, then G, then B) within each channel or across them, and `self`, the
+ * self-attention of the 1D models.
+ */
+export const LAYER_KINDS = [
+  'encoder',
+  'decoder',
+  'cross',
+  'channel-within',
+  'channel-across',
+  'self',
+] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
+
+/**
+ * Core's names for the same kinds (`AttentionSnapshot.kind`, `attentionKinds`), accepted as
+ * they are so that a training snapshot's layers can be shown without renaming.
+ */
+export const LAYER_KIND_ALIASES = {
+  'encoder-self': 'encoder',
+  'decoder-self': 'decoder',
+} as const satisfies Record<string, LayerKind>;
+export type LayerKindInput = LayerKind | keyof typeof LAYER_KIND_ALIASES;
+
+/** Every kind a layer may name: the heatmap's own, then core's. */
+export const LAYER_KIND_NAMES: readonly LayerKindInput[] = [
+  ...LAYER_KINDS,
+  ...(Object.keys(LAYER_KIND_ALIASES) as (keyof typeof LAYER_KIND_ALIASES)[]),
+];
+
+/** A checked kind as the heatmap names it: core's `encoder-self` is `encoder`. */
+export function canonicalKind(kind: LayerKindInput): LayerKind {
+  return (LAYER_KIND_ALIASES as Record<string, LayerKind>)[kind] ?? (kind as LayerKind);
+}
 
 /** Where the queries and keys of the attention shown lie on the image, if they do. */
 export interface PatchLayout {
@@ -114,7 +147,8 @@ export interface PatchLayout {
  * when set (decoder queries: an encoder layer's are always the image's patches), else on `grid`
  * when there are as many as it has patches (self-attention over the image), else on none
  * (cross-attention from decoder queries that are not patches). A grid that
- * does not match the matrix is named, with one that would.
+ * does not match the matrix is named, with one that would. Channel-specific layers, whose
+ * tokens are colour planes (three per patch), lie on no grid: undefined.
  */
 export function layOut(
   rows: number,
@@ -122,7 +156,9 @@ export function layOut(
   grid: PatchGrid,
   queryGrid: PatchGrid | undefined,
   kind: LayerKind | undefined,
-): PatchLayout {
+): PatchLayout | undefined {
+  // Colour-plane tokens are three per patch: they are not drawn over the image's patches.
+  if (kind === 'channel-within' || kind === 'channel-across') return undefined;
   const patches = (g: PatchGrid) => g.rows * g.cols;
   if (kind !== 'encoder' && queryGrid && patches(queryGrid) !== rows) {
     throw new RangeError(

@@ -323,6 +323,7 @@ describe('<attention-heatmap> pointer and keyboard', () => {
     const hover = await oneEvent(el, 'attention-hover');
     expect(hover.detail).to.deep.include({ query: 3, key: 7, head: 'average', mask: 'full' });
     expect(hover.detail.weight).to.be.closeTo(0.5 / 19, 1e-7);
+    expect('row' in hover.detail, 'a cell, not a row').to.equal(false);
     const tooltip = $(el, '.tooltip');
     expect(getComputedStyle(tooltip).display).to.equal('block');
     expect(tooltip.textContent).to.equal('Query 3 → Key 7: 0.026');

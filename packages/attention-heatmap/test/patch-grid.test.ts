@@ -109,7 +109,15 @@ describe('<attention-heatmap> patch grid', () => {
     const hovered = oneEvent(el, 'attention-hover');
     await sendMouse({ type: 'move', position: at(image, 0.75, 0.8) });
     const { detail } = (await hovered) as CustomEvent<AttentionCellDetail>;
-    expect([detail.query, detail.key, detail.weight]).to.deep.equal([3, -1, 0]);
+    // A whole query row: no single weight, and said so.
+    expect(detail).to.deep.equal({
+      query: 3,
+      key: -1,
+      weight: undefined,
+      row: true,
+      head: 'average',
+      mask: 'full',
+    });
     expect(el.activeCell).to.deep.equal({ query: 3, key: -1 });
     expect(queryBox(el).dataset.patch).to.equal('3');
     // Query 3 gives 0.5 to patches 1 and 2: entry 160.
@@ -134,7 +142,15 @@ describe('<attention-heatmap> patch grid', () => {
 
     const locked = oneEvent(el, 'attention-select');
     await sendMouse({ type: 'click', position: at(image, 0.25, 0.75) });
-    expect(((await locked) as CustomEvent<{ locked: boolean }>).detail.locked).to.equal(true);
+    const selected = ((await locked) as CustomEvent<AttentionCellDetail & { locked: boolean }>)
+      .detail;
+    expect([
+      selected.query,
+      selected.key,
+      selected.weight,
+      selected.row,
+      selected.locked,
+    ]).to.deep.equal([2, -1, undefined, true, true]);
     await sendMouse({ type: 'move', position: at(image, 0.9, 0.1) });
     expect(el.activeCell!.query).to.equal(2);
   });
@@ -388,7 +404,7 @@ describe('<attention-heatmap> patch grid', () => {
       await settle(el);
     });
     expect(shownError(el)).to.equal(
-      'attention-change layers[0].kind must be one of encoder, decoder, cross, got "pooling"',
+      'attention-change layers[0].kind must be one of encoder, decoder, cross, channel-within, channel-across, self, encoder-self, decoder-self, got "pooling"',
     );
     model.dispatchEvent(
       new CustomEvent('attention-change', {
@@ -399,6 +415,134 @@ describe('<attention-heatmap> patch grid', () => {
     await settle(el);
     expect(shownError(el)).to.equal('');
     expect([pictureCanvas(el).width, pictureCanvas(el).height]).to.deep.equal([2, 2]);
+  });
+
+  it('keeps a layer picked from the menu within a followed model that has fewer layers', async () => {
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    const layersOf = (count: number) =>
+      Array.from({ length: count }, () => ({ kind: 'encoder', heads: [SELF] }));
+    const model = Object.assign(document.createElement('div'), {
+      id: 'changing-model',
+      currentAttention: { layers: layersOf(6), grid: [2, 2] },
+    });
+    container.append(model);
+    const el = document.createElement('attention-heatmap') as AttentionHeatmap;
+    el.setAttribute('for', 'changing-model');
+    container.append(el);
+    await settle(el);
+    const pick = async (value: string) => {
+      const select = $<HTMLSelectElement>(el, 'select');
+      select.value = value;
+      select.dispatchEvent(new Event('change'));
+      await settle(el);
+    };
+    await pick('5');
+    expect($(el, '.panel-title').textContent).to.equal('Attention weights (encoder 6)');
+    // The followed model becomes one of two layers: the picked layer moves to the last.
+    const change = (count: number) =>
+      model.dispatchEvent(
+        new CustomEvent('attention-change', { detail: { layers: layersOf(count), grid: [2, 2] } }),
+      );
+    change(2);
+    await settle(el);
+    expect(shownError(el)).to.equal('');
+    expect(el.layer).to.equal(1);
+    expect($(el, '.panel-title').textContent).to.equal('Attention weights (encoder 2)');
+    expect($<HTMLSelectElement>(el, 'select').value).to.equal('1');
+    // A layer the author set is kept and named, the menu still there to pick one that exists.
+    change(6);
+    el.setAttribute('layer', '4');
+    await settle(el);
+    await capturingWarnings(async () => {
+      change(3);
+      await settle(el);
+    });
+    expect(shownError(el)).to.equal('layer must be a whole number in [0, 2], got 4');
+    expect($$<HTMLSelectElement>(el, 'select')[0].options).to.have.length(3);
+    await pick('2');
+    expect(shownError(el)).to.equal('');
+    expect($(el, '.panel-title').textContent).to.equal('Attention weights (encoder 3)');
+  });
+
+  it("shows core's layer kinds as they come in a training snapshot, with their axes", async () => {
+    // A snapshot's layers: [heads, length, keys] weights, head after head.
+    const encoderSelf = {
+      kind: 'encoder-self',
+      heads: 1,
+      length: 4,
+      keys: 4,
+      data: new Float32Array(SELF.flat()),
+    };
+    const twoHeads = new Float32Array([1, 0, 0.5, 0.5, 0, 1, 0.25, 0.75]);
+    const decoderSelf = { kind: 'decoder-self', heads: 2, length: 2, keys: 2, data: twoHeads };
+    const cross = {
+      kind: 'cross',
+      heads: 1,
+      length: 2,
+      keys: 4,
+      data: new Float32Array(8).fill(0.25),
+    };
+    // Colour-plane tokens of a 2 x 2 grid: 12, all R planes first.
+    const planes = new Float32Array(144).fill(1 / 12);
+    const within = { kind: 'channel-within', heads: 1, length: 12, keys: 12, data: planes };
+    const across = { kind: 'channel-across', heads: 1, length: 12, keys: 12, data: planes };
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap
+        grid="2x2"
+        query-grid="1x2"
+        .layers=${[encoderSelf, decoderSelf, cross, within, across]}
+        .image=${image4()}
+      ></attention-heatmap>`,
+    );
+    await settle(el);
+    expect(shownError(el)).to.equal('');
+    expect(
+      [...$<HTMLSelectElement>(el, 'select').options].map((o) => o.textContent!.trim()),
+    ).to.deep.equal([
+      '1: encoder 1',
+      '2: decoder 1',
+      '3: cross 1',
+      '4: channel-within 1',
+      '5: channel-across 1',
+    ]);
+    const axes = () => [$(el, '.y-title').textContent, $(el, '.x-title').textContent];
+    expect(axes()).to.deep.equal(['Query patch', 'Key patch']);
+    expect([...el.shown[0].data].map((v) => Math.round(v * 100) / 100)).to.deep.equal(SELF.flat());
+    expect($$(el, '.picture')).to.have.length(1);
+    el.layer = 1;
+    await settle(el);
+    expect(axes()).to.deep.equal(['Decoder query', 'Decoder key']);
+    // The average of the two heads: [[0.5, 0.5], [0.375, 0.625]].
+    expect([...el.shown[0].data]).to.deep.equal([0.5, 0.5, 0.375, 0.625]);
+    el.head = '1';
+    await settle(el);
+    expect([...el.shown[0].data]).to.deep.equal([0, 1, 0.25, 0.75]);
+    el.head = 'average';
+    el.layer = 2;
+    await settle(el);
+    expect(axes()).to.deep.equal(['Decoder query', 'Encoder patch']);
+    expect(el.toJSON().layer).to.deep.equal({ index: 2, kind: 'cross', name: 'cross 1' });
+    // Colour-plane tokens, three per patch, are not drawn over the image's patches.
+    el.layer = 3;
+    await settle(el);
+    expect(shownError(el)).to.equal('');
+    expect(axes()).to.deep.equal(['Query plane', 'Key plane']);
+    expect([el.shown[0].rows, el.shown[0].cols]).to.deep.equal([12, 12]);
+    expect($$(el, '.picture')).to.have.length(0);
+    expect(el.toJSON().layer).to.deep.equal({
+      index: 3,
+      kind: 'channel-within',
+      name: 'channel-within 1',
+    });
+    // A snapshot layer whose data is not its heads' size is named.
+    await capturingWarnings(async () => {
+      el.layers = [{ kind: 'cross', heads: 2, length: 2, keys: 4, data: new Float32Array(8) }];
+      el.layer = 0;
+      await settle(el);
+    });
+    expect(shownError(el)).to.equal(
+      'layers[0].data must hold 2 heads of 2 x 4 weights (16 values), got a Float32Array',
+    );
   });
 
   it('exports the pictures in its PNG and the grid in its JSON', async () => {
@@ -461,7 +605,7 @@ describe('<attention-heatmap> patch grid with bad input', () => {
     [
       'a layer of an unknown kind',
       (el) => (el.layers = [{ kind: 'vision' as never, heads: [SELF] }]),
-      'layers[0].kind must be one of encoder, decoder, cross, got "vision"',
+      'layers[0].kind must be one of encoder, decoder, cross, channel-within, channel-across, self, encoder-self, decoder-self, got "vision"',
     ],
     [
       'a layer that is not there',
