@@ -1,6 +1,5 @@
 import {
   generateShapes1D,
-  generateShapes2D,
   isVisionModel,
   modelCatalog,
   sampleSeed,
@@ -9,7 +8,6 @@ import {
   type FilterMode2D,
   type Matrix,
   type ModelEncoding,
-  type Sample2D,
 } from '@decoding-attention/core';
 import type {
   SnapshotMessage,
@@ -320,13 +318,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     this.figures.show(message.prediction, readingLayer(layers));
     // The grid the model cut the image into: as many patches as its attention has keys.
     const side = layers.length ? Math.round(Math.sqrt(layers[0].heads[0].cols)) : 1;
-    this.attention.show(message, { patches: { side, image: this.patchImage() }, layers });
-  }
-
-  /** The validation sample's input as the heatmaps draw it under the patches. */
-  private patchImage(): PatchImage | undefined {
-    const sample = this.imageSample;
-    return sample ? { data: sample.input, width: sample.width, height: sample.height } : undefined;
+    this.attention.show(message, { patches: { side, image: this.figures.inputImage }, layers });
   }
 
   /** The reader points at a cell of one attention map: the others and the plot follow. */
@@ -386,7 +378,13 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     if (!this.sight.seen || this.errorMessage) return;
     this.chartsDrawn = true;
     const images = this.task === 'shapes-2d';
-    if (images) this.figures.setSample(this.validationImage(), this.patchSize);
+    if (images)
+      this.figures.setSample({
+        seed: sampleSeed(validationSeed(this.seed), this.sample),
+        imageSize: this.imageSize,
+        patchSize: this.patchSize,
+        filter: this.filter,
+      });
     if (!this.lossContainer || (!images && !this.predictionContainer)) {
       this.charts.clear();
       this.drawnFrom = undefined;
@@ -405,38 +403,16 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
       baselines: this.baselineScores.current,
     });
     // The heatmaps' warm-up after the charts', before any training.
-    this.trackWork(drawn.then(() => this.attention.warmUp()));
+    const patches = images
+      ? { side: this.imageSize / this.patchSize, image: this.figures.inputImage }
+      : undefined;
+    this.trackWork(drawn.then(() => this.attention.warmUp(patches)));
   }
 
   /** Marks a position of the prediction plot and its query row in every attention map. */
   private highlightQuery(position: number): void {
     if (this.charts.mark(position >= 0 ? [position] : [])) this.attention.highlight(position, -1);
   }
-
-  /** The image task's validation sample, as drawn (RGBA), once generated. */
-  private imageSample: Sample2D | undefined;
-
-  /**
-   * The image task's validation sample shown, generated here before training starts (sample
-   * `sample` of the validation seed, as the Worker makes it).
-   */
-  private validationImage(): Sample2D | undefined {
-    try {
-      const seed = sampleSeed(validationSeed(this.seed), this.sample);
-      const { imageSize: size, filter } = this;
-      const sample = this.imageSample;
-      const key = `${seed} ${size} ${filter}`;
-      if (sample && this.imageKey === key) return sample;
-      this.imageKey = key;
-      this.imageSample = generateShapes2D({ seed, width: size, height: size, filter });
-      return this.imageSample;
-    } catch {
-      this.imageSample = undefined;
-      return undefined;
-    }
-  }
-
-  private imageKey = '';
 
   /** Marks an output patch picked on the prediction image: its query row in every attention map. */
   private highlightPatch(patch: number): void {

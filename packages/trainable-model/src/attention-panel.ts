@@ -48,6 +48,7 @@ export class AttentionPanel {
   private vision:
     { layers: VisionLayer[]; rollout: VisionLayer | undefined; patches: PatchContext } | undefined;
   private warm = false;
+  private warmPatches = false;
   private readonly singles = new WeakMap<VisionLayer, VisionLayer[]>();
 
   constructor(private readonly host: AttentionPanelHost) {}
@@ -127,7 +128,8 @@ export class AttentionPanel {
    * compiled by the time the first real 400 x 400 maps come, which then draw as fast as later ones.
    * Once per element.
    */
-  async warmUp(): Promise<void> {
+  async warmUp(patches?: PatchContext): Promise<void> {
+    if (patches) return this.warmUpPatches(patches);
     if (this.warm) return;
     this.warm = true;
     const heatmap = document.createElement('attention-heatmap') as AttentionHeatmap;
@@ -140,6 +142,38 @@ export class AttentionPanel {
         rows: 48,
         cols: 48,
       }));
+      await heatmap.updateComplete;
+      await nextTask();
+    }
+    heatmap.remove();
+  }
+
+  /**
+   * The same for the patch-grid mode a vision model's maps are drawn in: a throwaway heatmap on
+   * the element's grid, over its image, takes layers of four heads a task each, so that the
+   * code that lays weights on the image is compiled before the first snapshot. Once per element.
+   */
+  private async warmUpPatches({ side, image }: PatchContext): Promise<void> {
+    if (this.warmPatches || !image) return;
+    this.warmPatches = true;
+    const heatmap = document.createElement('attention-heatmap') as AttentionHeatmap;
+    heatmap.compact = true;
+    heatmap.grid = [side, side];
+    heatmap.image = image;
+    heatmap.style.cssText = 'position: absolute; visibility: hidden; pointer-events: none';
+    this.host.renderRoot.appendChild(heatmap);
+    const n = side * side;
+    for (let round = 0; round < 12 && this.host.isConnected; round++) {
+      heatmap.layers = [
+        {
+          kind: round % 2 ? 'cross' : 'encoder',
+          heads: [0, 1, 2, 3].map((head) => ({
+            data: new Float32Array(n * n).map((_, i) => ((i + head + round) % n) / n),
+            rows: n,
+            cols: n,
+          })),
+        },
+      ];
       await heatmap.updateComplete;
       await nextTask();
     }

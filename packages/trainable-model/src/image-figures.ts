@@ -1,4 +1,5 @@
-import type { Sample2D } from '@decoding-attention/core';
+import type { PatchImage } from '@decoding-attention/attention-heatmap';
+import { generateShapes2D, type FilterMode2D, type Sample2D } from '@decoding-attention/core';
 import type { ThemeColors } from '@decoding-attention/ui';
 import { html, nothing, type TemplateResult } from 'lit';
 import { createRef, ref, type Ref } from 'lit/directives/ref.js';
@@ -37,6 +38,8 @@ export function predictionPixels(prediction: Float32Array, size: number): Uint8C
 export class ImageFigures {
   /** The validation sample shown (RGBA input and target), once the settings make one. */
   private sample: Sample2D | undefined;
+  /** What the sample was generated from. */
+  private sampleKey = '';
   private patchSize = 16;
   private prediction: Float32Array | undefined;
   /** The layer an output patch's reads come from, if the model has attention. */
@@ -74,8 +77,34 @@ export class ImageFigures {
     return this.reading && this.picked >= 0 ? patchReads(this.reading, this.picked) : undefined;
   }
 
-  /** A new validation sample (or none, while settings are bad), cut into patches of `patchSize`. */
-  setSample(sample: Sample2D | undefined, patchSize: number): void {
+  /** The validation sample's input, as the heatmaps draw it under the patches. */
+  get inputImage(): PatchImage | undefined {
+    const sample = this.sample;
+    return sample ? { data: sample.input, width: sample.width, height: sample.height } : undefined;
+  }
+
+  /**
+   * The validation sample shown: generated here before training starts, as the Worker makes it
+   * (`seed` is the sample's own: `sampleSeed(validation seed, sample)`), and cut into patches of
+   * `patchSize`. Settings the generator refuses show no images (the element names them).
+   */
+  setSample(settings: {
+    seed: number;
+    imageSize: number;
+    patchSize: number;
+    filter: FilterMode2D;
+  }): void {
+    const { seed, imageSize: size, patchSize, filter } = settings;
+    const key = `${seed} ${size} ${filter}`;
+    let sample = this.sample;
+    if (key !== this.sampleKey) {
+      this.sampleKey = key;
+      try {
+        sample = generateShapes2D({ seed, width: size, height: size, filter });
+      } catch {
+        sample = undefined;
+      }
+    }
     if (sample === this.sample && patchSize === this.patchSize) return;
     this.sample = sample;
     this.patchSize = patchSize;

@@ -7,6 +7,7 @@ import {
   visionParameterCount,
 } from '@decoding-attention/core';
 import {
+  Trainer,
   baselineScores2D,
   type SnapshotMessage,
   type TrainerMessage,
@@ -42,23 +43,29 @@ const button = (el: TrainableModel, text: string) =>
 const pixels = (canvas: HTMLCanvasElement) =>
   canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
 
-/** Trains `el` to the end of its budget, keeping the trainer's last snapshot and its `ready`. */
+/**
+ * Trains `el` to the end of its budget, keeping the trainer's last snapshot and its `ready`: every
+ * message a Trainer dispatches meanwhile is seen here too, from the first.
+ */
 async function trainKeeping(
   el: TrainableModel,
 ): Promise<{ snapshot: SnapshotMessage; ready: Extract<TrainerMessage, { type: 'ready' }> }> {
   let snapshot: SnapshotMessage | undefined;
   let ready: Extract<TrainerMessage, { type: 'ready' }> | undefined;
-  const started = el.train();
-  // The trainer exists once train() has created it; its messages are then heard here too.
-  await waitUntil(() => el.activeTrainer, 'no trainer', { timeout: 20_000 });
-  el.activeTrainer!.addEventListener('snapshot', (event) => {
-    snapshot = (event as CustomEvent<SnapshotMessage>).detail;
-  });
-  el.activeTrainer!.addEventListener('ready', (event) => {
-    ready = (event as CustomEvent<Extract<TrainerMessage, { type: 'ready' }>>).detail;
-  });
-  await started;
-  await oneEvent(el, 'training-done');
+  const prototype = Trainer.prototype as unknown as { dispatchEvent(event: Event): boolean };
+  prototype.dispatchEvent = function (this: EventTarget, event: Event) {
+    const message = (event as CustomEvent<TrainerMessage>).detail;
+    if (message?.type === 'snapshot') snapshot = message;
+    if (message?.type === 'ready') ready = message;
+    return EventTarget.prototype.dispatchEvent.call(this, event);
+  };
+  try {
+    const done = oneEvent(el, 'training-done');
+    await el.train();
+    await done;
+  } finally {
+    delete (prototype as { dispatchEvent?: unknown }).dispatchEvent;
+  }
   await el.updateComplete;
   await waitUntil(() => el.visionAttention.length > 0 || el.model === 'unet', 'no maps');
   await el.updateComplete;
@@ -260,6 +267,33 @@ describe('<trainable-model task="shapes-2d">', function () {
     expect(detail.grid).to.deep.equal([4, 4]);
   });
 
+  it('hands every layer, the grid and the image to a heatmap that follows it', async () => {
+    const container = await fixture<HTMLDivElement>(
+      html`<div>
+        <trainable-model
+          id="vision"
+          task="shapes-2d"
+          model="vit"
+          image-size="32"
+          patch-size="8"
+          hidden-size="16"
+          heads="2"
+          batch-size="4"
+          validation-size="4"
+          budget="1 steps"
+          backend="cpu"
+        ></trainable-model>
+        <attention-heatmap for="vision"></attention-heatmap>
+      </div>`,
+    );
+    const el = container.querySelector<TrainableModel>('trainable-model')!;
+    const follower = container.querySelector<AttentionHeatmap>(':scope > attention-heatmap')!;
+    await trainKeeping(el);
+    await waitUntil(() => follower.shown.length > 0, 'the follower shows nothing');
+    expect([follower.shown[0].rows, follower.shown[0].cols]).to.deep.equal([16, 16]);
+    expect($(follower, '[role="alert"]')).to.equal(null);
+  });
+
   it('compares image models on the same budget, with a results table', async () => {
     const el = await fixture<TrainableModel>(small);
     el.models = ['vit', 'unet'];
@@ -278,11 +312,60 @@ describe('<trainable-model task="shapes-2d">', function () {
     ]);
   });
 
+  it('shows channel-specific attention per patch with its R, G and B maps beside', async () => {
+    const el = await fixture<TrainableModel>(small);
+    el.model = 'vit-channels';
+    el.budget = '1 steps';
+    const { snapshot } = await trainKeeping(el);
+    // Colour-plane tokens: 3 x 16 of them, within their channel.
+    expect(snapshot.attention.map((a) => [a.kind, a.length, a.keys])).to.deep.equal([
+      ['channel-within', 48, 48],
+      ['channel-within', 48, 48],
+    ]);
+    const [first] = el.visionAttention;
+    expect(first.label).to.equal('Encoder layer 1: self-attention within channels');
+    const expected = channelMaps(snapshot.attention[0]);
+    expect(first.heads.map((h) => Array.from(h.data))).to.deep.equal(
+      expected.heads.map((h) => Array.from(h.data)),
+    );
+    expect(first.channels!.map((c) => c.map((h) => [h.rows, h.cols]))).to.deep.equal([
+      [
+        [16, 16],
+        [16, 16],
+      ],
+      [
+        [16, 16],
+        [16, 16],
+      ],
+      [
+        [16, 16],
+        [16, 16],
+      ],
+    ]);
+    // Within channels, channel c's map is its diagonal block: row 0 of R is R0's weights on R keys.
+    const r0 = Array.from(snapshot.attention[0].data.subarray(0, 16));
+    expect(Array.from(first.channels![0][0].data.subarray(0, 16))).to.deep.equal(r0);
+    // The heatmap draws the full attention and the three channel maps beside it.
+    const heatmap = $<AttentionHeatmap>(el, '.attention attention-heatmap');
+    await heatmap.updateComplete;
+    expect(heatmap.shown).to.have.length(4);
+  });
+
   it('exports and imports the weights of a vision model, becoming that model at its settings', async () => {
     const source = await fixture<TrainableModel>(small);
     source.model = 'vit';
     source.budget = '2 steps';
     const { snapshot } = await trainKeeping(source);
+    // An encoder-only model's output patch reads through its own token: the last encoder layer.
+    source.pickPatch(5);
+    const last = snapshot.attention[1];
+    expect(last.kind).to.equal('encoder-self');
+    source.patchReads!.forEach((weight, k) =>
+      expect(weight, `key ${k}`).to.be.closeTo(
+        (last.data[5 * 16 + k] + last.data[256 + 5 * 16 + k]) / 2,
+        1e-7,
+      ),
+    );
     const weights = await source.exportWeights();
     expect([weights.model, weights.task, weights.options.imageSize]).to.deep.equal([
       'vit',
