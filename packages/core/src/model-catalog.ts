@@ -220,10 +220,58 @@ export const VISION_DEFAULTS: Readonly<Required<VisionModelOptions>> = Object.fr
   channelAttention: 'within',
 });
 
-/** Fills in a vision model's defaults and checks every option, throwing a RangeError naming a bad one. */
+/**
+ * The most tokens a vision model's attention runs over: `(imageSize / patchSize)^2` patches,
+ * three tokens each for `vit-channels` (its R, G and B planes). A training step holds every
+ * layer's weights [batch, heads, tokens, tokens] with their gradients: at batch 32 and the
+ * default widths, a step of `vit-encdec` at 256 tokens (patch 8 on 128 x 128) peaks at about
+ * 1.1 GB of tensors on the wasm backend, `vit` at 0.5 GB; the next size, patch 4 (1,024 tokens),
+ * holds 16 times the attention weights (docs/design/models.md).
+ */
+export const VISION_TOKEN_LIMIT = 256;
+
+/** The tokens a vision model's attention runs over at these sizes; 0 for `unet`, which has none. */
+export function visionTokens(id: VisionModelId, imageSize: number, patchSize: number): number {
+  if (id === 'unet') return 0;
+  return (imageSize / patchSize) ** 2 * (id === 'vit-channels' ? 3 : 1);
+}
+
+/**
+ * Fills in a vision model's defaults and checks every option, throwing a RangeError naming a bad
+ * one; a model is built and trained only within `VISION_TOKEN_LIMIT` tokens.
+ */
 export function resolveVisionOptions(
   id: VisionModelId,
   options: ModelOptions & VisionModelOptions = {},
+): ResolvedVisionModelOptions {
+  const o = resolveVisionSizes(id, options);
+  checkVisionTokens(id, o.imageSize, o.patchSize);
+  return o;
+}
+
+/**
+ * Throws a RangeError naming `patchSize` (an element's `patch-size`) and the sizes that fit
+ * when the model's attention would run over more than `VISION_TOKEN_LIMIT` tokens.
+ */
+export function checkVisionTokens(id: VisionModelId, imageSize: number, patchSize: number): void {
+  const tokens = visionTokens(id, imageSize, patchSize);
+  if (tokens <= VISION_TOKEN_LIMIT) return;
+  const fit: number[] = [];
+  for (let p = 1; p <= imageSize; p++)
+    if (imageSize % p === 0 && visionTokens(id, imageSize, p) <= VISION_TOKEN_LIMIT) fit.push(p);
+  const per = id === 'vit-channels' ? ', three per patch (its R, G and B planes)' : '';
+  throw new RangeError(
+    `patchSize (patch-size) ${patchSize} gives ${id} ${tokens.toLocaleString('en-US')} tokens on the ${imageSize} x ${imageSize} image${per}; its attention takes at most ${VISION_TOKEN_LIMIT}: use patchSize ${fit.join(', ')}`,
+  );
+}
+
+/**
+ * `resolveVisionOptions` without the token limit: what counting a model's parameters needs,
+ * so that a menu can list a model at sizes it would not train at.
+ */
+function resolveVisionSizes(
+  id: VisionModelId,
+  options: ModelOptions & VisionModelOptions,
 ): ResolvedVisionModelOptions {
   checkOneOf('model', id, VISION_MODEL_IDS);
   const o = { ...MODEL_DEFAULTS, ...VISION_DEFAULTS };
@@ -318,7 +366,7 @@ export function visionParameterCount(
   id: VisionModelId,
   options: ModelOptions & VisionModelOptions = {},
 ): number {
-  const o = resolveVisionOptions(id, options);
+  const o = resolveVisionSizes(id, options);
   const d = o.hidden;
   const grid = (o.imageSize / o.patchSize) ** 2;
   const patch = o.patchSize * o.patchSize * 3;

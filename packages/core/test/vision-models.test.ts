@@ -4,13 +4,16 @@ import {
   VISION_MODEL_IDS,
   attentionKinds,
   attentionLayers,
+  Dense,
   buildModel,
   imageToTokens,
+  sumRows,
   tokensToImage,
   visionModelCatalog,
   visionParameterCount,
   withAttentionOutputs,
 } from '../src/models/index.js';
+import { VISION_TOKEN_LIMIT, resolveVisionOptions } from '../src/model-catalog.js';
 import { useBackend } from '../src/train/backends.js';
 import { fusedAttentionAvailable, useWasmKernels } from '@decoding-attention/wasm-kernels';
 
@@ -61,7 +64,7 @@ describe('vision models', () => {
       { imageSize: 32, patchSize: 8, hidden: 16, heads: 2 },
       {
         imageSize: 48,
-        patchSize: 4,
+        patchSize: 6,
         hidden: 24,
         heads: 3,
         blocks: 3,
@@ -105,6 +108,63 @@ describe('vision models', () => {
     expect(tokensToImage(tokens, 8, 8, 4).arraySync()).to.deep.equal(image.arraySync());
     expect(tokensToImage(planes, 8, 8, 4, 'channel').arraySync()).to.deep.equal(image.arraySync());
     tf.dispose([image, tokens, planes]);
+  });
+
+  it('patch ops pass gradients back as the inverse reordering, keeping no tensor for the backward pass', () => {
+    for (const layout of ['patch', 'channel'] as const) {
+      const image = positionsImage(8);
+      // d/dimage of sum(tokens * w) is w put back where each token value came from.
+      const w = imageToTokens(positionsImage(8), 4, layout);
+      const before = tf.memory().numTensors;
+      let kept = 0;
+      const grad = tf.grad((x: tf.Tensor) => {
+        const tokens = imageToTokens(x as tf.Tensor4D, 4, layout);
+        kept = tf.memory().numTensors - before - 1;
+        return tf.sum(tf.mul(tokens, w));
+      })(image);
+      expect(kept, layout).to.equal(0);
+      expect(grad.arraySync(), layout).to.deep.equal(image.arraySync());
+      const back = tf.grad((t: tf.Tensor) =>
+        tf.sum(tf.mul(tokensToImage(t as tf.Tensor3D, 8, 8, 4, layout), image)),
+      )(w);
+      expect(back.arraySync(), layout).to.deep.equal(w.arraySync());
+      tf.dispose([image, w, grad, back]);
+    }
+  });
+
+  it("Dense has tf.layers.dense's weights from the same seed, its outputs and its gradients", () => {
+    const x = tf.randomNormal([3, 5, 12], 0, 1, 'float32', 21);
+    const ours = new Dense({ units: 7, seed: 9, name: 'ours' });
+    const theirs = tf.layers.dense({
+      units: 7,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }),
+      name: 'theirs',
+    });
+    const [y, y2] = [ours.apply(x) as tf.Tensor, theirs.apply(x) as tf.Tensor];
+    expect(y.shape).to.deep.equal([3, 5, 7]);
+    expect(ours.getWeights().map((w) => w.arraySync())).to.deep.equal(
+      theirs.getWeights().map((w) => w.arraySync()),
+    );
+    const r = tf.randomNormal([3, 5, 7], 0, 1, 'float32', 22);
+    const gradsOf = (layer: tf.layers.Layer) => {
+      const { grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, r)) as tf.Scalar,
+        layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val),
+      );
+      const input = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, r)))(x);
+      return [...Object.values(grads), input];
+    };
+    const close = (a: tf.Tensor, b: tf.Tensor) =>
+      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).to.be.below(1e-5);
+    close(y, y2);
+    const [a, b] = [gradsOf(ours), gradsOf(theirs)];
+    a.forEach((g, i) => close(g, b[i]));
+    // The bias gradient: the sum of every row of r.
+    close(a[1], sumRows(r));
+    close(sumRows(r), tf.sum(r, [0, 1]));
+    tf.dispose([x, y, y2, r, ...a, ...b]);
+    ours.dispose();
+    theirs.dispose();
   });
 
   it('maps images to images of the same shape, and the loss falls in a few steps', async () => {
@@ -236,6 +296,28 @@ describe('vision models', () => {
     );
     expect(() => buildModel('vit-encdec', { queries: 'random' as 'learned' })).to.throw(/queries/);
     expect(() => buildModel('unet', { imageSize: 36, patchSize: 4 })).to.throw(/divisible by 8/);
+  });
+
+  it('refuses more tokens than a step can hold, naming patchSize and the sizes that fit', () => {
+    // Patch 1 on the default 128 x 128 image: 16,384 tokens, [32, 4, N, N] weights of 128 GiB.
+    expect(() => buildModel('vit', { patchSize: 1 })).to.throw(
+      'patchSize (patch-size) 1 gives vit 16,384 tokens on the 128 x 128 image; its attention takes at most 256: use patchSize 8, 16, 32, 64, 128',
+    );
+    // Three tokens per patch: patch 8 is 768 of them.
+    expect(() => buildModel('vit-channels', { patchSize: 8 })).to.throw(
+      'patchSize (patch-size) 8 gives vit-channels 768 tokens on the 128 x 128 image, three per patch (its R, G and B planes); its attention takes at most 256: use patchSize 16, 32, 64, 128',
+    );
+    expect(() => resolveVisionOptions('vit-encdec', { imageSize: 64, patchSize: 2 })).to.throw(
+      /1,024 tokens on the 64 x 64 image; its attention takes at most 256: use patchSize 4, 8, 16, 32, 64$/,
+    );
+    // The largest that fit are accepted; unet has no tokens; a menu still counts every model.
+    expect(VISION_TOKEN_LIMIT).to.equal(256);
+    expect(resolveVisionOptions('vit-encdec', { patchSize: 8 }).patchSize).to.equal(8);
+    expect(
+      resolveVisionOptions('vit-channels', { imageSize: 64, patchSize: 8 }).patchSize,
+    ).to.equal(8);
+    expect(resolveVisionOptions('unet', { patchSize: 1 }).patchSize).to.equal(1);
+    expect(() => visionModelCatalog({ patchSize: 8 })).to.not.throw();
   });
 });
 

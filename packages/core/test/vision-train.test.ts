@@ -163,12 +163,16 @@ describe('the shapes-2d task through the one Trainer', () => {
     expect(filtered.snapshot.target).to.deep.equal(validation.targets.slice(0, 32 * 32 * 3));
     expect(filtered.weights.task).to.equal('shapes-2d');
     expect(filtered.weights.options).to.include({ imageSize: 32, patchSize: 8, hidden: 16 });
+    expect(filtered.weights.filter).to.equal('channel');
     const trainer = await Trainer.create({ mode: 'page' });
     const shown = next(trainer, 'snapshot');
-    await trainer.importWeights(filtered.weights, { backend: 'cpu', filter: 'channel' });
-    const { prediction } = await shown;
-    // The imported model predicts what the trained one did on the same sample.
+    // The file says which targets the model learned: no filter passed by hand.
+    await trainer.importWeights(filtered.weights, { backend: 'cpu' });
+    const { prediction, target } = await shown;
+    // The imported model predicts what the trained one did on the same sample, against the
+    // filtered target it was trained for.
     prediction.forEach((v, i) => expect(v).to.be.closeTo(filtered.snapshot.prediction[i], 1e-5));
+    expect(target).to.deep.equal(filtered.snapshot.target);
     trainer.dispose();
   });
 

@@ -218,6 +218,11 @@ export interface WeightsFile<M extends AnyModelId = ModelId> {
   model: M;
   /** The task trained on (absent in files of 1D models written before tasks). */
   task?: TaskId;
+  /**
+   * shapes-2d: the targets the model learned (`none`, `channel`, `filled-circles`); importing
+   * the file scores it against the same. Absent in files written before it (read as `none`).
+   */
+  filter?: FilterMode2D;
   /** The model's options; a vision model's include its own (imageSize, patchSize, ...). */
   options: Required<ModelOptions> & Partial<VisionModelOptions>;
   weights: { name: string; shape: number[]; values: number[] }[];

@@ -505,7 +505,7 @@ export class TrainingSession {
       format: 'decoding-attention-weights',
       version: 1,
       model: config.model,
-      ...(config.task === 'shapes-2d' ? { task: config.task } : {}),
+      ...(config.task === 'shapes-2d' ? { task: config.task, filter: config.filter } : {}),
       options: {
         length: config.length,
         hidden: config.hidden,
@@ -565,8 +565,8 @@ export class TrainingSession {
   }
 
   /**
-   * Loads a weights file: builds its model at its settings (the rest from `settings`: the
-   * validation sample shown, the backend), sets the weights, and sends the model's snapshot, so
+   * Loads a weights file: builds its model at its settings, its task and filter (the rest from
+   * `settings`: the validation sample shown, the backend), sets the weights, and sends the model's snapshot, so
    * what it predicts and where it attends can be seen before any training.
    */
   private async importWeights(
@@ -584,6 +584,8 @@ export class TrainingSession {
       ...settings,
       model: file.model,
       ...(file.task ? { task: file.task } : {}),
+      // The targets the model learned: it is scored against those, whatever `settings` say.
+      ...(file.filter !== undefined ? { filter: file.filter } : {}),
       ...file.options,
     });
     if (c.backend !== 'auto' && !(await useBackend(c.backend, c)))
