@@ -24,10 +24,12 @@
 import {
   MODEL_IDS,
   baselineScores1D,
+  isVisionModel,
   generateBatch1D,
   generateBatch2D,
   parameterCount,
   visionParameterCount,
+  type AnyModelId,
   type ModelId,
   type VisionModelId,
   type VisionModelOptions,
@@ -205,22 +207,30 @@ async function resultsTable(report: Report): Promise<void> {
   }
 }
 
-/** Where the time of one training step goes (length 400, batch 128), kernel by kernel. */
+/**
+ * Where the time of one training step goes, kernel by kernel: 1D models at length 400, batch 128;
+ * vision models (`profileModels=vit`) on shapes-2d at batch 32, one thread, as the vision part
+ * measures them.
+ */
 async function profile(report: Report): Promise<void> {
   const trainer = await Trainer.create({ mode: 'worker' });
-  const batchSize = number('profileBatch', 128);
   try {
-    for (const model of list('profileModels', ['attention']) as ModelId[]) {
-      for (const backend of list('backends', ['wasm', 'cpu'])) {
+    for (const model of list('profileModels', ['attention']) as AnyModelId[]) {
+      const vision = isVisionModel(model);
+      const batchSize = number('profileBatch', vision ? 32 : 128);
+      for (const backend of list('backends', vision ? ['wasm'] : ['wasm', 'cpu'])) {
         const step = await trainer.profileStep({
           model,
           batchSize,
           backend: backend as TrainingConfig['backend'],
+          ...(vision ? { task: 'shapes-2d', threads: 1 } : {}),
         });
         const kernelTotal = step.kernels.reduce((sum, k) => sum + k.ms, 0);
         console.log(
-          `${model} on ${step.backend}: step ${step.stepMs.toFixed(0)} ms, kernels ${kernelTotal.toFixed(0)} ms, ${step.kernels.reduce((n, k) => n + k.calls, 0)} kernel calls`,
+          `${model} on ${step.backend}: step ${step.stepMs.toFixed(0)} ms, kernels ${kernelTotal.toFixed(0)} ms, ${step.kernels.reduce((n, k) => n + k.calls, 0)} kernel calls, peak ${(step.peakBytes / 2 ** 20).toFixed(0)} MiB`,
         );
+        for (const kernel of step.kernels)
+          console.log(`  ${kernel.name}: ${kernel.ms.toFixed(1)} ms in ${kernel.calls} calls`);
         for (const kernel of step.kernels.slice(0, 4)) {
           report({
             figure: `${model} step on ${step.backend}: ${kernel.name} (${kernel.calls} calls)`,

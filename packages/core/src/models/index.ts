@@ -18,6 +18,7 @@ import {
   BidirectionalLSTM,
   Conv1DSame,
   CrossAttention,
+  Dense,
   Gelu,
   LayerNorm,
   PositionalProjection,
@@ -31,12 +32,15 @@ export {
   AddPositionalEncoding,
   Conv1DSame,
   CrossAttention,
+  Dense,
   Gelu,
   LayerNorm,
   PositionalProjection,
   Scale,
   SelfAttention,
+  addBias,
   gelu,
+  sumRows,
 } from './layers.js';
 export type { RopeGrid, SelfAttentionArgs } from './layers.js';
 export {
@@ -225,10 +229,9 @@ export function buildVisionModel(
     units: number,
     name: string,
     activation?: 'gelu',
+    inputGradient = true,
   ): tf.SymbolicTensor => {
-    const y = tf.layers
-      .dense({ units, name, kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }) })
-      .apply(x) as tf.SymbolicTensor;
+    const y = new Dense({ units, name, seed: seed(), inputGradient }).apply(x) as tf.SymbolicTensor;
     return activation ? (new Gelu({ name: `${name}-gelu` }).apply(y) as tf.SymbolicTensor) : y;
   };
   const norm = (x: tf.SymbolicTensor, name: string) =>
@@ -284,7 +287,7 @@ export function buildVisionModel(
       const tokens = new Patchify({ patchSize: p, name: 'patches' }).apply(
         input,
       ) as tf.SymbolicTensor;
-      let x = position(dense(tokens, d, 'embed'), 'positional');
+      let x = position(dense(tokens, d, 'embed', undefined, false), 'positional');
       x = encoder(x, { ...attention(), role: 'encoder-self' });
       x = norm(x, 'encoder/final-norm');
       if (id === 'vit-encdec') {
@@ -327,7 +330,7 @@ export function buildVisionModel(
       const planes = new Patchify({ patchSize: p, tokens: 'channel', name: 'planes' }).apply(
         input,
       ) as tf.SymbolicTensor;
-      let x = dense(planes, d, 'embed');
+      let x = dense(planes, d, 'embed', undefined, false);
       x = new LearnedTable({
         seed: seed(),
         rows: 3,
@@ -357,7 +360,7 @@ export function buildVisionModel(
         filters: c,
         activation: 'gelu',
         name: 'conv1',
-      }).apply(dense(stem, c, 'stem', 'gelu')) as tf.SymbolicTensor;
+      }).apply(dense(stem, c, 'stem', 'gelu', false)) as tf.SymbolicTensor;
       const down = new Patchify({ patchSize: 2, grid: true, name: 'down-blocks' }).apply(
         skip,
       ) as tf.SymbolicTensor;

@@ -17,35 +17,80 @@ type LayerArgs = { name?: string; trainable?: boolean; seed?: number };
  */
 export type PatchTokens = 'patch' | 'channel';
 
+/**
+ * images [batch, H, W, C] -> patches [batch * rows, cols, C, p, p] and back, each one transpose:
+ * a patch's values channel by channel, each plane row by row.
+ */
+const PATCH_ORDER = [0, 2, 4, 1, 3];
+const IMAGE_ORDER = [0, 3, 1, 4, 2];
+
+function toPatches(images: tf.Tensor, p: number): tf.Tensor {
+  const [batch, height, width, channels] = images.shape;
+  return tf.transpose(
+    tf.reshape(images, [(batch * height) / p, p, width / p, p, channels]),
+    PATCH_ORDER,
+  );
+}
+
+/** The inverse of toPatches: values in patch order back to images [batch, H, W, C]. */
+function fromPatches(
+  patches: tf.Tensor,
+  batch: number,
+  height: number,
+  width: number,
+  p: number,
+  channels: number,
+): tf.Tensor {
+  const grid = tf.reshape(patches, [(batch * height) / p, width / p, channels, p, p]);
+  return tf.reshape(tf.transpose(grid, IMAGE_ORDER), [batch, height, width, channels]);
+}
+
+/** Patch tokens [batch, N, C p p] to plane tokens [batch, C N, p p] (`inverse`: back). */
+function planesOf(tokens: tf.Tensor, channels: number, inverse = false): tf.Tensor {
+  const [batch, n] = tokens.shape;
+  const size = tokens.size / batch;
+  const count = inverse ? n / channels : n;
+  const split = inverse
+    ? [batch, channels, count, size / (channels * count)]
+    : [batch, count, channels, size / (channels * count)];
+  const swapped = tf.transpose(tf.reshape(tokens, split), [0, 2, 1, 3]);
+  return inverse
+    ? tf.reshape(swapped, [batch, count, size / count])
+    : tf.reshape(swapped, [batch, channels * count, size / (channels * count)]);
+}
+
+/**
+ * images -> tokens and tokens -> images as single ops whose gradient is the other: neither
+ * keeps any tensor for the backward pass (tfjs keeps the input of every reshape on the way, a
+ * copy of the batch each), and each direction is one transpose of the batch (two for planes).
+ */
+function patchOps(height: number, width: number, p: number, channels: number, layout: PatchTokens) {
+  const n = (height / p) * (width / p);
+  const toTokens = (images: tf.Tensor) => {
+    const batch = images.shape[0];
+    const tokens = tf.reshape(toPatches(images, p), [batch, n, channels * p * p]);
+    return layout === 'channel' ? planesOf(tokens, channels) : tokens;
+  };
+  const toImages = (tokens: tf.Tensor) => {
+    const patches = layout === 'channel' ? planesOf(tokens, channels, true) : tokens;
+    return fromPatches(patches, tokens.shape[0], height, width, p, channels);
+  };
+  const op = (forward: (t: tf.Tensor) => tf.Tensor, backward: (t: tf.Tensor) => tf.Tensor) =>
+    tf.customGrad((...args: unknown[]) => ({
+      value: forward(args[0] as tf.Tensor),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => backward(dy as tf.Tensor),
+    })) as (x: tf.Tensor) => tf.Tensor;
+  return { patchify: op(toTokens, toImages), unpatchify: op(toImages, toTokens) };
+}
+
 /** images [batch, H, W, 3] -> patch tokens [batch, N, 3 p p] (or plane tokens [batch, 3 N, p p]). */
 export function imageToTokens(
   images: tf.Tensor4D,
   patchSize: number,
   tokens: PatchTokens = 'patch',
 ): tf.Tensor3D {
-  return tf.tidy(() => {
-    const [batch, height, width, channels] = images.shape;
-    const p = patchSize;
-    const rows = height / p;
-    const cols = width / p;
-    // [batch * rows, y, cols, x * channels] -> [batch * rows, cols, y, x * channels]: a patch's
-    // pixels together, row by row, channels interleaved.
-    const pixels = tf.transpose(
-      tf.reshape(images, [batch * rows, p, cols, p * channels]),
-      [0, 2, 1, 3],
-    );
-    // Interleaved -> planar within each patch.
-    const planes = tf.transpose(
-      tf.reshape(pixels, [batch * rows * cols, p * p, channels]),
-      [0, 2, 1],
-    );
-    if (tokens === 'patch')
-      return tf.reshape(planes, [batch, rows * cols, channels * p * p]) as tf.Tensor3D;
-    return tf.reshape(
-      tf.transpose(tf.reshape(planes, [batch, rows * cols, channels, p * p]), [0, 2, 1, 3]),
-      [batch, channels * rows * cols, p * p],
-    ) as tf.Tensor3D;
-  });
+  const [, height, width, channels] = images.shape;
+  return patchOps(height, width, patchSize, channels, tokens).patchify(images) as tf.Tensor3D;
 }
 
 /** The inverse of `imageToTokens`: tokens back to images [batch, H, W, channels]. */
@@ -57,31 +102,7 @@ export function tokensToImage(
   layout: PatchTokens = 'patch',
   channels = 3,
 ): tf.Tensor4D {
-  return tf.tidy(() => {
-    const batch = tokens.shape[0];
-    const p = patchSize;
-    const rows = height / p;
-    const cols = width / p;
-    const planes =
-      layout === 'patch'
-        ? tf.reshape(tokens, [batch * rows * cols, channels, p * p])
-        : tf.reshape(
-            tf.transpose(tf.reshape(tokens, [batch, channels, rows * cols, p * p]), [0, 2, 1, 3]),
-            [batch * rows * cols, channels, p * p],
-          );
-    const pixels = tf.reshape(tf.transpose(planes, [0, 2, 1]), [
-      batch * rows,
-      cols,
-      p,
-      p * channels,
-    ]);
-    return tf.reshape(tf.transpose(pixels, [0, 2, 1, 3]), [
-      batch,
-      height,
-      width,
-      channels,
-    ]) as tf.Tensor4D;
-  });
+  return patchOps(height, width, patchSize, channels, layout).unpatchify(tokens) as tf.Tensor4D;
 }
 
 /** Cuts images [batch, H, W, C] into patch tokens (see `imageToTokens`), or a grid of them. */
