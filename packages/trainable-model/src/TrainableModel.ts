@@ -658,7 +658,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
         </div>
       </div>
       ${this.attention.render(this.theme, (event) => this.onAttentionHover(event))}
-      ${this.training.results.length > 0 ? renderResults(this.training.results, line) : nothing}
+      ${this.training.results.length > 0 ? renderResults(this.training.results, line, images ? ' (x 1,000)' : '') : nothing}
       <p class="visually-hidden live" aria-live="polite"></p>
     `;
   }

@@ -316,7 +316,13 @@ export class ImageFigures {
         </figure>
       </div>
       <p class="reads note" aria-live="polite">
-        ${hasAttention || this.picked < 0 ? this.describe() : 'This model has no attention to show.'}
+        ${
+          hasAttention
+            ? this.describe()
+            : this.prediction
+              ? 'This model has no attention: nothing says which input patches an output patch reads.'
+              : 'Once the model trains, point at a patch of the prediction (or use the arrow keys) to see which input patches it reads.'
+        }
       </p>
     `;
   }

@@ -3,9 +3,14 @@ import type { TrainingResult } from './training-controller.js';
 
 /**
  * The results table: one row a finished run, the validation MSE marked where it beats `copy`
- * (the copy-the-input baseline).
+ * (the baseline to beat: copying the input on series, predicting black on images); `unit` follows
+ * the MSE's name (images: ' (x 1,000)').
  */
-export function renderResults(results: readonly TrainingResult[], copy: number): TemplateResult {
+export function renderResults(
+  results: readonly TrainingResult[],
+  copy: number,
+  unit = '',
+): TemplateResult {
   return html`
     <table part="results">
       <caption class="visually-hidden">
@@ -15,7 +20,7 @@ export function renderResults(results: readonly TrainingResult[], copy: number):
         <tr>
           <th scope="col">Model</th>
           <th scope="col">Parameters</th>
-          <th scope="col">Validation MSE</th>
+          <th scope="col">Validation MSE${unit}</th>
           <th scope="col">Samples</th>
           <th scope="col">Samples / s</th>
           <th scope="col">Time (s)</th>

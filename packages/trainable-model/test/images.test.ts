@@ -310,6 +310,12 @@ describe('<trainable-model task="shapes-2d">', function () {
       'ViT (encoder)',
       'U-Net (CNN)',
     ]);
+    expect($$(el, 'thead th')[2].textContent).to.equal('Validation MSE (x 1,000)');
+    // The U-Net, trained last, has no attention to say what an output patch reads.
+    expect(el.visionAttention).to.deep.equal([]);
+    expect($(el, '.reads').textContent!.trim()).to.equal(
+      'This model has no attention: nothing says which input patches an output patch reads.',
+    );
   });
 
   it('shows channel-specific attention per patch with its R, G and B maps beside', async () => {
