@@ -181,19 +181,39 @@ export function checkProjection(projection: unknown, size: number, dim: number):
 }
 
 /**
- * Each patch times the projection: `[count, size] x [size, dim]`, the patches' embeddings
- * before any position is added.
+ * Checks a projection's bias (a trained embedding's, say): `dim` finite numbers inside
+ * float32's range. Throws a RangeError naming `bias`.
  */
-export function embedPatches(patches: Matrix, projection: ArrayLike<number>, dim: number): Matrix {
+export function checkBias(bias: unknown, dim: number): Float32Array {
+  try {
+    return Float32Array.from(checkEncodingTable(bias, 1, dim));
+  } catch (error) {
+    throw new RangeError((error as Error).message.replace(/^table/, 'bias'), { cause: error });
+  }
+}
+
+/**
+ * Each patch times the projection, plus the bias when given (a trained embedding's):
+ * `[count, size] x [size, dim] + [dim]`, the patches' embeddings before any position is added.
+ */
+export function embedPatches(
+  patches: Matrix,
+  projection: ArrayLike<number>,
+  dim: number,
+  bias?: ArrayLike<number>,
+): Matrix {
   const { rows: count, cols: size, data } = patches;
   if (projection.length !== size * dim)
     throw new RangeError(
       `projection holds ${projection.length} values; ${size} x ${dim} needs ${size * dim}`,
     );
+  if (bias && bias.length !== dim)
+    throw new RangeError(`bias holds ${bias.length} values; dim ${dim} needs ${dim}`);
   const out = new Float32Array(count * dim);
   const sum = new Float64Array(dim);
   for (let t = 0; t < count; t++) {
     sum.fill(0);
+    if (bias) for (let d = 0; d < dim; d++) sum[d] = bias[d];
     for (let k = 0; k < size; k++) {
       const value = data[t * size + k];
       if (value === 0) continue;
@@ -216,14 +236,56 @@ export interface PatchEncodingOptions {
   seed?: number;
   /** learnable: a trained `[rows * cols, dim]` table to use instead. */
   table?: ArrayLike<number>;
+  /**
+   * rope: the attention heads the features are split into (default 1). The models turn each
+   * head's features on its own, the first half of each head's by the row and the second half
+   * by the column (docs/design/models.md); pass the model's heads (4 by default) to match it.
+   */
+  heads?: number;
 }
 
-function checkPatchDim(kind: PatchEncodingKind, dim: number): void {
+function checkPatchDim(kind: PatchEncodingKind, dim: number, heads = 1): void {
   checkInteger('dim', dim, 1, 4096);
   if (kind === 'sinusoidal' && dim % 2 !== 0)
     throw new RangeError(`dim must be even for 2D sinusoidal (half per axis), got ${dim}`);
-  if (kind === 'rope' && dim % 4 !== 0)
+  if (kind !== 'rope') return;
+  checkInteger('heads', heads, 1, dim);
+  if (heads === 1 && dim % 4 !== 0)
     throw new RangeError(`dim must be a multiple of 4 for 2D RoPE (pairs per axis), got ${dim}`);
+  if (dim % heads !== 0 || (dim / heads) % 4 !== 0)
+    throw new RangeError(
+      `dim / heads must be a multiple of 4 for 2D RoPE (pairs per axis in each head), got ${dim} / ${heads}`,
+    );
+}
+
+/**
+ * Axial 2D RoPE on `[rows * cols, dim]` tokens split into `heads` heads, as the models turn
+ * queries and keys: each head's `dim / heads` features turned on their own by `applyRope2D`.
+ */
+export function applyPatchRope(
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  dim: number,
+  heads = 1,
+  base = 10000,
+): Float32Array {
+  checkPatchDim('rope', dim, heads);
+  const count = rows * cols;
+  if (x.length !== count * dim)
+    throw new RangeError(`x holds ${x.length} values; ${count} x ${dim} needs ${count * dim}`);
+  if (heads === 1) return applyRope2D(x, rows, cols, dim, base);
+  const size = dim / heads;
+  const head = new Float32Array(count * size);
+  const out = new Float32Array(count * dim);
+  for (let h = 0; h < heads; h++) {
+    for (let t = 0; t < count; t++)
+      for (let f = 0; f < size; f++) head[t * size + f] = x[t * dim + h * size + f];
+    const turned = applyRope2D(head, rows, cols, size, base);
+    for (let t = 0; t < count; t++)
+      out.set(turned.subarray(t * size, (t + 1) * size), t * dim + h * size);
+  }
+  return out;
 }
 
 /**
@@ -232,8 +294,9 @@ function checkPatchDim(kind: PatchEncodingKind, dim: number): void {
  *   nothing of the grid until trained), or the trained `table`;
  * - `sinusoidal`: `positionalEncoding2D`: the first half of the features a 1D sinusoidal
  *   encoding of the patch's row, the second half of its column;
- * - `rope`: the rotations axial 2D RoPE applies (nothing is added to the token): cos and sin of
- *   each pair's angle, the first half turned by the row, the second by the column.
+ * - `rope`: the rotations axial 2D RoPE applies to queries and keys (nothing is added to the
+ *   token): cos and sin of each pair's angle, in each of `heads` heads the first half of its
+ *   features turned by the row, the second by the column.
  */
 export function patchPositionalEncoding(
   kind: PatchEncodingKind,
@@ -245,20 +308,31 @@ export function patchPositionalEncoding(
   checkOneOf('encoding', kind, PATCH_ENCODING_KINDS);
   checkInteger('rows', rows, 1);
   checkInteger('cols', cols, 1);
-  checkPatchDim(kind, dim);
-  const { base = 10000, seed = 0, table } = options;
+  const { base = 10000, seed = 0, table, heads = 1 } = options;
+  checkPatchDim(kind, dim, heads);
   checkNumber('base', base, 1.000001);
   if (kind === 'learnable') {
     if (table) return Float32Array.from(checkEncodingTable(table, rows * cols, dim));
     return positionalEncoding('learnable', rows * cols, dim, { seed });
   }
-  return positionalEncoding2D(kind, rows, cols, dim, { base });
+  if (kind === 'sinusoidal' || heads === 1)
+    return positionalEncoding2D(kind, rows, cols, dim, { base });
+  // rope by head: each head's features carry the rotations of a head of dim / heads.
+  const size = dim / heads;
+  const one = positionalEncoding2D('rope', rows, cols, size, { base });
+  const pe = new Float32Array(rows * cols * dim);
+  for (let t = 0; t < rows * cols; t++)
+    for (let h = 0; h < heads; h++)
+      pe.set(one.subarray(t * size, (t + 1) * size), t * dim + h * size);
+  return pe;
 }
 
 /**
  * The token that enters the encoder for each patch, from the patches' embeddings
  * (`[rows * cols, dim]`): the embedding plus the encoding for `learnable` and `sinusoidal`; for
- * `rope`, the embedding turned by `applyRope2D`, as queries and keys see it.
+ * `rope`, the token enters as it is, and what is returned is the embedding turned head by head
+ * (`applyPatchRope`): the rotation the models apply to its queries and keys (here to the
+ * embedding itself, as if the query and key projections were the identity).
  */
 export function patchTokens(
   embeddings: ArrayLike<number>,
@@ -273,7 +347,8 @@ export function patchTokens(
     throw new RangeError(
       `embeddings hold ${embeddings.length} values; ${rows * cols} x ${dim} needs ${rows * cols * dim}`,
     );
-  if (kind === 'rope') return applyRope2D(embeddings, rows, cols, dim, options.base ?? 10000);
+  if (kind === 'rope')
+    return applyPatchRope(embeddings, rows, cols, dim, options.heads, options.base ?? 10000);
   const tokens = new Float32Array(pe.length);
   for (let i = 0; i < pe.length; i++) tokens[i] = embeddings[i] + pe[i];
   return tokens;
@@ -296,6 +371,7 @@ export function patchPositionSimilarity(
   const pe = patchPositionalEncoding(kind, rows, cols, dim, options);
   const count = rows * cols;
   if (kind !== 'rope') return positionSimilarity(pe, count, dim, 'cosine');
-  const turned = applyRope2D(new Float32Array(count * dim).fill(1), rows, cols, dim, options.base);
+  const ones = new Float32Array(count * dim).fill(1);
+  const turned = applyPatchRope(ones, rows, cols, dim, options.heads, options.base);
   return positionSimilarity(turned, count, dim, 'cosine');
 }

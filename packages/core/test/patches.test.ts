@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import {
+  applyPatchRope,
   applyRope2D,
+  checkBias,
   checkProjection,
   embedPatches,
   generateBatch2D,
@@ -171,6 +173,21 @@ describe('patch embedding', () => {
     );
   });
 
+  it('adds the bias of a trained embedding', () => {
+    const patches = { data: Float32Array.from([1, 2, 0, 1]), rows: 2, cols: 2 };
+    const embedded = embedPatches(patches, [1, 2, 3, 4], 2, [10, -20]);
+    expect(Array.from(embedded.data)).to.deep.equal([17, -10, 13, -16]);
+    expect(() => embedPatches(patches, [1, 2, 3, 4], 2, [1])).to.throw(
+      RangeError,
+      'bias holds 1 values; dim 2 needs 2',
+    );
+    expect(Array.from(checkBias([0.5, -1], 2))).to.deep.equal([0.5, -1]);
+    expect(() => checkBias([1, Number.NaN], 2)).to.throw(
+      RangeError,
+      "bias[1] must be a finite number inside float32's range, got NaN",
+    );
+  });
+
   it('draws a seeded projection from N(0, 1/size)', () => {
     const a = patchProjection(768, 16, 2);
     expect(a).to.deep.equal(patchProjection(768, 16, 2));
@@ -235,6 +252,36 @@ describe('patch-grid positional encodings', () => {
     expect(tokens).to.deep.equal(applyRope2D(embeddings, 2, 2, 4));
     close(tokens.subarray(4, 8), [1, 0, c1, s1]);
     close(tokens.subarray(12, 16), [c1, s1, c1, s1]);
+  });
+
+  it("rope by head, as the models turn queries and keys: each head's halves by row and column", () => {
+    // dim 8 in 2 heads of 4: in each head, pair 0 turns with the row, pair 1 with the column,
+    // both at frequency 1 (one pair per axis). In one head of 8, the second pair would turn with
+    // the row at frequency 1/100 instead.
+    const ones = new Float32Array(4 * 8).fill(1);
+    const turned = applyPatchRope(ones, 2, 2, 8, 2);
+    const [a, b] = [c1 - s1, s1 + c1];
+    // Patch 1: row 0, column 1.
+    close(turned.subarray(8, 16), [1, 1, a, b, 1, 1, a, b]);
+    // Patch 3: row 1, column 1.
+    close(turned.subarray(24, 32), [a, b, a, b, a, b, a, b]);
+    const whole = applyPatchRope(ones, 2, 2, 8, 1);
+    const slow = [Math.cos(0.01) - Math.sin(0.01), Math.sin(0.01) + Math.cos(0.01)];
+    close(whole.subarray(24, 32), [a, b, ...slow, a, b, ...slow]);
+    // The tokens and the rotations shown follow the heads.
+    const embeddings = new Float32Array(32).fill(1);
+    expect(patchTokens(embeddings, 'rope', 2, 2, 8, { heads: 2 })).to.deep.equal(turned);
+    const pe = patchPositionalEncoding('rope', 2, 2, 8, { heads: 2 });
+    close(pe.subarray(24, 32), [c1, s1, c1, s1, c1, s1, c1, s1]);
+    close(pe.subarray(8, 16), [1, 0, c1, s1, 1, 0, c1, s1]);
+    expect(() => applyPatchRope(ones, 2, 2, 8, 4)).to.throw(
+      RangeError,
+      'dim / heads must be a multiple of 4 for 2D RoPE (pairs per axis in each head), got 8 / 4',
+    );
+    expect(() => patchPositionalEncoding('rope', 2, 2, 8, { heads: 3 })).to.throw(
+      RangeError,
+      'dim / heads must be a multiple of 4 for 2D RoPE (pairs per axis in each head), got 8 / 3',
+    );
   });
 
   it('tokens are embedding plus encoding for learnable and sinusoidal', () => {
