@@ -15,6 +15,8 @@ import {
   type EfficientVariant,
   type VariantOptions,
 } from '../src/models/variants/index.js';
+import { useBackend } from '../src/train/backends.js';
+import { useWasmKernels } from '@decoding-attention/wasm-kernels';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -496,5 +498,59 @@ describe('variant options', () => {
     expect(
       () => new VariantAttention({ heads: 1, attention: 'linformer', mask: 'causal' }),
     ).to.throw(RangeError, /cannot be causal/);
+  });
+});
+
+describe('variants on the wasm backend (as the trainer runs them)', () => {
+  after(async () => {
+    await useWasmKernels(false);
+    await tf.setBackend('cpu');
+  });
+
+  it('give the cpu backend’s values and gradients, every variant', async () => {
+    /** Loss and gradients of one training-mode step of a layer on [2, 24, 8]. */
+    const step = (attention: EfficientVariant, variant: VariantOptions) => {
+      const layer = new VariantAttention({
+        heads: 2,
+        attention,
+        variant,
+        seed: 9,
+        outputProjection: true,
+      });
+      const x = tf.randomNormal([2, 24, 8], 0, 1, 'float32', 18);
+      tf.dispose(layer.apply(x) as tf.Tensor[]);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          tf.mean(tf.square((layer.apply(x, { training: true }) as tf.Tensor[])[0])) as tf.Scalar,
+      );
+      const result = {
+        loss: value.dataSync()[0],
+        grads: Object.values(grads).map((g) => Array.from(g.dataSync())),
+      };
+      tf.dispose([x, value, ...Object.values(grads)]);
+      layer.dispose();
+      return result;
+    };
+    const cases = LAYERS.flatMap<[EfficientVariant, VariantOptions]>(([attention, variant]) =>
+      attention === 'linformer'
+        ? [[attention, variant]]
+        : [
+            [attention, variant],
+            [attention, { ...variant, causal: true }],
+          ],
+    );
+    const cpu = cases.map(([attention, variant]) => step(attention, variant));
+    expect(await useBackend('wasm')).to.equal(true);
+    cases.forEach(([attention, variant], i) => {
+      const wasm = step(attention, variant);
+      const name = `${attention} ${JSON.stringify(variant)}`;
+      expect(wasm.loss, name).to.be.closeTo(cpu[i].loss, 1e-4 * cpu[i].loss);
+      wasm.grads.forEach((grad, j) => {
+        const other = cpu[i].grads[j];
+        const largest = other.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const worst = grad.reduce((m, v, k) => Math.max(m, Math.abs(v - other[k])), 0);
+        expect(worst / Math.max(largest, 1e-3), name).to.be.below(1e-3);
+      });
+    });
   });
 });

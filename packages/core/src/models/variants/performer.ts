@@ -93,8 +93,15 @@ export function performerAttention(
     const k3 = cut(phiK);
     const v3 = cut(v);
     // Sums of the chunks before each chunk: exclusive prefix sums over chunks.
+    // (Along the last axis: tfjs's cumsum gradient gets the shape wrong along another.)
     const before = (x: tf.Tensor, width: number) =>
-      tf.reshape(tf.cumsum(tf.reshape(x, [n, chunks, width]), 1, true), [n * chunks, -1]);
+      tf.reshape(
+        tf.transpose(
+          tf.cumsum(tf.transpose(tf.reshape(x, [n, chunks, width]), [0, 2, 1]), 2, true),
+          [0, 2, 1],
+        ),
+        [n * chunks, -1],
+      );
     const kvBefore = tf.reshape(before(tf.matMul(k3, v3, true, false), m * d), [
       n * chunks,
       m,

@@ -65,6 +65,7 @@ export function reformerAttention(
   const padded = chunks * c;
   const raw = tf.mul(scaled, Math.sqrt(d));
   const keys = tf.div(raw, tf.add(tf.norm(raw, 'euclidean', -1, true), 1e-6)) as tf.Tensor3D;
+  const offsets = tf.range(0, n * length, length, 'int32').reshape([n, 1]);
   const positions = tf.tile(tf.range(0, length, 1, 'int32').reshape([1, length]), [n, 1]);
 
   const outs: tf.Tensor3D[] = [];
@@ -128,7 +129,11 @@ export function reformerAttention(
     // additive mask: computed from the sort alone, so no gradient flows through it.
     const hide = withoutGradient(sorting, () => {
       const sortedOf = (x: tf.Tensor2D) =>
-        tf.reshape(tf.cast(tf.gather(x, order, 1, 1), 'float32'), [n, length, 1]) as tf.Tensor3D;
+        // A flat gather: tfjs-wasm's gather with batch dimensions mixes up the rows.
+        tf.reshape(
+          tf.cast(tf.gather(tf.reshape(x, [n * length]), tf.add(order, offsets)), 'float32'),
+          [n, length, 1],
+        ) as tf.Tensor3D;
       const sortedBucket = sortedOf(bucket);
       const sortedPosition = sortedOf(positions as tf.Tensor2D);
       const qBucket = cut(pad(sortedBucket, -1));
