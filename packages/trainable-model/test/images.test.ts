@@ -244,6 +244,18 @@ describe('<trainable-model task="shapes-2d">', function () {
     el.patchReads!.forEach((weight, k) =>
       expect(weight, `key ${k}`).to.be.closeTo(expected[k], 1e-7),
     );
+    // Over the input image, each input patch is shaded by how little patch 6 reads it: the
+    // centre of patch k (on the overlay, 4 canvas pixels to an image pixel) is black at
+    // 0.75 x (1 - reads[k] / the most read), the most-read patch clear.
+    const reads = el.patchReads!;
+    const most = Math.max(...reads);
+    const overlay = $<HTMLCanvasElement>(el, '.image-stack canvas.overlay');
+    const shade = pixels(overlay);
+    for (let k = 0; k < 16; k++) {
+      const [x, y] = [(k % 4) * 32 + 16, Math.floor(k / 4) * 32 + 16];
+      const alpha = shade[(y * overlay.width + x) * 4 + 3];
+      expect(alpha, `patch ${k}`).to.be.closeTo(255 * 0.75 * (1 - reads[k] / most), 1.5);
+    }
     // The attention maps mark the same query patch.
     expect(heatmaps[3].activeCell?.query).to.equal(6);
     await sendMouse({ type: 'move', position: at(31, 31) });
