@@ -46,7 +46,7 @@ export function attentionScratchFloats(lq: i32, lk: i32, d: i32, dv: i32): i32 {
  * multiply-adds fused where relaxed SIMD allows.
  */
 @inline
-function exp4(x: v128): v128 {
+export function exp4(x: v128): v128 {
   const kept = f32x4.ge(x, f32x4.splat(EXP_LOW));
   x = f32x4.max(f32x4.min(x, f32x4.splat(EXP_HIGH)), f32x4.splat(EXP_LOW));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));

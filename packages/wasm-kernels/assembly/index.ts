@@ -1,3 +1,4 @@
-// The kernels' WebAssembly module: the packed matrix multiply and the fused attention.
+// The kernels' WebAssembly module: the packed matrix multiply, the fused attention and GELU.
 export { gemm, packFloats } from './gemm';
 export { attentionBackward, attentionForward, attentionScratchFloats } from './attention';
+export { geluBackward, geluForward } from './gelu';

@@ -1,7 +1,8 @@
 /**
  * The fused attention op, `softmax(q k^T + mask) v` without forming the weights, and its
- * gradient, as tfjs kernels by name. This entry needs only tfjs: `useWasmKernels` registers the
- * kernels for the wasm backend, and models ask `fusedAttentionAvailable()` before using it.
+ * gradient, as tfjs kernels by name; and GELU in one pass each way. This entry needs only tfjs:
+ * `useWasmKernels` registers the kernels for the wasm backend, and models ask
+ * `fusedAttentionAvailable()` (`fusedGeluAvailable()`) before using them.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -9,6 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 export const FUSED_ATTENTION = 'DAFusedAttention';
 export const FUSED_ATTENTION_MASKED = 'DAFusedAttentionMasked';
 export const FUSED_ATTENTION_GRAD = 'DAFusedAttentionGrad';
+/** GELU and its backward pass. */
+export const FUSED_GELU = 'DAGelu';
+export const FUSED_GELU_GRAD = 'DAGeluGrad';
 
 let gradientsRegistered = false;
 
@@ -81,4 +85,31 @@ export function fusedAttention<T extends tf.Tensor>(q: T, k: T, v: T, mask?: tf.
   // A gradient tape keeps its own reference to the log-sum-exp.
   lse.dispose();
   return out as T;
+}
+
+let geluGradientRegistered = false;
+
+/** Whether the active backend has the GELU kernels (the wasm backend, with useWasmKernels on). */
+export function fusedGeluAvailable(): boolean {
+  const backend = tf.engine().backendName;
+  return Boolean(backend) && tf.getKernel(FUSED_GELU, backend) !== undefined;
+}
+
+/**
+ * GELU, x Phi(x) (Phi the standard normal's cumulative distribution, from a single-precision
+ * erf within a few units in the last place), in one pass; its gradient dy (Phi(x) + x phi(x))
+ * in one more, keeping only x for it. Needs `fusedGeluAvailable()`.
+ */
+export function fusedGelu<T extends tf.Tensor>(x: T): T {
+  if (!geluGradientRegistered) {
+    geluGradientRegistered = true;
+    tf.registerGradient({
+      kernelName: FUSED_GELU,
+      inputsToSave: ['x'],
+      gradFunc: (dy, [input]) => ({
+        x: () => tf.engine().runKernel(FUSED_GELU_GRAD, { x: input, dy: dy as tf.Tensor }, {}),
+      }),
+    });
+  }
+  return tf.engine().runKernel(FUSED_GELU, { x }, {}) as T;
 }

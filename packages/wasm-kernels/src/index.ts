@@ -10,6 +10,10 @@ export {
   FUSED_ATTENTION,
   FUSED_ATTENTION_GRAD,
   FUSED_ATTENTION_MASKED,
+  FUSED_GELU,
+  FUSED_GELU_GRAD,
   fusedAttention,
   fusedAttentionAvailable,
+  fusedGelu,
+  fusedGeluAvailable,
 } from './attention-op.js';

@@ -69,6 +69,10 @@ export interface KernelExports extends GemmExports {
   attentionScratchFloats(lq: number, lk: number, d: number, dv: number): number;
   attentionForward(...call: AttentionForwardCall): void;
   attentionBackward(...call: AttentionBackwardCall): void;
+  /** y = GELU(x) for n floats (heap byte offsets). */
+  geluForward(x: number, y: number, n: number): void;
+  /** dx = dy GELU'(x) for n floats (heap byte offsets). */
+  geluBackward(x: number, dy: number, dx: number, n: number): void;
 }
 
 /** What this browser's WebAssembly offers the kernels. */

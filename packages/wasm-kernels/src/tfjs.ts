@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { FUSED_ATTENTION, FUSED_ATTENTION_GRAD, FUSED_ATTENTION_MASKED } from './attention-op.js';
+import {
+  FUSED_ATTENTION,
+  FUSED_ATTENTION_GRAD,
+  FUSED_ATTENTION_MASKED,
+  FUSED_GELU,
+  FUSED_GELU_GRAD,
+} from './attention-op.js';
 import {
   MatMul,
   compileInHeapKernels,
@@ -341,6 +347,45 @@ const ATTENTION_KERNELS: Record<string, tf.KernelFunc> = {
   [FUSED_ATTENTION_GRAD]: attentionBackward as unknown as tf.KernelFunc,
 };
 
+function geluForward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const backend = args.backend as BackendWasm;
+  const heap = attentionHeap(backend, x);
+  const out = backend.makeOutput(x.shape, 'float32');
+  const n = x.shape.reduce((p, d) => p * d, 1);
+  if (n > 0) heap.kernels.geluForward(heapOffset(backend, x), heapOffset(backend, out), n);
+  return out;
+}
+
+function geluBackward(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const backend = args.backend as BackendWasm;
+  const heap = attentionHeap(backend, x, dy);
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const n = x.shape.reduce((p, d) => p * d, 1);
+  if (n > 0) {
+    const [px, pdy, pdx] = [x, dy, dx].map((info) => heapOffset(backend, info));
+    heap.kernels.geluBackward(px, pdy, pdx, n);
+  }
+  return dx;
+}
+
+const GELU_KERNELS: Record<string, tf.KernelFunc> = {
+  [FUSED_GELU]: geluForward as unknown as tf.KernelFunc,
+  [FUSED_GELU_GRAD]: geluBackward as unknown as tf.KernelFunc,
+};
+let geluActive = false;
+
+/** Registers or unregisters the GELU kernels for the wasm backend. */
+function registerGelu(on: boolean): void {
+  if (on === geluActive) return;
+  for (const [kernelName, kernelFunc] of Object.entries(GELU_KERNELS)) {
+    if (on) tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+    else tf.unregisterKernel(kernelName, BACKEND);
+  }
+  geluActive = on;
+}
+
 /** Registers or unregisters the fused attention kernels for the wasm backend. */
 function registerAttention(on: boolean): void {
   if (on === fusedActive) return;
@@ -422,9 +467,10 @@ export async function useWasmKernels(
   }
   // The fused attention runs only in tfjs's heap: where that is out of reach, models keep their
   // unfused attention.
-  registerAttention(
-    on && settings.fusedAttention && backend !== undefined && inHeapFor(backend) !== null,
-  );
+  const inTfjsHeap = backend !== undefined && inHeapFor(backend) !== null;
+  registerAttention(on && settings.fusedAttention && inTfjsHeap);
+  // GELU in one pass each way, wherever the kernels run in tfjs's heap.
+  registerGelu(on && inTfjsHeap);
   return wasmKernelsState();
 }
 

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import {
   fusedAttention,
   fusedAttentionAvailable,
+  fusedGelu,
+  fusedGeluAvailable,
 } from '@decoding-attention/wasm-kernels/attention';
 import { attentionMask, type MaskKind, type MaskOptions } from '../attention.js';
 import {
@@ -29,12 +31,11 @@ function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
 const normalCdf = (x: tf.Tensor) => tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 
 /**
- * GELU, exactly: x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), from ops every backend has, as one op
- * with its own gradient Phi(x) + x phi(x). Written as plain ops, a training step would keep each
- * of the five intermediate tensors (and their gradients) of every GELU for the backward pass;
+ * GELU from ops every backend has, as one op with its own gradient Phi(x) + x phi(x). Written
+ * as plain ops, a training step would keep each of the five intermediate tensors (and their gradients) of every GELU for the backward pass;
  * this keeps only x.
  */
-export const gelu = tf.customGrad((...args: unknown[]) => {
+const geluOps = tf.customGrad((...args: unknown[]) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   save([x]);
   return {
@@ -48,6 +49,14 @@ export const gelu = tf.customGrad((...args: unknown[]) => {
       }),
   };
 }) as (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * GELU, exactly: x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), keeping only x for its gradient
+ * Phi(x) + x phi(x). On the wasm backend with @decoding-attention/wasm-kernels, one kernel each
+ * way; elsewhere one op of the backend's own erf, exp and products.
+ */
+export const gelu = (x: tf.Tensor): tf.Tensor =>
+  x.dtype === 'float32' && fusedGeluAvailable() ? fusedGelu(x) : geluOps(x);
 
 /** GELU as a layer (see gelu): what a dense layer's `gelu` activation computes, with less memory. */
 export class Gelu extends tf.layers.Layer {
