@@ -1,5 +1,11 @@
 import { ENCODING_KINDS, type EncodingKind } from './positional.js';
 import { checkInteger, checkOneOf } from './validation.js';
+import {
+  resolveVariantOptions,
+  type AttentionVariant,
+  type ResolvedVariantOptions,
+  type VariantOptions,
+} from './models/variants/options.js';
 
 /** The models of docs/design/models.md: post 1's line-up, then a proper transformer. */
 export const MODEL_IDS = [
@@ -75,6 +81,66 @@ export function resolveModelOptions(id: ModelId, options: ModelOptions = {}): Re
   return o;
 }
 
+/**
+ * The attention models' (`attention`, `attention-pe`, `mha`, `transformer`) choice of attention:
+ * the variant (default `full`) and its parameters (VariantOptions; `causal` comes from `mask`).
+ */
+export interface AttentionModelOptions extends Omit<VariantOptions, 'causal'> {
+  attention?: AttentionVariant;
+}
+
+/** Whether a variant is computed by the fused attention layer (full or causal), not VariantAttention. */
+export function isFused(attention: AttentionVariant): attention is 'full' | 'causal' {
+  return attention === 'full' || attention === 'causal';
+}
+
+/**
+ * The model's attention variant and its parameters, checked (a RangeError names a bad one:
+ * an unknown variant, a window that is not a positive whole number, Linformer asked to be
+ * causal, RoPE with a variant other than full or causal).
+ */
+export function resolveAttentionOptions(
+  id: ModelId,
+  options: ModelOptions & AttentionModelOptions = {},
+): { attention: AttentionVariant; variant: ResolvedVariantOptions } {
+  const o = resolveModelOptions(id, options);
+  const attention = options.attention ?? 'full';
+  const variant = resolveVariantOptions(
+    attention,
+    { ...options, causal: attention === 'causal' || o.mask === 'causal' },
+    o.length,
+  );
+  if (id === 'transformer' && o.positional === 'rope' && !isFused(attention))
+    throw new RangeError(
+      `positional "rope" works with attention full or causal, not "${attention}"`,
+    );
+  return { attention, variant };
+}
+
+/**
+ * The parameters one attention layer of `heads` heads and width `d` adds for its variant, on
+ * top of its query, key, value (and output) projections: Linformer's E and F (2 k L), adaptive
+ * span's span per head; Reformer has no key projection (-(d^2 + d)).
+ */
+function variantExtra(
+  attention: AttentionVariant,
+  variant: ResolvedVariantOptions,
+  length: number,
+  d: number,
+  heads: number,
+): number {
+  switch (attention) {
+    case 'linformer':
+      return 2 * variant.projected * length;
+    case 'adaptive':
+      return heads;
+    case 'reformer':
+      return -(d * d + d);
+    default:
+      return 0;
+  }
+}
+
 /** One entry of the model menu. */
 export interface ModelDescription {
   id: ModelId;
@@ -127,8 +193,14 @@ const DESCRIPTIONS: Record<ModelId, [string, string, (keyof ModelOptions)[]]> = 
 };
 
 /** Trainable parameters of a model, worked out from its architecture (no tfjs needed). */
-export function parameterCount(id: ModelId, options: ModelOptions = {}): number {
-  const { length: L, hidden: d, blocks, embedding, positional } = resolveModelOptions(id, options);
+export function parameterCount(
+  id: ModelId,
+  options: ModelOptions & AttentionModelOptions = {},
+): number {
+  const o = resolveModelOptions(id, options);
+  const { length: L, hidden: d, blocks, embedding, positional } = o;
+  const { attention, variant } = resolveAttentionOptions(id, options);
+  const extra = (heads: number) => variantExtra(attention, variant, L, d, heads);
   switch (id) {
     case 'fcn':
       return L * 256 + 256 + 256 * 256 + 256 + 256 * L + L;
@@ -137,22 +209,24 @@ export function parameterCount(id: ModelId, options: ModelOptions = {}): number 
     case 'lstm':
       return 2 * 4 * d * (d + 2) + 2 * 4 * d * (3 * d + 1) + 2 * d + 1;
     case 'attention':
-      return 2 * d + 3 * (d * d + d) + d + 1;
+      return 2 * d + 3 * (d * d + d) + d + 1 + extra(1);
     case 'attention-pe':
-      return 2 * d + 4 * (d * d + d) + d + 1;
+      return 2 * d + 4 * (d * d + d) + d + 1 + extra(1);
     case 'mha':
-      return 2 * d + 5 * (d * d + d) + d + 1;
+      return 2 * d + 5 * (d * d + d) + d + 1 + extra(o.heads);
     case 'transformer': {
       const stem = embedding === 'conv' ? 5 * d + d + 5 * d * d + d : 2 * d;
       const table = positional === 'learnable' ? L * d : 0;
       const block = 2 * 2 * d + 4 * (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
-      return stem + table + blocks * block + 2 * d + d + 1;
+      return stem + table + blocks * (block + extra(o.heads)) + 2 * d + d + 1;
     }
   }
 }
 
 /** The menu of models with their descriptions and parameter counts for these options. */
-export function modelCatalog(options: ModelOptions = {}): ModelDescription[] {
+export function modelCatalog(
+  options: ModelOptions & AttentionModelOptions = {},
+): ModelDescription[] {
   return MODEL_IDS.map((id) => {
     const [label, description, relevant] = DESCRIPTIONS[id];
     return {

@@ -16,6 +16,13 @@ import {
   type VariantOptions,
 } from '../src/models/variants/index.js';
 import { useBackend } from '../src/train/backends.js';
+import {
+  attentionLayers,
+  buildModel,
+  modelCatalog,
+  parameterCount,
+  withAttentionOutputs,
+} from '../src/models/index.js';
 import { useWasmKernels } from '@decoding-attention/wasm-kernels';
 
 before(async () => {
@@ -552,5 +559,115 @@ describe('variants on the wasm backend (as the trainer runs them)', () => {
         expect(worst / Math.max(largest, 1e-3), name).to.be.below(1e-3);
       });
     });
+  });
+});
+
+describe('buildModel with an attention variant', () => {
+  const models = ['attention', 'attention-pe', 'mha', 'transformer'] as const;
+  const options = { length: 24, hidden: 8, heads: 2, blocks: 2 };
+
+  it('counts parameters exactly as tfjs does, every variant and attention model', () => {
+    for (const [attention, variant] of [...LAYERS, ['full', {}] as const, ['causal', {}] as const])
+      for (const id of models) {
+        const all = { ...options, ...variant, attention } as const;
+        const model = buildModel(id, all);
+        const name = `${id} ${attention}`;
+        expect(model.countParams(), name).to.equal(parameterCount(id, all));
+        const layers = attentionLayers(model);
+        expect(layers, name).to.have.length(id === 'transformer' ? 2 : 1);
+        if (attention !== 'full' && attention !== 'causal')
+          expect(
+            layers.every((l) => l instanceof VariantAttention && l.attention === attention),
+          ).to.equal(true);
+        model.dispose();
+      }
+    // The differences, worked out: Linformer adds E and F (2 x 5 x 24 per layer), adaptive a span
+    // per head, Reformer drops the key projection (8 x 8 + 8 per layer).
+    const full = parameterCount('transformer', options);
+    expect(
+      parameterCount('transformer', { ...options, attention: 'linformer', projected: 5 }) - full,
+    ).to.equal(2 * 240);
+    expect(parameterCount('transformer', { ...options, attention: 'adaptive' }) - full).to.equal(
+      2 * 2,
+    );
+    expect(parameterCount('transformer', { ...options, attention: 'reformer' }) - full).to.equal(
+      -2 * 72,
+    );
+    expect(parameterCount('mha', { ...options, attention: 'linformer', projected: 5 })).to.equal(
+      modelCatalog({ ...options, attention: 'linformer', projected: 5 }).find(
+        (m) => m.id === 'mha',
+      )!.parameters,
+    );
+  });
+
+  it('every variant trains in a transformer: the loss falls in a few steps', async () => {
+    for (const [attention, variant] of LAYERS) {
+      const model = buildModel('transformer', {
+        ...options,
+        ...variant,
+        attention,
+        embedding: 'dense',
+      });
+      const x = tf.randomNormal([4, 24], 0, 1, 'float32', 19);
+      const y = tf.mul(x, 2);
+      const optimizer = tf.train.adam(0.01);
+      const losses: number[] = [];
+      for (let step = 0; step < 12; step++) {
+        const loss = optimizer.minimize(
+          () =>
+            tf.losses.meanSquaredError(
+              y,
+              model.apply(x, { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+          true,
+        )!;
+        losses.push((await loss.data())[0]);
+        loss.dispose();
+      }
+      expect(losses[11], attention).to.be.below(losses[0]);
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      model.dispose();
+    }
+  });
+
+  it('names bad options: unknown variant, bad window, causal Linformer, RoPE with a variant', () => {
+    expect(() => buildModel('mha', { attention: 'flash' as 'full' })).to.throw(
+      RangeError,
+      /attention must be one of/,
+    );
+    expect(() => buildModel('transformer', { attention: 'local', window: -1 })).to.throw(
+      RangeError,
+      /window must be/,
+    );
+    expect(() => buildModel('transformer', { attention: 'linformer', mask: 'causal' })).to.throw(
+      RangeError,
+      /"linformer" cannot be causal/,
+    );
+    expect(() =>
+      buildModel('transformer', { attention: 'performer', positional: 'rope' }),
+    ).to.throw(RangeError, /positional "rope" works with attention full or causal/);
+    expect(() => parameterCount('mha', { attention: 'performer', features: 0 })).to.throw(
+      RangeError,
+      /features must be/,
+    );
+  });
+
+  it('causal through the model: mask "causal" makes a variant causal, attention "causal" the fused layer causal', () => {
+    const local = buildModel('transformer', {
+      ...options,
+      attention: 'local',
+      window: 3,
+      mask: 'causal',
+    });
+    expect((attentionLayers(local)[0] as VariantAttention).options.causal).to.equal(true);
+    const causal = buildModel('mha', { ...options, attention: 'causal' });
+    const inspector = withAttentionOutputs(causal)!;
+    const outputs = inspector.predict(tf.randomNormal([1, 24])) as tf.Tensor[];
+    const weights = outputs[1].arraySync() as number[][][][];
+    expect(weights[0][0][5].slice(6).every((v) => v === 0)).to.equal(true);
+    tf.dispose(outputs);
+    local.dispose();
+    causal.dispose();
   });
 });

@@ -6,9 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { sampleSeed } from '../random.js';
 import {
   isVisionModel,
+  resolveAttentionOptions,
   resolveModelOptions,
   resolveVisionOptions,
   type AnyModelId,
+  type AttentionModelOptions,
   type ModelOptions,
   type VisionModelId,
   type VisionModelOptions,
@@ -27,6 +29,7 @@ import {
   type SelfAttentionArgs,
 } from './layers.js';
 import { Conv2DSame, LearnedTable, Patchify, Unpatchify } from './vision-layers.js';
+import { attentionLayer } from './variants/layer.js';
 
 export {
   AddPositionalEncoding,
@@ -43,6 +46,7 @@ export {
   sumRows,
 } from './layers.js';
 export type { RopeGrid, SelfAttentionArgs } from './layers.js';
+export * from './variants/index.js';
 export {
   Conv2DSame,
   LearnedTable,
@@ -82,10 +86,11 @@ export const OUTPUT_SCALE = 20;
  */
 export function buildModel(
   id: AnyModelId,
-  options: ModelOptions & VisionModelOptions = {},
+  options: ModelOptions & VisionModelOptions & AttentionModelOptions = {},
 ): tf.LayersModel {
   if (isVisionModel(id)) return buildVisionModel(id, options);
   const o = resolveModelOptions(id, options);
+  const { attention } = resolveAttentionOptions(id, options);
   const { length: L, hidden: d } = o;
   // Every layer with random weights draws its own seed from the model's, in building order.
   let layersSeeded = 0;
@@ -155,12 +160,16 @@ export function buildModel(
           ) as tf.SymbolicTensor;
       }
       const heads = id === 'mha' ? o.heads : 1;
-      const [attended] = new SelfAttention({
-        seed: seed(),
-        heads,
-        outputProjection: id === 'mha',
-        name: 'attention',
-      }).apply(x) as tf.SymbolicTensor[];
+      const [attended] = attentionLayer(
+        {
+          seed: seed(),
+          heads,
+          outputProjection: id === 'mha',
+          name: 'attention',
+        },
+        attention,
+        options,
+      ).apply(x) as tf.SymbolicTensor[];
       output = flatten(attended);
       break;
     }
@@ -185,14 +194,18 @@ export function buildModel(
       }
       for (let b = 0; b < o.blocks; b++) {
         const normed = new LayerNorm({ name: `block${b + 1}/norm1` }).apply(x) as tf.SymbolicTensor;
-        const [attended] = new SelfAttention({
-          seed: seed(),
-          heads: o.heads,
-          outputProjection: true,
-          mask: o.mask,
-          ropeBase: o.positional === 'rope' ? 10000 : 0,
-          name: `block${b + 1}/attention`,
-        }).apply(normed) as tf.SymbolicTensor[];
+        const [attended] = attentionLayer(
+          {
+            seed: seed(),
+            heads: o.heads,
+            outputProjection: true,
+            mask: o.mask,
+            ropeBase: o.positional === 'rope' ? 10000 : 0,
+            name: `block${b + 1}/attention`,
+          },
+          attention,
+          options,
+        ).apply(normed) as tf.SymbolicTensor[];
         x = tf.layers
           .add({ name: `block${b + 1}/residual1` })
           .apply([x, attended]) as tf.SymbolicTensor;

@@ -5,7 +5,12 @@
 export { adaptiveSpanAttention, bandedAttention, neighbourBlocks } from './banded.js';
 export type { AdaptiveOptions, BandedOptions, VariantResult } from './banded.js';
 export { binarise, binaryAttention } from './binary.js';
-export { VARIANT_DISPLAY_LENGTH, VariantAttention, variantWeightShapes } from './layer.js';
+export {
+  VARIANT_DISPLAY_LENGTH,
+  VariantAttention,
+  attentionLayer,
+  variantWeightShapes,
+} from './layer.js';
 export type { VariantAttentionArgs } from './layer.js';
 export { linformerAttention } from './linformer.js';
 export type { LinformerResult } from './linformer.js';

@@ -5,7 +5,9 @@ import { adaptiveSpanAttention, bandedAttention, type VariantResult } from './ba
 import { binaryAttention } from './binary.js';
 import { linformerAttention } from './linformer.js';
 import {
+  VARIANT_DEFAULTS,
   resolveVariantOptions,
+  type AttentionVariant,
   type EfficientVariant,
   type ResolvedVariantOptions,
   type VariantOptions,
@@ -314,3 +316,21 @@ export class VariantAttention extends SelfAttention {
 tf.serialization.registerClass(
   VariantAttention as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
 );
+
+/**
+ * The attention layer of a model for a variant: SelfAttention (the fused op) for `full` and
+ * `causal`, VariantAttention for the others, given the variant's parameters (only the keys of
+ * VariantOptions are kept; `causal` is `args.mask === 'causal'`).
+ */
+export function attentionLayer(
+  args: SelfAttentionArgs,
+  attention: AttentionVariant,
+  variant: VariantOptions = {},
+): SelfAttention {
+  if (attention === 'full' || attention === 'causal')
+    return new SelfAttention(attention === 'causal' ? { ...args, mask: 'causal' } : args);
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(variant))
+    if (key in VARIANT_DEFAULTS && key !== 'causal' && value !== undefined) kept[key] = value;
+  return new VariantAttention({ ...args, attention, variant: kept as VariantOptions });
+}
