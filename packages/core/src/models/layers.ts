@@ -32,8 +32,8 @@ const normalCdf = (x: tf.Tensor) => tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.
 
 /**
  * GELU from ops every backend has, as one op with its own gradient Phi(x) + x phi(x). Written
- * as plain ops, a training step would keep each of the five intermediate tensors (and their gradients) of every GELU for the backward pass;
- * this keeps only x.
+ * as plain ops, a training step would keep each of the five intermediate tensors (and their
+ * gradients) of every GELU for the backward pass; this keeps only x.
  */
 const geluOps = tf.customGrad((...args: unknown[]) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
