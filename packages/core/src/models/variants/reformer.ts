@@ -140,16 +140,19 @@ export function reformerAttention(
       const kBucket = withBefore(pad(sortedBucket, -2));
       const qPosition = cut(pad(sortedPosition, length));
       const kPosition = withBefore(pad(sortedPosition, length + 1));
-      let allowed = tf.equal(qBucket, tf.transpose(kBucket, [0, 2, 1]));
+      // Buckets and positions are whole numbers: a key is hidden where |bucket difference|
+      // (plus, when causal, how far it lies after the query) reaches 1. (Float arithmetic:
+      // tfjs-wasm's broadcasting Equal is a hundred times slower.)
+      let apart = tf.abs(tf.sub(qBucket, tf.transpose(kBucket, [0, 2, 1])));
       if (causal)
-        allowed = tf.logicalAnd(
-          allowed,
-          tf.lessEqual(tf.transpose(kPosition, [0, 2, 1]), qPosition),
-        );
-      return tf.mul(tf.sub(1, tf.cast(allowed, 'float32')), HIDDEN);
+        apart = tf.add(apart, tf.relu(tf.sub(tf.transpose(kPosition, [0, 2, 1]), qPosition)));
+      return tf.mul(tf.minimum(apart, 1), HIDDEN);
     });
     const scores = tf.add(tf.matMul(sq, sk, false, true), hide);
-    const lse = tf.logSumExp(scores, -1, true); // [n * chunks, c, 1]
+    // log sum exp [n * chunks, c, 1], its shift without gradient (it cancels; the gradient of
+    // a max is a broadcasting Equal, slow on wasm).
+    const top = withoutGradient(scores, (x) => tf.max(x, -1, true));
+    const lse = tf.add(top, tf.log(tf.sum(tf.exp(tf.sub(scores, top)), -1, true)));
     const weights = tf.exp(tf.sub(scores, lse));
     const unsort = (x: tf.Tensor3D) =>
       gatherPositions(
