@@ -2,6 +2,7 @@ import {
   PATCH_ENCODING_KINDS,
   generateShapes2D,
   type PatchEncodingKind,
+  type PatchGrid,
   type Sample1D,
   type Sample2D,
 } from '@decoding-attention/core';
@@ -110,6 +111,10 @@ export class PatchTokenizer extends DecodingElement {
   );
 
   private worked: WorkedTokens | undefined;
+  /** The grid of the last settings that were valid: a new patch size moves the patch from it. */
+  private shownGrid: PatchGrid | undefined;
+  /** The patch the menu's new patch size moves from (the hovered one, if any). */
+  private remapFrom: number | undefined;
   /** The patch under the pointer, or -1: it is shown instead of `patch` while hovered. */
   @state() private hovered = -1;
   @state() private linkedSample: Sample2D | undefined;
@@ -145,6 +150,19 @@ export class PatchTokenizer extends DecodingElement {
    * the seeded one; checked for size and finite values.
    */
   @property({ attribute: false }) projection?: ArrayLike<number>;
+  /** The `[dim]` bias of a trained patch embedding, added after `projection` (which it needs). */
+  @property({ attribute: false }) bias?: ArrayLike<number>;
+  /**
+   * A trained `[patches, dim]` row-major positional table (a learnable encoding after training),
+   * used instead of the seeded one when `encoding` is `learnable`; checked for size and values.
+   */
+  @property({ attribute: false }) positionalTable?: ArrayLike<number>;
+  /**
+   * rope: the attention heads the token's features are split into, each turned on its own as
+   * the models turn queries and keys (default 4, the models' own); `dim / heads` must be a
+   * multiple of 4 under `rope`.
+   */
+  @property({ type: Number }) heads = 4;
 
   /** The tokens shown, `[patches, dim]` row-major. */
   get tokens(): Float32Array | undefined {
@@ -172,6 +190,7 @@ export class PatchTokenizer extends DecodingElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('for')) this.link.follow(typeof this.for === 'string' ? this.for : undefined);
     const image = this.image;
+    this.keepPatchInPlace(changed, image);
     try {
       this.validateTheme();
       const checked = validateSettings(this, image.width, image.height);
@@ -188,8 +207,11 @@ export class PatchTokenizer extends DecodingElement {
         worked.grid.patchSize === checked.patchSize &&
         worked.dim === checked.dim &&
         worked.encoding === checked.encoding &&
+        worked.heads === checked.heads &&
         !changed.has('seed') &&
-        !changed.has('projection');
+        !changed.has('projection') &&
+        !changed.has('bias') &&
+        !changed.has('positionalTable');
       if (!same) {
         this.worked = workOutTokens(image, checked);
         this.emit<TokensChangeDetail>('tokens-change', {
@@ -202,11 +224,32 @@ export class PatchTokenizer extends DecodingElement {
         });
       }
       if (this.hovered >= checked.grid.count) this.hovered = -1;
+      this.shownGrid = checked.grid;
       this.clearError();
     } catch (error) {
       this.worked = undefined;
       this.reportError(error);
     }
+  }
+
+  /**
+   * `patch-size` changed (from the menu, an attribute or script): the patch shown moves to the
+   * one that now holds the old one's top-left corner, so the same spot of the image stays in
+   * view and a patch number past the new grid's last is never left behind. A `patch` set in the
+   * same update is the author's and is kept.
+   */
+  private keepPatchInPlace(changed: PropertyValues<this>, image: Sample2D): void {
+    const grid = this.shownGrid;
+    const size = this.patchSize;
+    if (!changed.has('patchSize') || changed.has('patch') || !grid) return;
+    if (!Number.isInteger(size) || size < 1 || image.width % size || image.height % size) return;
+    const from = this.remapFrom ?? this.patch;
+    this.remapFrom = undefined;
+    if (!Number.isInteger(from) || from < 0 || from >= grid.count) return;
+    const { row, col } = placeOf(grid, from);
+    const cols = image.width / size;
+    this.patch =
+      Math.floor((row * grid.patchSize) / size) * cols + Math.floor((col * grid.patchSize) / size);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -258,19 +301,12 @@ export class PatchTokenizer extends DecodingElement {
     this.patch = next;
   }
 
+  /** The menu's patch size: the patch shown (hovered or not) keeps its place (`keepPatchInPlace`). */
   private setPatchSize(value: string): void {
-    const size = Number(value);
-    const grid = this.worked?.grid;
-    if (grid) {
-      const { row, col } = placeOf(grid, this.shownPatch);
-      // Keep the same spot of the image in view: the patch that now holds the old one's corner.
-      const cols = Math.floor(this.image.width / size);
-      this.patch =
-        Math.floor((row * grid.patchSize) / size) * cols +
-        Math.floor((col * grid.patchSize) / size);
-    }
+    if (Number(value) === this.patchSize) return;
+    this.remapFrom = this.shownPatch;
     this.hovered = -1;
-    this.patchSize = size;
+    this.patchSize = Number(value);
   }
 
   private async exportPng(): Promise<void> {

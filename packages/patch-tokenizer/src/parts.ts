@@ -142,8 +142,18 @@ function encodingAbout(worked: WorkedTokens): string {
     case 'sinusoidal':
       return `+ the 2D sinusoidal encoding: ${split}`;
     default:
-      return `RoPE adds nothing: it turns each feature pair of queries and keys by the patch's row and column angles (${split}); drawn here, their cos and sin`;
+      return `RoPE adds nothing to the token: inside attention it turns each head's queries and keys, ${ropeSplit(worked)}; drawn here, the cos and sin of each pair's angle`;
   }
+}
+
+/** How RoPE splits the features: per head, the first half by row, the second by column. */
+function ropeSplit({ dim, heads }: WorkedTokens): string {
+  const size = dim / heads;
+  const half = size / 2;
+  const head = `features 0–${half - 1} by the patch's row, ${half}–${size - 1} by its column`;
+  return heads === 1
+    ? `one head of ${dim} features: ${head}`
+    : `${heads} heads of ${size} features, in each ${head}`;
 }
 
 function renderToken({ worked, index }: PartsView): TemplateResult {
@@ -167,14 +177,18 @@ function renderToken({ worked, index }: PartsView): TemplateResult {
         <span
           >${
             worked.encoding === 'rope'
-              ? '= the token as queries and keys see it: the embedding turned'
+              ? '= the rotation applied to its queries and keys, shown on the embedding (the token enters the encoder unchanged)'
               : '= the token that enters the encoder'
           }</span
         >
         <canvas
           class="token"
           role="img"
-          aria-label=${`Patch ${index}'s token, ${dim} features`}
+          aria-label=${
+            worked.encoding === 'rope'
+              ? `Patch ${index}'s embedding turned as its queries and keys are, ${dim} features`
+              : `Patch ${index}'s token, ${dim} features`
+          }
         ></canvas>
       </div>
     </section>

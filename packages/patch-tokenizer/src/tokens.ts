@@ -18,15 +18,20 @@ export interface WorkedTokens {
   grid: PatchGrid;
   encoding: PatchEncodingKind;
   dim: number;
+  /** rope: the heads each turned on their own. */
+  heads: number;
   /** `[count, p * p * 3]`: each patch flattened, R plane, G plane, B plane, values in [0, 1]. */
   patches: Matrix;
   /** `[p * p * 3, dim]`: the projection used (seeded, or the one handed in). */
   projection: Float32Array;
   /** `[count, dim]`: each patch times the projection. */
   embeddings: Matrix;
-  /** `[count, dim]`: the positional encoding (for rope, the cos and sin of its rotations). */
+  /** `[count, dim]`: the positional encoding (for rope, the cos and sin of its rotations, head by head). */
   encodings: Float32Array;
-  /** `[count, dim]`: the tokens that enter the encoder. */
+  /**
+   * `[count, dim]`: the tokens that enter the encoder; for rope, the embedding turned head by
+   * head, the rotation its queries and keys receive (the token itself enters unchanged).
+   */
   tokens: Float32Array;
   /** `[count, count]`: cosine similarity of every two patches' positions. */
   similarity: Matrix;
@@ -39,6 +44,12 @@ export interface TokenSettings {
   seed: number;
   /** A checked `[p * p * 3, dim]` projection, or undefined for the seeded one. */
   projection?: Float32Array;
+  /** A checked `[dim]` bias of the projection (a trained embedding's), or none. */
+  bias?: Float32Array;
+  /** learnable: a checked trained `[patches, dim]` table, or undefined for the seeded one. */
+  positionalTable?: Float32Array;
+  /** rope: the heads whose features are turned each on their own, as the models do. */
+  heads?: number;
 }
 
 /** Works out the patches, their embeddings, encodings, tokens and similarities. */
@@ -47,13 +58,15 @@ export function workOutTokens(sample: Sample2D, settings: TokenSettings): Worked
   const grid = patchGrid(sample.width, sample.height, patchSize);
   const patches = patchify(sample.input, sample.width, sample.height, patchSize);
   const projection = settings.projection ?? patchProjection(grid.size, dim, seed);
-  const embeddings = embedPatches(patches, projection, dim);
-  const options = { seed };
+  const embeddings = embedPatches(patches, projection, dim, settings.bias);
+  const heads = settings.heads ?? 1;
+  const options = { seed, heads, table: settings.positionalTable };
   return {
     sample,
     grid,
     encoding,
     dim,
+    heads,
     patches,
     projection,
     embeddings,
@@ -137,6 +150,7 @@ export function tokensAsData(worked: WorkedTokens, shown: number): Record<string
     valueOrder: 'R plane, G plane, B plane; each plane row by row; values in [0, 1]',
     encoding: worked.encoding,
     dim,
+    ...(worked.encoding === 'rope' ? { heads: worked.heads } : {}),
     shown: {
       index: shown,
       row,

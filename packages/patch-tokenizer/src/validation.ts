@@ -1,5 +1,7 @@
 import {
   PATCH_ENCODING_KINDS,
+  checkBias,
+  checkEncodingTable,
   checkInteger,
   checkOneOf,
   checkProjection,
@@ -20,6 +22,9 @@ export interface TokenizerSettings {
   patch?: unknown;
   for?: unknown;
   projection?: unknown;
+  bias?: unknown;
+  positionalTable?: unknown;
+  heads?: unknown;
 }
 
 /** The checked settings, with the grid over the image and the projection handed in, if any. */
@@ -31,6 +36,9 @@ export interface CheckedSettings {
   patch: number;
   grid: PatchGrid;
   projection: Float32Array | undefined;
+  bias: Float32Array | undefined;
+  positionalTable: Float32Array | undefined;
+  heads: number;
 }
 
 /** A value as `checkOneOf` compares it: a string, or a text that matches no choice. */
@@ -72,6 +80,13 @@ export function validateSettings(
     throw new RangeError(
       `dim must be a multiple of 4 for the rope encoding (pairs turned by row and by column), got ${dim}`,
     );
+  const heads = checkInteger('heads', s.heads as number, 1, max);
+  if (encoding === 'rope' && (dim % heads !== 0 || (dim / heads) % 4 !== 0)) {
+    const fit = [1, 2, 4, 8, 16].filter((h) => dim % h === 0 && (dim / h) % 4 === 0);
+    throw new RangeError(
+      `dim / heads must be a multiple of 4 for the rope encoding (each head's features turned half by row, half by column), got ${dim} / ${heads}: use heads ${fit.join(', ')}`,
+    );
+  }
   const values = grid.size * dim;
   if (values > TOKENIZER_LIMITS.projectionValues)
     throw new RangeError(
@@ -89,9 +104,33 @@ export function validateSettings(
     throw new RangeError(
       `for must be the id of a <shape-dataset-viewer mode="2d">, got ${shownValue(s.for)}`,
     );
-  const projection =
-    s.projection === undefined || s.projection === null
-      ? undefined
-      : checkProjection(s.projection, grid.size, dim);
-  return { encoding, patchSize, dim, seed, patch, grid, projection };
+  const set = (value: unknown) => value !== undefined && value !== null;
+  const projection = set(s.projection) ? checkProjection(s.projection, grid.size, dim) : undefined;
+  if (set(s.bias) && !projection)
+    throw new RangeError(
+      'bias is added to a trained projection: set projection too (the seeded one has none)',
+    );
+  const bias = set(s.bias) ? checkBias(s.bias, dim) : undefined;
+  let positionalTable: Float32Array | undefined;
+  if (set(s.positionalTable)) {
+    try {
+      positionalTable = Float32Array.from(checkEncodingTable(s.positionalTable, grid.count, dim));
+    } catch (error) {
+      throw new RangeError((error as Error).message.replace(/^table/, 'positionalTable'), {
+        cause: error,
+      });
+    }
+  }
+  return {
+    encoding,
+    patchSize,
+    dim,
+    seed,
+    patch,
+    grid,
+    projection,
+    bias,
+    positionalTable,
+    heads,
+  };
 }

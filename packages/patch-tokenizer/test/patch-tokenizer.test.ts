@@ -1,6 +1,8 @@
 import '@decoding-attention/shape-dataset-viewer/shape-dataset-viewer.js';
 import {
+  applyPatchRope,
   colormapTable,
+  embedPatches,
   generateShapes2D,
   patchPositionalEncoding,
   patchProjection,
@@ -182,6 +184,123 @@ describe('<patch-tokenizer>', () => {
     expect(el.tokens).to.have.length(256 * 16);
   });
 
+  it('a patch-size set by attribute or script moves the patch shown to the same spot, with no message', async () => {
+    const el = await fixture<PatchTokenizer>(html`<patch-tokenizer patch="27"></patch-tokenizer>`);
+    await el.updateComplete;
+    el.setAttribute('patch-size', '32');
+    await el.updateComplete;
+    // Patch 27 of 16 (pixels 48-63) is in patch 5 of 32 (row 1, column 1), not past its 16.
+    expect($(el, '[part="error"]')).to.equal(null);
+    expect([el.patchSize, el.patch]).to.deep.equal([32, 5]);
+    expect(title(el)).to.equal('Patch 5: token 5, row 1, column 1');
+    el.patchSize = 8;
+    await el.updateComplete;
+    // Patch 5 of 32 starts at pixel (32, 32): patch 4 x 16 + 4 of 8.
+    expect([el.patchSize, el.patch]).to.deep.equal([8, 68]);
+    // A patch set with the size is the author's, and kept.
+    el.patchSize = 16;
+    el.patch = 2;
+    await el.updateComplete;
+    expect([el.patchSize, el.patch]).to.deep.equal([16, 2]);
+    // A size that does not divide the image is named; fixing it moves the patch from where it was.
+    await capturingWarnings(async () => {
+      el.setAttribute('patch-size', '48');
+      await el.updateComplete;
+    });
+    expect($(el, '[part="error"]').textContent).to.match(/^patch-size 48 does not divide/);
+    el.setAttribute('patch-size', '64');
+    await el.updateComplete;
+    expect($(el, '[part="error"]')).to.equal(null);
+    expect([el.patchSize, el.patch]).to.deep.equal([64, 0]);
+  });
+
+  it('turns queries and keys head by head as the models do under rope, and says so', async () => {
+    const el = await fixture<PatchTokenizer>(
+      html`<patch-tokenizer encoding="rope" patch-size="32"></patch-tokenizer>`,
+    );
+    await el.updateComplete;
+    const sample = generateShapes2D({ seed: 0 });
+    const patches = patchify(sample.input, 128, 128, 32);
+    const embeddings = embedPatches(patches, patchProjection(3072, 16, 0), 16);
+    // The default: 4 heads of 4 features, as the models' 4 heads.
+    expect(el.heads).to.equal(4);
+    expect(el.tokens).to.deep.equal(applyPatchRope(embeddings.data, 4, 4, 16, 4));
+    const labels = $$(el, '[part="token"] .bars span').map(text);
+    expect(labels[1]).to.equal(
+      "RoPE adds nothing to the token: inside attention it turns each head's queries and keys, 4 heads of 4 features, in each features 0–1 by the patch's row, 2–3 by its column; drawn here, the cos and sin of each pair's angle",
+    );
+    expect(labels[2]).to.equal(
+      '= the rotation applied to its queries and keys, shown on the embedding (the token enters the encoder unchanged)',
+    );
+    expect($(el, 'canvas.token').getAttribute('aria-label')).to.equal(
+      "Patch 0's embedding turned as its queries and keys are, 16 features",
+    );
+    el.setAttribute('heads', '2');
+    await el.updateComplete;
+    expect(el.tokens).to.deep.equal(applyPatchRope(embeddings.data, 4, 4, 16, 2));
+    expect(el.toJSON()).to.include({ encoding: 'rope', heads: 2 });
+    await capturingWarnings(async () => {
+      el.setAttribute('heads', '8');
+      await el.updateComplete;
+    });
+    expect($(el, '[part="error"]').textContent).to.equal(
+      "dim / heads must be a multiple of 4 for the rope encoding (each head's features turned half by row, half by column), got 16 / 8: use heads 1, 2, 4",
+    );
+    el.removeAttribute('heads');
+    await el.updateComplete;
+    expect($(el, '[part="error"]')).to.equal(null);
+    expect(el.tokens).to.deep.equal(applyPatchRope(embeddings.data, 4, 4, 16, 4));
+  });
+
+  it('shows a trained embedding: projection plus bias, and a trained positional table', async () => {
+    const el = await fixture<PatchTokenizer>(
+      html`<patch-tokenizer encoding="learnable" patch-size="32" dim="4"></patch-tokenizer>`,
+    );
+    await el.updateComplete;
+    // A zero projection and bias [1, 2, 3, 4]: every embedding is the bias.
+    el.projection = new Float32Array(3072 * 4);
+    el.bias = [1, 2, 3, 4];
+    // A table whose row t is [t, 0, 0, -t].
+    el.positionalTable = Float32Array.from({ length: 16 * 4 }, (_, i) =>
+      i % 4 === 0 ? i / 4 : i % 4 === 3 ? -(i - 3) / 4 : 0,
+    );
+    el.patch = 6;
+    await el.updateComplete;
+    expect($(el, '[part="error"]')).to.equal(null);
+    expect(shown(el).embedding).to.deep.equal([1, 2, 3, 4]);
+    expect(shown(el).encoding).to.deep.equal([6, 0, 0, -6]);
+    expect(shown(el).token).to.deep.equal([7, 2, 3, -2]);
+    const errors: [Partial<PatchTokenizer>, string][] = [
+      [{ bias: [1, 2, 3] }, 'bias holds 3 values; 1 x 4 needs 4'],
+      [{ bias: [1, NaN, 3, 4] }, "bias[1] must be a finite number inside float32's range, got NaN"],
+      [{ positionalTable: new Float32Array(5) }, 'positionalTable holds 5 values; 16 x 4 needs 64'],
+      [
+        { projection: undefined },
+        'bias is added to a trained projection: set projection too (the seeded one has none)',
+      ],
+    ];
+    for (const [change, message] of errors) {
+      const before = {
+        bias: el.bias,
+        positionalTable: el.positionalTable,
+        projection: el.projection,
+      };
+      await capturingWarnings(async () => {
+        Object.assign(el, change);
+        await el.updateComplete;
+      });
+      expect($(el, '[part="error"]').textContent).to.equal(message);
+      Object.assign(el, before);
+      await el.updateComplete;
+      expect($(el, '[part="error"]')).to.equal(null);
+    }
+    // Without the table, the seeded one is back.
+    el.positionalTable = undefined;
+    await el.updateComplete;
+    const seeded = patchPositionalEncoding('learnable', 4, 4, 4, { seed: 0 });
+    expect(shown(el).encoding).to.deep.equal(Array.from(seeded.subarray(24, 28)));
+  });
+
   it('tokenizes the sample of a linked <shape-dataset-viewer mode="2d"> and follows it', async () => {
     const page = await fixture<HTMLDivElement>(html`
       <div>
@@ -277,8 +396,17 @@ describe('<patch-tokenizer>', () => {
     expect($(el, '[part="error"]').textContent).to.equal(
       'dim must be a multiple of 4 for the rope encoding (pairs turned by row and by column), got 6',
     );
-    el.setAttribute('dim', '8');
+    // 8 features in the default 4 heads leave 2 a head: rope needs 4 (a pair per axis).
+    await capturingWarnings(async () => {
+      el.setAttribute('dim', '8');
+      await el.updateComplete;
+    });
+    expect($(el, '[part="error"]').textContent).to.equal(
+      "dim / heads must be a multiple of 4 for the rope encoding (each head's features turned half by row, half by column), got 8 / 4: use heads 1, 2",
+    );
+    el.setAttribute('heads', '2');
     await el.updateComplete;
+    expect($(el, '[part="error"]')).to.equal(null);
     expect(el.tokens).to.have.length(64 * 8);
   });
 

@@ -46,6 +46,7 @@ const NON_DEFAULT: Record<string, string> = {
   encoding: 'rope',
   patch: '5',
   for: 'pt-nowhere',
+  heads: '2',
 };
 
 describe(`<${TAG}> reliability`, function () {
@@ -170,12 +171,61 @@ describe(`<${TAG}> bounds`, function () {
       expect(shownError(el), attributes).to.equal(message);
       el.parentElement!.remove();
     }
-    expect(TOKENIZER_LIMITS).to.deep.equal({
-      patches: 256,
-      dim: { min: 4, max: 64 },
-      projectionValues: 393_216,
-      stripValues: 3072,
-    });
+  });
+
+  it('takes each limit and refuses one past it, naming the limit', async () => {
+    const { patches, dim, projectionValues, stripValues } = TOKENIZER_LIMITS;
+    const error = (el: PatchTokenizer) => shownError(el);
+    // Patches: patch-size 8 cuts the 128 x 128 image into exactly the most (256); 4 into more.
+    let el = await tokenizer(`<${TAG} patch-size="8"></${TAG}>`);
+    expect(error(el)).to.equal('');
+    expect(el.tokens).to.have.length(patches * 16);
+    el.setAttribute('patch-size', '4');
+    await capturingWarnings(() => settle(el));
+    expect(error(el)).to.equal(
+      `patch-size 4 cuts the 128 x 128 image into 1024 patches; at most ${patches} are shown: use 8, 16, 32, 64, 128`,
+    );
+    // Features: the fewest and most are drawn, a bar each; one past either is named.
+    for (const [value, ok] of [
+      [dim.min, true],
+      [dim.max, true],
+      [dim.min - 1, false],
+      [dim.max + 1, false],
+    ] as const) {
+      el = await tokenizer(`<${TAG} dim="${value}"></${TAG}>`);
+      if (ok) {
+        expect(error(el)).to.equal('');
+        expect(el.tokens).to.have.length(64 * value);
+        expect(el.renderRoot.querySelector('canvas.token')!.getAttribute('aria-label')).to.equal(
+          `Patch 0's token, ${value} features`,
+        );
+      } else {
+        expect(error(el)).to.equal(
+          `dim must be a whole number in [${dim.min}, ${dim.max}], got ${value}`,
+        );
+      }
+    }
+    // The projection: patch-size 128 with dim 8 is exactly the most values; dim 9 is past it
+    // (learnable, which takes an odd dim).
+    el = await tokenizer(`<${TAG} patch-size="128" dim="8" encoding="learnable"></${TAG}>`);
+    expect(128 * 128 * 3 * 8).to.equal(projectionValues);
+    expect(error(el)).to.equal('');
+    expect(el.tokens).to.have.length(8);
+    el.setAttribute('dim', '9');
+    await capturingWarnings(() => settle(el));
+    expect(error(el)).to.equal(
+      `patch-size 128 with dim 9 needs a projection of 442368 values; at most ${projectionValues}: lower dim to 8 or patch-size`,
+    );
+    // The strip: a patch of 32 (3072 values) is drawn value by value; one of 64, one in four.
+    el = await tokenizer(`<${TAG} patch-size="32"></${TAG}>`);
+    expect(el.renderRoot.querySelector('canvas.strip')!.getAttribute('width')).to.equal(
+      String(stripValues),
+    );
+    el.setAttribute('patch-size', '64');
+    await settle(el);
+    expect(el.renderRoot.querySelector('canvas.strip')!.getAttribute('width')).to.equal(
+      String((64 * 64 * 3) / 4),
+    );
   });
 
   it('shows its maxima (256 patches, 64 features; the largest projections) in one short task', async () => {
