@@ -6,6 +6,7 @@ import {
   SHAPES_2D_LIMITS,
   VISION_ENCODINGS,
   VISION_MODEL_IDS,
+  VISION_TOKEN_LIMIT,
   checkInteger,
   checkNumber,
   checkOneOf,
@@ -13,7 +14,9 @@ import {
   modelCatalog,
   shownValue,
   visionModelCatalog,
+  visionTokens,
   type AnyModelId,
+  type VisionModelId,
 } from '@decoding-attention/core';
 import { TASKS, type TaskId, type WeightsFile } from '@decoding-attention/core/train';
 import {
@@ -173,6 +176,24 @@ function checkVisionWidths(settings: ElementSettings): void {
     throw new RangeError(
       `positional="rope" on images needs a multiple of 4 features per head (half per axis); hidden-size / heads is ${perHead}`,
     );
+  // Attention over N tokens holds N x N weights per head: the trainer refuses more than its limit,
+  // so the element says so before Train is pressed.
+  const trained = (settings.models ?? [modelOf(settings)]) as VisionModelId[];
+  for (const id of trained) {
+    const tokens = visionTokens(id, settings.imageSize, settings.patchSize);
+    if (tokens <= VISION_TOKEN_LIMIT) continue;
+    const fit: number[] = [];
+    for (let p = 1; p <= settings.imageSize; p++)
+      if (
+        settings.imageSize % p === 0 &&
+        visionTokens(id, settings.imageSize, p) <= VISION_TOKEN_LIMIT
+      )
+        fit.push(p);
+    const per = id === 'vit-channels' ? ' (three per patch, one per colour plane)' : '';
+    throw new RangeError(
+      `patch-size ${settings.patchSize} gives ${id} ${tokens.toLocaleString('en')} tokens${per} on image-size ${settings.imageSize}; its attention takes at most ${VISION_TOKEN_LIMIT}: use patch-size ${fit.join(', ')}`,
+    );
+  }
   if (modelOf(settings) === 'unet' && settings.imageSize % 8 !== 0)
     throw new RangeError(
       `model="unet" needs an image-size divisible by 8, got ${settings.imageSize}`,
@@ -207,6 +228,8 @@ export function weightsSettings(weights: WeightsFile<AnyModelId>): Partial<Eleme
     model: weights.model,
     models: undefined,
   };
+  // The targets a vision model learned: a file written before filters were recorded means none.
+  if (vision) settings.filter = weights.filter ?? 'none';
   for (const option of shaping) {
     const value = (options as Record<string, unknown>)[option];
     if (value !== undefined) settings[OPTION_NAMES[option] ?? option] = value;

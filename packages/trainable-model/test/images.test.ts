@@ -372,6 +372,7 @@ describe('<trainable-model task="shapes-2d">', function () {
   it('exports and imports the weights of a vision model, becoming that model at its settings', async () => {
     const source = await fixture<TrainableModel>(small);
     source.model = 'vit';
+    source.filter = 'channel';
     source.budget = '2 steps';
     const { snapshot } = await trainKeeping(source);
     // An encoder-only model's output patch reads through its own token: the last encoder layer.
@@ -385,9 +386,10 @@ describe('<trainable-model task="shapes-2d">', function () {
       ),
     );
     const weights = await source.exportWeights();
-    expect([weights.model, weights.task, weights.options.imageSize]).to.deep.equal([
+    expect([weights.model, weights.task, weights.filter, weights.options.imageSize]).to.deep.equal([
       'vit',
       'shapes-2d',
+      'channel',
       32,
     ]);
     const el = await fixture<TrainableModel>(
@@ -395,14 +397,16 @@ describe('<trainable-model task="shapes-2d">', function () {
     );
     await el.importWeights(weights);
     await el.updateComplete;
-    expect([el.task, el.model, el.imageSize, el.patchSize, el.hiddenSize, el.heads]).to.deep.equal([
-      'shapes-2d',
-      'vit',
-      32,
-      8,
-      16,
-      2,
-    ]);
+    // The targets it learned come with it: the file's filter, not the page's none.
+    expect([
+      el.task,
+      el.model,
+      el.filter,
+      el.imageSize,
+      el.patchSize,
+      el.hiddenSize,
+      el.heads,
+    ]).to.deep.equal(['shapes-2d', 'vit', 'channel', 32, 8, 16, 2]);
     await waitUntil(() => el.visionAttention.length === 2, 'no maps after import');
     await el.updateComplete;
     // Its prediction on the same validation sample: the trained model's.
@@ -444,6 +448,14 @@ describe('<trainable-model task="shapes-2d">', function () {
       [
         'task="shapes-2d" validation-size="100"',
         'validation-size (100) times image-size (128) squared times 3 is 4,915,200 values; at most 4,194,304 (validation-size up to 85 at this image size)',
+      ],
+      [
+        'task="shapes-2d" model="vit-channels" patch-size="8"',
+        'patch-size 8 gives vit-channels 768 tokens (three per patch, one per colour plane) on image-size 128; its attention takes at most 256: use patch-size 16, 32, 64, 128',
+      ],
+      [
+        'task="shapes-2d" models="vit unet" patch-size="4"',
+        'patch-size 4 gives vit 1,024 tokens on image-size 128; its attention takes at most 256: use patch-size 8, 16, 32, 64, 128',
       ],
       [
         'task="shapes-2d" image-size="512"',
