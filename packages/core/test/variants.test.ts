@@ -671,3 +671,23 @@ describe('buildModel with an attention variant', () => {
     causal.dispose();
   });
 });
+
+describe('what a variant reports for display', () => {
+  it('dense weights for one sample; none for a batch whose weights would pass 1,048,576 cells', () => {
+    const layer = new VariantAttention({
+      heads: 4,
+      attention: 'local',
+      variant: { window: 4 },
+      seed: 2,
+    });
+    const one = tf.randomNormal([1, 512, 8], 0, 1, 'float32', 20);
+    const [, weights] = layer.apply(one) as tf.Tensor[];
+    expect(weights.shape).to.deep.equal([1, 4, 512, 512]);
+    const two = tf.randomNormal([2, 512, 8], 0, 1, 'float32', 21);
+    const [out, none] = layer.apply(two) as tf.Tensor[];
+    expect(none.shape).to.deep.equal([2, 4, 0, 512]);
+    expect(out.shape).to.deep.equal([2, 512, 8]);
+    tf.dispose([one, weights, two, out, none]);
+    layer.dispose();
+  });
+});

@@ -6,7 +6,7 @@ export { adaptiveSpanAttention, bandedAttention, neighbourBlocks } from './bande
 export type { AdaptiveOptions, BandedOptions, VariantResult } from './banded.js';
 export { binarise, binaryAttention } from './binary.js';
 export {
-  VARIANT_DISPLAY_LENGTH,
+  VARIANT_DISPLAY_CELLS,
   VariantAttention,
   attentionLayer,
   variantWeightShapes,

@@ -18,10 +18,11 @@ import { randomRotations, reformerAttention } from './reformer.js';
 type Shape = (number | null)[];
 
 /**
- * The longest sequence whose dense weights [batch, heads, L, L] a variant reports for display;
- * beyond it (and while training) the weights output is empty, [batch, heads, 0, L].
+ * The most cells (batch x heads x L x L) of dense weights a variant reports for display: one
+ * sample of 4 heads at L = 512. Beyond it (a validation batch, a long sequence) and while
+ * training, the weights output is empty, [batch, heads, 0, L], and the variant keeps its cost.
  */
-export const VARIANT_DISPLAY_LENGTH = 512;
+export const VARIANT_DISPLAY_CELLS = 1_048_576;
 
 export interface VariantAttentionArgs extends Omit<SelfAttentionArgs, 'ropeBase' | 'ropeGrid'> {
   /** Which variant computes the attention. */
@@ -198,7 +199,7 @@ export class VariantAttention extends SelfAttention {
       const scaled = tf.mul(q, 1 / Math.sqrt(size)) as tf.Tensor3D;
       const v = split(this.projectBy(flat, 'value'));
       const k = this.attention === 'reformer' ? q : split(this.projectBy(flat, 'key'));
-      const report = !training && length <= VARIANT_DISPLAY_LENGTH;
+      const report = !training && n * length * length <= VARIANT_DISPLAY_CELLS;
       const o = this.resolved;
       let result: VariantResult;
       switch (this.attention) {
