@@ -76,6 +76,24 @@ export class ElementLink<T extends Element = Element> implements ReactiveControl
   /** Attaches to whichever element holds the id now, detaching from one that no longer does. */
   private sync(root: Document | ShadowRoot): void {
     const found = root.getElementById?.(this.id) ?? null;
+    if (found && found !== this.host && isUndefinedCustomElement(found)) {
+      // Not upgraded yet (its definition loads later, as a lazily loaded figure's does): what it
+      // is, and whether it can be followed, is known once it is defined.
+      this.report(undefined);
+      const id = this.id;
+      const still = () => this.id === id && this.host.isConnected;
+      void customElements.whenDefined(found.localName).then(() => {
+        if (still()) this.sync(root);
+      });
+      // A tag that is never defined (a typo, a script not loaded) is named after a grace period.
+      setTimeout(() => {
+        if (still() && isUndefinedCustomElement(found) && this.lookUp() === found)
+          this.report(
+            `for="${id}" names a <${found.localName}>, which is not defined on this page; name ${this.expected}`,
+          );
+      }, UNDEFINED_GRACE_MS);
+      return;
+    }
     const next = found && found !== this.host && this.accepts(found) ? found : undefined;
     this.diagnose(found);
     if (next === this.target) return;
@@ -118,4 +136,12 @@ export class ElementLink<T extends Element = Element> implements ReactiveControl
     if (this.target) this.detach(this.target);
     this.target = undefined;
   }
+}
+
+/** How long a followed custom element may take to be defined before `problem` names it. */
+const UNDEFINED_GRACE_MS = 5000;
+
+/** A custom element (its name has a dash) whose definition has not been registered yet. */
+function isUndefinedCustomElement(element: Element): boolean {
+  return element.localName.includes('-') && customElements.get(element.localName) === undefined;
 }

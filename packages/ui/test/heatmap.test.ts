@@ -207,3 +207,45 @@ describe('ElementLink problems', () => {
     expect(host.link.problem).to.equal(undefined);
   });
 });
+
+/** Follows spans, and `<da-later-span>` once it is defined (as a lazily loaded tag is). */
+class LateLinkHost extends LitElement {
+  readonly link = new ElementLink(
+    this,
+    () => undefined,
+    () => undefined,
+    (element): element is HTMLElement =>
+      element.localName === 'span' ||
+      (element.localName === 'da-later-span' && customElements.get('da-later-span') !== undefined),
+    'a <span>',
+  );
+}
+customElements.define('da-late-link-host', LateLinkHost);
+
+describe('ElementLink and elements defined later', () => {
+  it('waits for a followed custom element to be defined before judging it', async function () {
+    this.timeout(15_000);
+    const container = await fixture<HTMLDivElement>(
+      html`<div><da-late-link-host></da-late-link-host></div>`,
+    );
+    const host = container.querySelector<LateLinkHost>('da-late-link-host')!;
+    const later = Object.assign(document.createElement('da-later-span'), { id: 'later' });
+    container.append(later);
+    host.link.follow('later');
+    expect(host.link.problem).to.equal(undefined);
+    expect(host.link.element).to.equal(undefined);
+    customElements.define('da-later-span', class extends HTMLElement {});
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(host.link.problem).to.equal(undefined);
+    expect(host.link.element).to.equal(later);
+    // A tag never defined is named once the grace period is over.
+    const typo = Object.assign(document.createElement('da-never-defined'), { id: 'typo' });
+    container.append(typo);
+    host.link.follow('typo');
+    expect(host.link.problem).to.equal(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 5100));
+    expect(host.link.problem).to.equal(
+      'for="typo" names a <da-never-defined>, which is not defined on this page; name a <span>',
+    );
+  });
+});
