@@ -20,7 +20,12 @@ const POSTS = {
     'trainable-model': 5,
   },
   'efficient-attention': { 'shape-dataset-viewer': 1, 'attention-heatmap': 5 },
-  vision: { 'shape-dataset-viewer': 3 },
+  vision: {
+    'shape-dataset-viewer': 3,
+    'patch-tokenizer': 2,
+    'trainable-model': 3,
+    'attention-heatmap': 1,
+  },
 };
 
 describe('the blog, built', () => {
