@@ -127,3 +127,13 @@ export { VISION_TOKEN_LIMIT, checkVisionTokens, visionTokens } from './model-cat
 export { visionModelCatalog, visionParameterCount } from './model-catalog.js';
 export type { AnyModelId, VisionModelId, VisionModelOptions } from './model-catalog.js';
 export type { VisionEncoding, VisionModelDescription } from './model-catalog.js';
+// The attention variants' names, defaults and checks (no tfjs): elements check attributes with
+// them before any model is built.
+export {
+  ATTENTION_VARIANTS,
+  VARIANT_DEFAULTS,
+  resolveVariantOptions,
+} from './models/variants/options.js';
+export { isFused, resolveAttentionOptions } from './model-catalog.js';
+export type { AttentionVariant, VariantOptions } from './models/variants/options.js';
+export type { AttentionModelOptions } from './model-catalog.js';

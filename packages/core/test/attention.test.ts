@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import {
+  ATTENTION_VARIANTS,
   attentionMask,
   attentionWeights,
   averageMatrices,
@@ -12,6 +13,7 @@ import {
   localShapeAttention1D,
   maskWeights,
   matrixToArrays,
+  resolveAttentionOptions,
   softmaxRows,
   splitHeads,
   toMatrix,
@@ -286,5 +288,38 @@ describe('colour maps', () => {
       expect(luminance).to.be.above(previous);
       previous = luminance;
     }
+  });
+});
+
+describe('attention variants from the root entry (no tfjs)', () => {
+  it('names the variants and checks their options as an element would, before any model is built', () => {
+    expect(ATTENTION_VARIANTS).to.deep.equal([
+      'full',
+      'causal',
+      'local',
+      'sparse',
+      'global',
+      'adaptive',
+      'linformer',
+      'performer',
+      'reformer',
+      'binary',
+    ]);
+    const { attention, variant } = resolveAttentionOptions('mha', {
+      attention: 'local',
+      window: 8,
+    });
+    expect([attention, variant.window, variant.causal]).to.deep.equal(['local', 8, false]);
+    expect(() => resolveAttentionOptions('transformer', { attention: 'flash' as never })).to.throw(
+      'attention must be one of full, causal, local, sparse, global, adaptive, linformer, performer, reformer, binary, got "flash"',
+    );
+    expect(() =>
+      resolveAttentionOptions('transformer', { attention: 'local', window: 0 }),
+    ).to.throw('window must be a whole number >= 1, got 0');
+    expect(() =>
+      resolveAttentionOptions('transformer', { attention: 'linformer', mask: 'causal' }),
+    ).to.throw(
+      'attention "linformer" cannot be causal: it projects every position, later ones included, into its rows',
+    );
   });
 });
