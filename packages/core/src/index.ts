@@ -123,7 +123,12 @@ export {
 export type { PatchGrid, PatchEncodingKind, PatchEncodingOptions } from './patches.js';
 export { VISION_MODEL_IDS, VISION_ENCODINGS, VISION_DEFAULTS } from './model-catalog.js';
 export { isVisionModel, resolveVisionOptions } from './model-catalog.js';
-export { VISION_TOKEN_LIMIT, checkVisionTokens, visionTokens } from './model-catalog.js';
+export {
+  VISION_TOKEN_LIMIT,
+  checkVisionTokens,
+  patchSizesWithinTokens,
+  visionTokens,
+} from './model-catalog.js';
 export { visionModelCatalog, visionParameterCount } from './model-catalog.js';
 export type { AnyModelId, VisionModelId, VisionModelOptions } from './model-catalog.js';
 export type { VisionEncoding, VisionModelDescription } from './model-catalog.js';

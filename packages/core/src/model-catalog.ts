@@ -323,6 +323,14 @@ export function resolveVisionOptions(
   return o;
 }
 
+/** The patch sizes that divide `imageSize` and keep `id` within `VISION_TOKEN_LIMIT` tokens. */
+export function patchSizesWithinTokens(id: VisionModelId, imageSize: number): number[] {
+  const fit: number[] = [];
+  for (let p = 1; p <= imageSize; p++)
+    if (imageSize % p === 0 && visionTokens(id, imageSize, p) <= VISION_TOKEN_LIMIT) fit.push(p);
+  return fit;
+}
+
 /**
  * Throws a RangeError naming `patchSize` (an element's `patch-size`) and the sizes that fit
  * when the model's attention would run over more than `VISION_TOKEN_LIMIT` tokens.
@@ -330,9 +338,7 @@ export function resolveVisionOptions(
 export function checkVisionTokens(id: VisionModelId, imageSize: number, patchSize: number): void {
   const tokens = visionTokens(id, imageSize, patchSize);
   if (tokens <= VISION_TOKEN_LIMIT) return;
-  const fit: number[] = [];
-  for (let p = 1; p <= imageSize; p++)
-    if (imageSize % p === 0 && visionTokens(id, imageSize, p) <= VISION_TOKEN_LIMIT) fit.push(p);
+  const fit = patchSizesWithinTokens(id, imageSize);
   const per = id === 'vit-channels' ? ', three per patch (its R, G and B planes)' : '';
   throw new RangeError(
     `patchSize (patch-size) ${patchSize} gives ${id} ${tokens.toLocaleString('en-US')} tokens on the ${imageSize} x ${imageSize} image${per}; its attention takes at most ${VISION_TOKEN_LIMIT}: use patchSize ${fit.join(', ')}`,

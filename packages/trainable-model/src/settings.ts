@@ -11,6 +11,7 @@ import {
   checkNumber,
   checkOneOf,
   isVisionModel,
+  patchSizesWithinTokens,
   modelCatalog,
   shownValue,
   visionModelCatalog,
@@ -182,13 +183,7 @@ function checkVisionWidths(settings: ElementSettings): void {
   for (const id of trained) {
     const tokens = visionTokens(id, settings.imageSize, settings.patchSize);
     if (tokens <= VISION_TOKEN_LIMIT) continue;
-    const fit: number[] = [];
-    for (let p = 1; p <= settings.imageSize; p++)
-      if (
-        settings.imageSize % p === 0 &&
-        visionTokens(id, settings.imageSize, p) <= VISION_TOKEN_LIMIT
-      )
-        fit.push(p);
+    const fit = patchSizesWithinTokens(id, settings.imageSize);
     const per = id === 'vit-channels' ? ' (three per patch, one per colour plane)' : '';
     throw new RangeError(
       `patch-size ${settings.patchSize} gives ${id} ${tokens.toLocaleString('en')} tokens${per} on image-size ${settings.imageSize}; its attention takes at most ${VISION_TOKEN_LIMIT}: use patch-size ${fit.join(', ')}`,
