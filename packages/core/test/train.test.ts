@@ -1,27 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from '@open-wc/testing';
+import { next } from './trainer-events.js';
 import { Trainer, type TrainerMessage, type TrainingConfig } from '../src/train/index.js';
-
-/** Resolves with the first event of `type` (rejects on an error event). */
-function next<T extends TrainerMessage['type']>(
-  trainer: Trainer,
-  type: T,
-): Promise<Extract<TrainerMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const onEvent = (event: Event) => {
-      trainer.removeEventListener(type, onEvent);
-      trainer.removeEventListener('error', onError);
-      resolve((event as CustomEvent).detail);
-    };
-    const onError = (event: Event) => {
-      trainer.removeEventListener(type, onEvent);
-      trainer.removeEventListener('error', onError);
-      reject(new Error((event as CustomEvent<{ message: string }>).detail.message));
-    };
-    trainer.addEventListener(type, onEvent);
-    trainer.addEventListener('error', onError);
-  });
-}
 
 const small: TrainingConfig = {
   model: 'attention',

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from '@open-wc/testing';
+import { next } from './trainer-events.js';
 import { baselineScores1D, generateBatch1D, generateBatch2D } from '../src/index.js';
 import { buildModel, type AnyModelId } from '../src/models/index.js';
 import {
@@ -8,27 +9,6 @@ import {
   type TrainerMessage,
   type TrainingConfig,
 } from '../src/train/index.js';
-
-/** Resolves with the first event of `type` (rejects on an error event). */
-function next<T extends TrainerMessage['type']>(
-  trainer: Trainer,
-  type: T,
-): Promise<Extract<TrainerMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const onEvent = (event: Event) => {
-      trainer.removeEventListener(type, onEvent);
-      trainer.removeEventListener('error', onError);
-      resolve((event as CustomEvent).detail);
-    };
-    const onError = (event: Event) => {
-      trainer.removeEventListener(type, onEvent);
-      trainer.removeEventListener('error', onError);
-      reject(new Error((event as CustomEvent<{ message: string }>).detail.message));
-    };
-    trainer.addEventListener(type, onEvent);
-    trainer.addEventListener('error', onError);
-  });
-}
 
 const small: TrainingConfig = {
   model: 'vit',
