@@ -1,4 +1,5 @@
 import type { AnyModelId, ModelId, ModelOptions, VisionModelOptions } from '../model-catalog.js';
+import type { AttentionVariant } from '../models/variants/options.js';
 import type { FilterMode2D } from '../shapes2d.js';
 import type { TaskId } from './task.js';
 
@@ -156,6 +157,28 @@ export interface AttentionSnapshot {
    */
   kind: string;
   data: Float32Array;
+  /**
+   * 1D attention models trained with an efficient variant (post 2): which one computed `data`
+   * (the pattern it actually used) and what is inside it on the snapshot's sample.
+   */
+  variant?: VariantSnapshot;
+}
+
+/** What an efficient attention variant did on the snapshot's sample, for display. */
+export interface VariantSnapshot {
+  attention: AttentionVariant;
+  /** reformer: each round's bucket of every position, [hashes][heads][length] row-major. */
+  buckets?: Int32Array;
+  /** reformer: hashing rounds in `buckets`. */
+  hashes?: number;
+  /** adaptive: each head's learned span, in tokens. */
+  spans?: Float32Array;
+  /** linformer: the weights over the k projected rows, [heads, length, k] row-major. */
+  projected?: Float32Array;
+  /** linformer: the rows k. */
+  rows?: number;
+  /** performer: exact softmax attention on the same queries and keys, [heads, length, length], to compare with `data`. */
+  exact?: Float32Array;
 }
 
 export type TrainerMessage =
