@@ -121,6 +121,13 @@ export {
   patchPositionSimilarity,
 } from './patches.js';
 export type { PatchGrid, PatchEncodingKind, PatchEncodingOptions } from './patches.js';
+export { crossAttentionMass, patchShapePixels } from './attention-mass.js';
+export type {
+  AttentionMass,
+  AttentionMassShares,
+  AttentionOnImage,
+  MassShare,
+} from './attention-mass.js';
 export { VISION_MODEL_IDS, VISION_ENCODINGS, VISION_DEFAULTS } from './model-catalog.js';
 export { isVisionModel, resolveVisionOptions } from './model-catalog.js';
 export {
@@ -142,3 +149,18 @@ export {
 export { isFused, resolveAttentionOptions } from './model-catalog.js';
 export type { AttentionVariant, VariantOptions } from './models/variants/options.js';
 export type { AttentionModelOptions } from './model-catalog.js';
+// Each variant's pattern on a small sample's queries and keys, in plain JavaScript, for figures.
+export {
+  adaptiveSpanPattern,
+  approximationError,
+  exactAttention,
+  hashBuckets,
+  linformerPattern,
+  orthogonalFeatures,
+  performerPattern,
+  randomRotations,
+  reformerPattern,
+  sequenceProjections,
+  variantPattern,
+} from './variant-patterns.js';
+export type { VariantPattern, VariantPatternOptions } from './variant-patterns.js';
