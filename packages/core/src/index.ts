@@ -149,3 +149,18 @@ export {
 export { isFused, resolveAttentionOptions } from './model-catalog.js';
 export type { AttentionVariant, VariantOptions } from './models/variants/options.js';
 export type { AttentionModelOptions } from './model-catalog.js';
+// Each variant's pattern on a small sample's queries and keys, in plain JavaScript, for figures.
+export {
+  adaptiveSpanPattern,
+  approximationError,
+  exactAttention,
+  hashBuckets,
+  linformerPattern,
+  orthogonalFeatures,
+  performerPattern,
+  randomRotations,
+  reformerPattern,
+  sequenceProjections,
+  variantPattern,
+} from './variant-patterns.js';
+export type { VariantPattern, VariantPatternOptions } from './variant-patterns.js';
