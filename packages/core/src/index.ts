@@ -153,6 +153,7 @@ export type { AttentionModelOptions } from './model-catalog.js';
 export {
   adaptiveSpanPattern,
   approximationError,
+  bucketMask,
   exactAttention,
   hashBuckets,
   linformerPattern,

@@ -168,6 +168,29 @@ export function hashBuckets(x: Matrix, rotation: ArrayLike<number>, buckets: num
 }
 
 /**
+ * Which keys each query sees in one Reformer round, [L x L], 1 seen and 0 not: positions are
+ * sorted by `bucket` (then position) and cut into chunks of `chunk`; a query sees the keys of its
+ * own bucket in its chunk and the chunk before (the last, for the first), none later when causal.
+ */
+export function bucketMask(bucket: ArrayLike<number>, chunk: number, causal = false): Uint8Array {
+  const length = bucket.length;
+  const c = Math.max(1, Math.min(chunk, length));
+  const chunks = Math.ceil(length / c);
+  const order = Array.from({ length }, (_, i) => i).sort((a, b) => bucket[a] - bucket[b] || a - b);
+  const chunkOf = new Int32Array(length);
+  order.forEach((position, s) => (chunkOf[position] = Math.floor(s / c)));
+  const out = new Uint8Array(length * length);
+  for (let i = 0; i < length; i++)
+    for (let j = 0; j < length; j++) {
+      if (bucket[i] !== bucket[j] || (causal && j > i)) continue;
+      const q = chunkOf[i];
+      const k = chunkOf[j];
+      if (k === q || (chunks > 1 && k === (q - 1 + chunks) % chunks)) out[i * length + j] = 1;
+    }
+  return out;
+}
+
+/**
  * LSH attention (Kitaev et al. 2020) with shared queries and keys: the keys are the queries'
  * directions, hashed into buckets by random rotations, one per round; positions are sorted by
  * bucket (then position) and cut into chunks of `chunk`, and a query attends to the keys of its
@@ -192,23 +215,13 @@ export function reformerPattern(
   const rotations = randomRotations(hashes, d, buckets, seed);
   const size = d * Math.max(1, buckets / 2);
   const c = Math.min(options.chunk, length);
-  const chunks = Math.ceil(length / c);
   const rounds: { weights: Float64Array; lse: Float64Array }[] = [];
   const bucketsOf: Int32Array[] = [];
   for (let r = 0; r < hashes; r++) {
     const bucket = hashBuckets(keys, rotations.subarray(r * size, (r + 1) * size), buckets);
     bucketsOf.push(bucket);
-    const order = Array.from({ length }, (_, i) => i).sort(
-      (a, b) => bucket[a] - bucket[b] || a - b,
-    );
-    const sortedAt = new Int32Array(length);
-    order.forEach((position, s) => (sortedAt[position] = s));
-    const seen = (i: number, j: number) => {
-      if (bucket[i] !== bucket[j] || (causal && j > i)) return false;
-      const qChunk = Math.floor(sortedAt[i] / c);
-      const kChunk = Math.floor(sortedAt[j] / c);
-      return kChunk === qChunk || (chunks > 1 && kChunk === (qChunk - 1 + chunks) % chunks);
-    };
+    const allowed = bucketMask(bucket, c, causal);
+    const seen = (i: number, j: number) => allowed[i * length + j] === 1;
     const weights = new Float64Array(length * length);
     const lse = new Float64Array(length);
     for (let i = 0; i < length; i++) {

@@ -14,6 +14,7 @@ import {
 import { SeededRandom } from '../src/random.js';
 import {
   approximationError,
+  bucketMask,
   hashBuckets,
   orthogonalFeatures,
   randomRotations,
@@ -170,6 +171,22 @@ describe('variantPattern (plain JavaScript, for figures)', () => {
     const x = { data: Float32Array.from([3, 1, -2, 5, 0.5, -9]), rows: 3, cols: 2 };
     expect(Array.from(hashBuckets(x, [1, 0], 2))).to.deep.equal([0, 1, 0]);
     expect(Array.from(hashBuckets(x, [1, 0], 1))).to.deep.equal([0, 0, 0]);
+  });
+
+  it('bucketMask: same bucket, within the chunk of sorted positions or the one before', () => {
+    // Sorted by bucket: 1, 3 (bucket 0) | 0, 2 (bucket 1) | 4, 5 (bucket 1); chunks of 2.
+    const mask = bucketMask([1, 0, 1, 0, 1, 1], 2);
+    const seen = (i: number) => [0, 1, 2, 3, 4, 5].filter((j) => mask[i * 6 + j] === 1);
+    expect([0, 1, 2, 3, 4, 5].map(seen)).to.deep.equal([
+      [0, 2],
+      [1, 3],
+      [0, 2],
+      [1, 3],
+      [0, 2, 4, 5],
+      [0, 2, 4, 5],
+    ]);
+    const causal = bucketMask([1, 0, 1, 0, 1, 1], 2, true);
+    expect(Array.from(causal.subarray(4 * 6, 5 * 6))).to.deep.equal([1, 0, 1, 0, 1, 0]);
   });
 
   it('reformer with one bucket and one chunk is full shared-QK attention', () => {
