@@ -150,11 +150,17 @@ export interface ModelDescription {
   parameters: number;
   /** Whether the model has attention layers whose weights can be shown. */
   hasAttention: boolean;
-  /** The options that change this model. */
-  options: (keyof ModelOptions)[];
+  /**
+   * The options that change this model; the attention models' include `attention`, the variant
+   * (AttentionModelOptions), whose own parameters (window, features, ...) come with it.
+   */
+  options: (keyof (ModelOptions & AttentionModelOptions))[];
 }
 
-const DESCRIPTIONS: Record<ModelId, [string, string, (keyof ModelOptions)[]]> = {
+const DESCRIPTIONS: Record<
+  ModelId,
+  [string, string, (keyof (ModelOptions & AttentionModelOptions))[]]
+> = {
   fcn: [
     'FCN',
     'Every output sees every input through two dense layers of 256; no notion of locality or order.',
@@ -173,22 +179,22 @@ const DESCRIPTIONS: Record<ModelId, [string, string, (keyof ModelOptions)[]]> = 
   attention: [
     'Attention',
     'One head of dot-product attention over per-position features: looks up by content, but each position sees only its own value.',
-    ['length', 'hidden'],
+    ['length', 'hidden', 'attention'],
   ],
   'attention-pe': [
     'Attention + PE',
     'As Attention, with a sinusoidal positional encoding mixed into the features.',
-    ['length', 'hidden'],
+    ['length', 'hidden', 'attention'],
   ],
   mha: [
     'Multi-head attention',
     'Four heads of 16 features with an output projection, and positional encoding.',
-    ['length', 'hidden', 'heads'],
+    ['length', 'hidden', 'heads', 'attention'],
   ],
   transformer: [
     'Transformer',
     'Pre-norm blocks (attention, feed-forward, residuals, LayerNorm) on a convolutional stem: local features plus global grouping.',
-    ['length', 'hidden', 'heads', 'positional', 'mask', 'embedding', 'blocks'],
+    ['length', 'hidden', 'heads', 'positional', 'mask', 'embedding', 'blocks', 'attention'],
   ],
 };
 

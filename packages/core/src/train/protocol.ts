@@ -1,5 +1,11 @@
-import type { AnyModelId, ModelId, ModelOptions, VisionModelOptions } from '../model-catalog.js';
-import type { AttentionVariant } from '../models/variants/options.js';
+import type {
+  AnyModelId,
+  AttentionModelOptions,
+  ModelId,
+  ModelOptions,
+  VisionModelOptions,
+} from '../model-catalog.js';
+import type { AttentionVariant, ResolvedVariantOptions } from '../models/variants/options.js';
 import type { FilterMode2D } from '../shapes2d.js';
 import type { TaskId } from './task.js';
 
@@ -11,10 +17,39 @@ export const TRAINING_BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
 export type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
 
 /**
- * Everything a training run needs; `resolveTrainingConfig` fills in the defaults of
- * docs/design/training.md.
+ * The parameters each efficient attention variant reads (see VariantOptions), in the order a
+ * label or a table names them; `full`, `causal` and `binary` read none.
  */
-export interface TrainingConfig extends ModelOptions, VisionModelOptions {
+export const VARIANT_PARAMETERS: Readonly<
+  Record<AttentionVariant, readonly (keyof Omit<ResolvedVariantOptions, 'causal'>)[]>
+> = Object.freeze({
+  full: [],
+  causal: [],
+  local: ['window'],
+  sparse: ['window', 'stride'],
+  global: ['window', 'globals'],
+  adaptive: ['span', 'ramp', 'spanPenalty'],
+  linformer: ['projected'],
+  performer: ['features', 'redraw'],
+  reformer: ['buckets', 'hashes', 'chunk', 'redraw'],
+  binary: [],
+});
+
+/** The 1D models whose attention can be an efficient variant (`attention` option). */
+export const VARIANT_MODELS: readonly ModelId[] = [
+  'attention',
+  'attention-pe',
+  'mha',
+  'transformer',
+];
+
+/**
+ * Everything a training run needs; `resolveTrainingConfig` fills in the defaults of
+ * docs/design/training.md. `attention` and the variant's parameters (AttentionModelOptions)
+ * apply to the 1D attention models (VARIANT_MODELS); the other 1D models have no attention and
+ * build as they are; vision models take only `full`.
+ */
+export interface TrainingConfig extends ModelOptions, VisionModelOptions, AttentionModelOptions {
   /** A 1D model (task `shapes-1d`) or a vision model (task `shapes-2d`). */
   model: AnyModelId;
   /**
@@ -73,10 +108,17 @@ export interface TrainingConfig extends ModelOptions, VisionModelOptions {
 }
 
 export type ResolvedTrainingConfig = Required<
-  Omit<TrainingConfig, keyof ModelOptions | keyof VisionModelOptions | 'budget'>
+  Omit<
+    TrainingConfig,
+    keyof ModelOptions | keyof VisionModelOptions | keyof AttentionModelOptions | 'budget'
+  >
 > &
   Required<ModelOptions> &
-  Required<VisionModelOptions> & { budget: { samples: number; seconds: number; steps: number } };
+  Required<VisionModelOptions> & {
+    budget: { samples: number; seconds: number; steps: number };
+    /** The attention variant (`full` unless set). */
+    attention: AttentionVariant;
+  } & Omit<ResolvedVariantOptions, 'causal'>;
 
 /** Messages to the trainer. */
 export type TrainerCommand =
@@ -167,12 +209,16 @@ export interface AttentionSnapshot {
 /** What an efficient attention variant did on the snapshot's sample, for display. */
 export interface VariantSnapshot {
   attention: AttentionVariant;
+  /** The variant's resolved parameters (those of VARIANT_PARAMETERS, and `causal`). */
+  options?: Record<string, number | number[] | boolean>;
   /** reformer: each round's bucket of every position, [hashes][heads][length] row-major. */
   buckets?: Int32Array;
   /** reformer: hashing rounds in `buckets`. */
   hashes?: number;
   /** adaptive: each head's learned span, in tokens. */
   spans?: Float32Array;
+  /** adaptive: the largest span a head can learn, in tokens (the `span` option). */
+  maxSpan?: number;
   /** linformer: the weights over the k projected rows, [heads, length, k] row-major. */
   projected?: Float32Array;
   /** linformer: the rows k. */
@@ -223,6 +269,12 @@ export type TrainerMessage =
       validationLoss: number;
       samplesPerSecond: number;
       backend: string;
+      /**
+       * The most bytes tfjs's tensors held at once during one training step (the run's second,
+       * profiled: weights, Adam's moments, the validation set, the batch and every activation and
+       * gradient alive together); 0 when the run took fewer than two steps.
+       */
+      peakBytes: number;
     }
   | { type: 'state'; state: 'paused' | 'running' | 'idle' }
   | { type: 'weights'; id: number; weights: WeightsFile<AnyModelId> }
@@ -246,8 +298,12 @@ export interface WeightsFile<M extends AnyModelId = ModelId> {
    * the file scores it against the same. Absent in files written before it (read as `none`).
    */
   filter?: FilterMode2D;
-  /** The model's options; a vision model's include its own (imageSize, patchSize, ...). */
-  options: Required<ModelOptions> & Partial<VisionModelOptions>;
+  /**
+   * The model's options; a vision model's include its own (imageSize, patchSize, ...); a 1D
+   * attention model's its `attention` variant and that variant's parameters (absent in files
+   * written before the variants: `full`).
+   */
+  options: Required<ModelOptions> & Partial<VisionModelOptions> & AttentionModelOptions;
   weights: { name: string; shape: number[]; values: number[] }[];
 }
 

@@ -3,10 +3,18 @@ import {
   VISION_DEFAULTS,
   isVisionModel,
   type AnyModelId,
+  type ModelId,
+  resolveAttentionOptions,
   resolveModelOptions,
   resolveVisionOptions,
 } from '../model-catalog.js';
-import { attentionKinds, buildModel, withAttentionOutputs } from '../models/index.js';
+import { attentionKinds, buildModel } from '../models/index.js';
+import {
+  VARIANT_DEFAULTS,
+  globalPositions,
+  type ResolvedVariantOptions,
+} from '../models/variants/options.js';
+import { snapshotInspector, variantSnapshots, type SnapshotInspector } from './variant-snapshot.js';
 import { FILTER_MODES_2D } from '../shapes2d.js';
 import { nextTask } from '../tasks.js';
 import { TASKS, trainingTask, type TrainingTask } from './task.js';
@@ -15,6 +23,8 @@ import { fusedAttentionAvailable } from '@decoding-attention/wasm-kernels/attent
 import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
 import {
   TRAINING_BACKENDS,
+  VARIANT_MODELS,
+  VARIANT_PARAMETERS,
   type ResolvedTrainingConfig,
   type TrainerCommand,
   type TrainerMessage,
@@ -44,6 +54,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
   const seed = config.seed ?? 0;
   const resolved: ResolvedTrainingConfig = {
     ...model,
+    ...resolveTrainingAttention(config, model.length),
     model: config.model,
     task,
     filter: config.filter ?? 'none',
@@ -88,6 +99,77 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
   return resolved;
 }
 
+/** The variants' parameters as a resolved configuration holds them. */
+type VariantKey = keyof Omit<ResolvedVariantOptions, 'causal'>;
+
+/**
+ * The run's attention variant and its parameters, checked by core's `resolveAttentionOptions`
+ * (a RangeError names a bad one). Vision models take only `full`; the 1D models without attention
+ * (fcn, cnn, lstm) check the options and build without them.
+ */
+function resolveTrainingAttention(
+  config: TrainingConfig,
+  length: number,
+): Pick<ResolvedTrainingConfig, 'attention' | VariantKey> {
+  const given = config.attention ?? 'full';
+  if (isVisionModel(config.model)) {
+    if (given !== 'full')
+      throw new RangeError(
+        `attention "${String(given)}" applies to the 1D attention models (${VARIANT_MODELS.join(', ')}); vision models use full attention`,
+      );
+    const { causal, ...defaults } = VARIANT_DEFAULTS;
+    void causal;
+    return { attention: 'full', ...defaults, globals: globalPositions(1, length) };
+  }
+  const { attention, variant } = resolveAttentionOptions(config.model as ModelId, config);
+  const { causal, ...rest } = variant;
+  void causal;
+  return { attention, ...rest };
+}
+
+/** The variant's parameters as a weights file or a snapshot records them (VARIANT_PARAMETERS). */
+export function variantParameters(
+  c: Pick<ResolvedTrainingConfig, 'attention' | VariantKey>,
+): Record<string, number | number[]> {
+  const out: Record<string, number | number[]> = {};
+  for (const name of VARIANT_PARAMETERS[c.attention]) {
+    const value = c[name];
+    out[name] = Array.isArray(value) ? [...value] : value;
+  }
+  return out;
+}
+
+/**
+ * Refuses weights of another attention variant (or of other variant parameters) than the run's:
+ * they may even fit in shape (local and sparse weights are the same), but not in what they learned.
+ */
+function checkSameVariant(file: WeightsFile<AnyModelId>, c: ResolvedTrainingConfig): void {
+  if (!(VARIANT_MODELS as readonly string[]).includes(c.model)) return;
+  const saved = file.options.attention ?? 'full';
+  const theirs = JSON.stringify(
+    saved === c.attention
+      ? variantParameters({ ...c, ...file.options, attention: saved } as ResolvedTrainingConfig)
+      : {},
+  );
+  const ours = JSON.stringify(saved === c.attention ? variantParameters(c) : {});
+  if (saved !== c.attention || theirs !== ours)
+    throw new Error(
+      `the weights were trained with attention "${saved}"${describeParameters(file.options, saved)}, not "${c.attention}"${describeParameters(c, c.attention)}: train this variant from scratch, or set attention to the weights' variant`,
+    );
+}
+
+/** ` (window 8, stride 4)`: a variant's parameters as a message names them, or nothing. */
+function describeParameters(options: object, attention: keyof typeof VARIANT_PARAMETERS): string {
+  const names = VARIANT_PARAMETERS[attention] ?? [];
+  const parts = names.flatMap((name) => {
+    const value = (options as Record<string, unknown>)[name];
+    return value === undefined
+      ? []
+      : [`${name} ${Array.isArray(value) ? value.join(' ') : String(value)}`];
+  });
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
 type Post = (message: TrainerMessage, transfer?: Transferable[]) => void;
 
 /**
@@ -97,7 +179,7 @@ type Post = (message: TrainerMessage, transfer?: Transferable[]) => void;
 export class TrainingSession {
   private state: 'idle' | 'running' | 'paused' | 'stopping' = 'idle';
   private model: tf.LayersModel | undefined;
-  private inspector: tf.LayersModel | undefined;
+  private inspector: SnapshotInspector | undefined;
   private optimizer: tf.Optimizer | undefined;
   private validation: { inputs: tf.Tensor; targets: tf.Tensor } | undefined;
   private config: ResolvedTrainingConfig | undefined;
@@ -231,6 +313,7 @@ export class TrainingSession {
     let lastEvaluation = 0;
     let evaluationCost = 0;
     let lastSnapshot = -Infinity;
+    let peakBytes = 0;
     let resumedAt = performance.now();
     const elapsed = () =>
       (active + (this.state === 'running' ? performance.now() - resumedAt : 0)) / 1000;
@@ -262,14 +345,32 @@ export class TrainingSession {
         c.learningRate *
         Math.min(1, Math.max((step + 1) / Math.max(1, c.warmupSteps), fraction() / WARMUP_BUDGET));
       (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-      const loss = optimizer.minimize(
-        () =>
-          tf.losses.meanSquaredError(
-            ys,
-            model.apply(xs, { training: true }) as tf.Tensor,
-          ) as tf.Scalar,
-        true,
-      )!;
+      // The adaptive span's penalty reaches the loss as a gradient the layer adds to its spans
+      // while training (see adaptiveSpanAttention): the MSE reported is the data's alone.
+      const minimize = () =>
+        optimizer.minimize(
+          () =>
+            tf.losses.meanSquaredError(
+              ys,
+              model.apply(xs, { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+          true,
+        )!;
+      let loss: tf.Scalar;
+      if (step === 1) {
+        // The second step (the first has built the optimiser's moments) is profiled for the
+        // most bytes tensors hold at once: the run's peak memory.
+        let profiled: tf.Scalar | undefined;
+        peakBytes = (
+          await tf.profile(() => {
+            profiled = minimize();
+            return profiled;
+          })
+        ).peakBytes;
+        loss = profiled!;
+      } else {
+        loss = minimize();
+      }
       const trainLoss = (await loss.data())[0] * task.lossScale;
       tf.dispose([xs, ys, loss]);
       trainTime += performance.now() - start;
@@ -325,6 +426,7 @@ export class TrainingSession {
       validationLoss,
       samplesPerSecond: trainTime > 0 ? samplesSeen / (trainTime / 1000) : 0,
       backend,
+      peakBytes,
     });
   }
 
@@ -357,21 +459,32 @@ export class TrainingSession {
     const tensors = tf.tidy(() => {
       const x = tf.slice(validation.inputs, index, 1);
       const y = tf.slice(validation.targets, index, 1);
-      const result = (inspector ?? model).predict(x);
+      const result = (inspector?.model ?? model).predict(x);
       return [x, y, ...(Array.isArray(result) ? result : [result])];
     });
+    const layerCount = inspector?.layers.length ?? 0;
+    const variants = inspector
+      ? await variantSnapshots(
+          inspector,
+          tensors.slice(3, 3 + layerCount),
+          tensors.slice(3 + layerCount),
+        )
+      : [];
     // Copies: on the cpu backend data() can hand back tfjs's own buffer, which must not be transferred.
-    const values = (await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>))).map(
-      (v) => v.slice(),
-    );
+    const values = (
+      await Promise.all(
+        tensors.slice(0, 3 + layerCount).map((t) => t.data() as Promise<Float32Array>),
+      )
+    ).map((v) => v.slice());
     const [input, target, prediction] = values;
     const kinds = attentionKinds(model);
-    const attention = tensors.slice(3).map((t, i) => ({
+    const attention = tensors.slice(3, 3 + layerCount).map((t, i) => ({
       heads: t.shape[1] as number,
       length: t.shape[2] as number,
       keys: t.shape[3] as number,
       kind: kinds[i],
       data: values[i + 3],
+      ...(variants[i] ? { variant: variants[i] } : {}),
     }));
     tf.dispose(tensors);
     const image =
@@ -389,7 +502,12 @@ export class TrainingSession {
         ...(image ? { image } : {}),
         attention,
       },
-      values.map((v) => v.buffer),
+      [
+        ...values.slice(0, 3 + layerCount).map((v) => v.buffer),
+        ...variants.flatMap((v) =>
+          [v?.buckets, v?.spans, v?.projected, v?.exact].flatMap((a) => (a ? [a.buffer] : [])),
+        ),
+      ],
     );
   }
 
@@ -515,6 +633,9 @@ export class TrainingSession {
         embedding: config.embedding,
         blocks: config.blocks,
         seed: config.seed,
+        ...((VARIANT_MODELS as readonly string[]).includes(config.model)
+          ? { attention: config.attention, ...variantParameters(config) }
+          : {}),
         ...(isVisionModel(config.model)
           ? {
               imageSize: config.imageSize,
@@ -544,7 +665,7 @@ export class TrainingSession {
     this.task = task;
     const model = buildModel(c.model, c);
     this.model = model;
-    this.inspector = withAttentionOutputs(model);
+    this.inspector = snapshotInspector(model);
     const validation = task.generate(c.validationSize, c.validationSeed);
     this.baselines = task.baselines(validation);
     this.validation = {
@@ -561,6 +682,7 @@ export class TrainingSession {
     const held = this.exportWeights();
     if (held.model !== c.model)
       throw new Error(`the weights held are ${held.model}'s, not ${c.model}'s`);
+    checkSameVariant(held, c);
     return held;
   }
 
