@@ -12,31 +12,55 @@
  * 5. Vision (`parts=vision`): 2D batches generated against what training consumes, the vision
  *    models' samples/s on one thread against the native library's figures, the peak tensor memory
  *    of a step, and each model's validation MSE x 1,000 after the same samples against predicting
- *    black (encoder-started decoder queries against learned ones among them).
+ *    black (encoder-started decoder queries against learned ones among them). Then (also alone
+ *    with `parts=cross`) whether vit-encdec's cross-attention concentrates: trained at
+ *    `<trainable-model>`'s image defaults for its budget (queries `encoder` and `learned`), the
+ *    share of each decoder query's cross-attention on its own patch, its own shape and its
+ *    group-mates, against chance, over the run's validation images, per layer, at initialisation
+ *    and after training (`crossAttentionMass`, packages/core/src/attention-mass.ts).
  *
  * Our wasm kernels against tfjs's own are measured by the `kernels` suite (also part of
  * `npm run bench:train`), on a cross-origin isolated page.
  *
  * Query options (BENCH_QUERY): `backends=wasm,cpu,webgl`, `models=fcn,cnn`, `seconds=12` (per
  * throughput cell), `lessonSeconds=120`, `lesson={"batchSize":32}` (overrides of the element's defaults), `lessonCompare=false` (time to lesson only), `tableSamples=2560`,
- * `tableBatch=32`, `tableModels=…`, `visionSamples=3200`, `visionModels=vit,vit-encdec,…`.
+ * `tableBatch=32`, `tableModels=…`, `visionSamples=3200`, `visionModels=vit,vit-encdec,…`,
+ * `crossSeconds=60` (the element's budget), `crossImages=64`, `crossQueries=encoder,learned`.
  */
+import * as tf from '@tensorflow/tfjs';
 import {
   MODEL_IDS,
   baselineScores1D,
+  crossAttentionMass,
   isVisionModel,
   generateBatch1D,
   generateBatch2D,
+  generateShapes2D,
   parameterCount,
+  sampleSeed,
   visionParameterCount,
   type AnyModelId,
+  type AttentionMass,
+  type AttentionOnImage,
   type ModelId,
+  type Sample2D,
   type VisionModelId,
   type VisionModelOptions,
 } from '@decoding-attention/core';
+import {
+  attentionKinds,
+  buildVisionModel,
+  withAttentionOutputs,
+} from '@decoding-attention/core/models';
 import type { TrainableModel } from '@decoding-attention/trainable-model';
 import '@decoding-attention/trainable-model/trainable-model.js';
-import { Trainer, baselineScores2D, type TrainingConfig } from '@decoding-attention/core/train';
+import {
+  Trainer,
+  baselineScores2D,
+  type EvaluationMessage,
+  type TrainingConfig,
+  type WeightsFile,
+} from '@decoding-attention/core/train';
 import { medianTime, type BenchSuite, type Report } from './harness.js';
 import { list, number, throughput, train } from './training.js';
 
@@ -372,6 +396,155 @@ async function vision(report: Report): Promise<void> {
   }
 }
 
+/** The validation set of a shapes-2d run of seed 0: its images' seed (the trainer's). */
+const VALIDATION_SEED_2D = 1_000_003;
+
+/** Trains one configuration to its budget in a Worker and exports the trained weights. */
+async function trainAndExport(
+  config: TrainingConfig,
+): Promise<{ weights: WeightsFile<AnyModelId>; validationLoss: number; steps: number }> {
+  const trainer = await Trainer.create({ mode: 'worker' });
+  try {
+    let last: EvaluationMessage | undefined;
+    await new Promise<void>((resolve, reject) => {
+      trainer.addEventListener('evaluation', (event) => {
+        last = (event as CustomEvent<EvaluationMessage>).detail;
+      });
+      trainer.addEventListener('done', () => resolve());
+      trainer.addEventListener('error', (event) =>
+        reject(new Error((event as CustomEvent<{ message: string }>).detail.message)),
+      );
+      trainer.start(config);
+    });
+    const weights = await trainer.exportWeights<AnyModelId>();
+    return { weights, validationLoss: last?.validationLoss ?? Number.NaN, steps: last?.step ?? 0 };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * Every cross-attention layer's concentration (`crossAttentionMass`) of a vit-encdec on the
+ * images: their weights [heads, patches, patches] computed on this page, 16 images at a time.
+ */
+function crossMasses(
+  model: tf.LayersModel,
+  inputs: Float32Array,
+  samples: Sample2D[],
+  heads: number,
+  patchSize: number,
+): AttentionMass[] {
+  const withWeights = withAttentionOutputs(model);
+  if (!withWeights) throw new Error('the model reports no attention');
+  const cross = attentionKinds(model).flatMap((kind, i) => (kind === 'cross' ? [i] : []));
+  const { width, height } = samples[0];
+  const pixels = width * height * 3;
+  const perLayer: AttentionOnImage[][] = cross.map(() => []);
+  for (let first = 0; first < samples.length; first += 16) {
+    const count = Math.min(16, samples.length - first);
+    const outputs = tf.tidy(() => {
+      const xs = tf.tensor4d(inputs.subarray(first * pixels, (first + count) * pixels), [
+        count,
+        height,
+        width,
+        3,
+      ]);
+      const all = withWeights.predict(xs) as tf.Tensor[];
+      return cross.map((i) => all[1 + i].dataSync() as Float32Array);
+    });
+    outputs.forEach((data, l) => {
+      const size = data.length / count;
+      for (let k = 0; k < count; k++)
+        perLayer[l].push({
+          sample: samples[first + k],
+          weights: data.subarray(k * size, (k + 1) * size),
+        });
+    });
+  }
+  return perLayer.map((images) => crossAttentionMass(images, heads, patchSize));
+}
+
+/** A share against chance, as the bench prints it: "41.2 % (x 3.10 chance)". */
+const shareText = (share: { share: number; ratio: number }) =>
+  `${(100 * share.share).toFixed(1)} % (x ${share.ratio.toFixed(2)} chance)`;
+
+/**
+ * Whether vit-encdec's cross-attention concentrates, at `<trainable-model>`'s image defaults
+ * (128 x 128, patch 16, width 64, 4 heads, 2 + 2 blocks, sinusoidal, batch 32, Adam 1e-3) for its
+ * budget (60 s), with decoder queries started from the encoder's tokens and learned: the share of
+ * each query's cross-attention on its own patch, its own shape and its group-mates, against
+ * chance, over the run's validation images, at initialisation (the run's own seed) and after.
+ */
+async function crossAttention(report: Report): Promise<void> {
+  const budget = number('crossSeconds', 60);
+  const count = number('crossImages', 64);
+  const backend = (list('backends', ['wasm'])[0] ?? 'wasm') as TrainingConfig['backend'];
+  const validation = generateBatch2D(count, { seed: VALIDATION_SEED_2D });
+  const samples = Array.from({ length: count }, (_, k) =>
+    generateShapes2D({ seed: sampleSeed(VALIDATION_SEED_2D, k) }),
+  );
+  // The attention is read on this page, on tfjs's plain JavaScript backend (exact, and no wasm
+  // set-up needed for a few forward passes).
+  await tf.setBackend('cpu');
+  for (const queries of list('crossQueries', ['encoder', 'learned'])) {
+    const config: TrainingConfig = {
+      task: 'shapes-2d',
+      model: 'vit-encdec',
+      queries: queries as 'encoder' | 'learned',
+      batchSize: 32,
+      learningRate: 1e-3,
+      backend,
+      threads: 1,
+      budget: { seconds: budget },
+      snapshotEvery: 1e9,
+    };
+    const { weights, validationLoss, steps } = await trainAndExport(config);
+    const options = weights.options;
+    const model = buildVisionModel('vit-encdec', options);
+    try {
+      const heads = options.heads;
+      const patchSize = options.patchSize ?? 16;
+      // The same seed builds the run's initial weights.
+      const before = crossMasses(model, validation.inputs, samples, heads, patchSize);
+      model.weights.forEach((w, i) => {
+        const stored = weights.weights[i];
+        if (stored.name !== w.originalName)
+          throw new Error(`weight ${i} is ${stored.name}, the model's ${w.originalName}`);
+        w.write(tf.tensor(stored.values, stored.shape));
+      });
+      const after = crossMasses(model, validation.inputs, samples, heads, patchSize);
+      const name = `vit-encdec (queries ${queries}, ${budget} s, ${steps} steps, val MSE x 1e-3 ${validationLoss.toFixed(1)})`;
+      after.forEach((mass, l) => {
+        const start = before[l];
+        console.log(
+          `${name}, cross-attention layer ${l + 1}: own patch ${shareText(mass.self)}, own shape ${shareText(mass.shape)}, group-mates ${shareText(mass.mates)}; at initialisation ${shareText(start.self)}, ${shareText(start.shape)}, ${shareText(start.mates)}`,
+        );
+        mass.heads.forEach((head, h) =>
+          console.log(
+            `  head ${h + 1}: own patch ${shareText(head.self)}, own shape ${shareText(head.shape)}, group-mates ${shareText(head.mates)}`,
+          ),
+        );
+        for (const [set, label] of [
+          ['self', "the query's own patch"],
+          ['shape', "the query's own shape"],
+          ['mates', "the shape's group-mates"],
+        ] as const)
+          report({
+            figure: `${name}, cross-attention layer ${l + 1} (heads' mean): share on ${label}`,
+            value: 100 * mass[set].share,
+            unit: '%',
+            against: 'chance (attention spread evenly over the patches)',
+            reference: 100 * mass[set].chance,
+            ratio: mass[set].ratio,
+            note: `x ${start[set].ratio.toFixed(2)} chance at initialisation; ${mass[set].queries} queries on ${count} validation images`,
+          });
+      });
+    } finally {
+      model.dispose();
+    }
+  }
+}
+
 const suite: BenchSuite = {
   title: `Training in the browser (cross-origin isolated: ${crossOriginIsolated ? 'yes' : 'no'}, ${navigator.hardwareConcurrency} cores)`,
   async run(report) {
@@ -381,6 +554,7 @@ const suite: BenchSuite = {
     if (parts.includes('lesson')) await timeToLesson(report);
     if (parts.includes('table')) await resultsTable(report);
     if (parts.includes('vision')) await vision(report);
+    if (parts.includes('vision') || parts.includes('cross')) await crossAttention(report);
   },
 };
 
