@@ -20,7 +20,7 @@ import {
   word,
   type ThemeColors,
 } from '@decoding-attention/ui';
-import { html, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import {
   barScale,
@@ -31,7 +31,7 @@ import {
   drawStrip,
   gridPicture,
 } from './draw.js';
-import type { PatchFocusDetail, TokensChangeDetail } from './events.js';
+import type { PatchFocusDetail, TokensChangeDetail, WeightsChangeDetail } from './events.js';
 import { renderGridOverlay, renderParts, type PartsView } from './parts.js';
 import { tokenizerStyles } from './patch-tokenizer.styles.js';
 import {
@@ -43,7 +43,15 @@ import {
   workOutTokens,
   type WorkedTokens,
 } from './tokens.js';
-import { usablePatchSizes, validateSettings } from './validation.js';
+import {
+  MODEL_EXPECTED,
+  WEIGHTS_EVERY_MS,
+  isModelElement,
+  isWeightsSource,
+  modelWeightsOf,
+  type ModelWeights,
+} from './model-weights.js';
+import { usablePatchSizes, validateSettings, type TokenizerSettings } from './validation.js';
 import { VERSION } from './version.js';
 
 /** A followed element's sample, if it is a 2D one. */
@@ -53,9 +61,24 @@ function sample2D(sample: Sample1D | Sample2D | undefined): Sample2D | undefined
     : undefined;
 }
 
-/** Elements `for` can name: a viewer (before or after its tag is defined) or any sample source. */
+/**
+ * Elements `for` can name: a viewer (before or after its tag is defined) or any sample source,
+ * and a model whose weights are shown.
+ */
 function isFollowable(element: Element): element is HTMLElement {
-  return element.localName === 'shape-dataset-viewer' || isSampleSource(element);
+  return (
+    element.localName === 'shape-dataset-viewer' ||
+    isSampleSource(element) ||
+    isModelElement(element)
+  );
+}
+
+/** What `for` names, in the messages. */
+const FOLLOWED = `a <shape-dataset-viewer mode="2d"> or a ${MODEL_EXPECTED}`;
+
+/** The named fields of an object. */
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, object[key]])) as Pick<T, K>;
 }
 
 /** A setting as a form control shows it: a bad value set from script shows as none. */
@@ -76,6 +99,7 @@ function textOf(value: unknown): string {
  *
  * @fires patch-focus - The patch shown changed (hover, keyboard or `patch`). `detail: { index, row, col }`.
  * @fires tokens-change - The tokens were worked out anew. `detail: { encoding, patchSize, rows, cols, dim, tokens }`.
+ * @fires weights-change - New weights arrived from the model named in `for`. `detail: { model, patchSize, dim }`.
  *
  * @csspart controls - The toolbar of choices and export buttons.
  * @csspart button - Every button.
@@ -84,6 +108,7 @@ function textOf(value: unknown): string {
  * @csspart patch - The shown patch: its planes and the flattened strip.
  * @csspart token - The embedding, the encoding and the token as bars.
  * @csspart error - The message shown for bad input.
+ * @csspart source - Where the projection comes from: a followed model's weights, or a wait for them.
  *
  * @cssprop [--da-patch-image-size] - Width of the image and of the similarity grid (default 256px).
  * @cssprop [--da-color-accent] - The shown patch's outline and the bars.
@@ -96,19 +121,32 @@ export class PatchTokenizer extends DecodingElement {
 
   // ---- Controllers and fields ----
 
-  private readonly link = new ElementLink<HTMLElement>(
-    this,
-    (target) => {
-      target.addEventListener('sample-change', this.onSampleChange);
-      if (isSampleSource(target)) this.linkedSample = sample2D(target.sample);
-    },
-    (target) => {
-      target.removeEventListener('sample-change', this.onSampleChange);
-      this.linkedSample = undefined;
-    },
-    isFollowable,
-    'a <shape-dataset-viewer mode="2d">',
+  /** `for` names up to two elements, as `<output for>` does: a viewer and a model, in any order. */
+  private readonly links = [0, 1].map(
+    () =>
+      new ElementLink<HTMLElement>(
+        this,
+        (target) => this.attach(target),
+        (target) => this.detach(target),
+        isFollowable,
+        FOLLOWED,
+      ),
   );
+  /** The ids `for` named, as followed. */
+  private ids: string[] = [];
+  /** The model followed, if any. */
+  private modelTarget: HTMLElement | undefined;
+  /** The patch embedding of the followed model's last weights, checked. */
+  @state() private modelWeights: ModelWeights | undefined;
+  /** Why the followed model's weights cannot be shown, if so. */
+  @state() private modelProblem: string | undefined;
+  /** The followed model has no weights yet (it has not trained). */
+  @state() private waiting = false;
+  /** Bumped when the model followed changes: a fetch for the one before is then dropped. */
+  private fetchGeneration = 0;
+  private fetching = false;
+  private fetchAgain = false;
+  private lastFetch = -Infinity;
 
   private worked: WorkedTokens | undefined;
   /** The grid of the last settings that were valid: a new patch size moves the patch from it. */
@@ -143,11 +181,16 @@ export class PatchTokenizer extends DecodingElement {
   @property({ reflect: true, converter: word }) encoding: PatchEncodingKind = 'sinusoidal';
   /** The patch shown when none is hovered, by its raster number (default 0); the keyboard moves it. */
   @property({ type: Number }) patch = 0;
-  /** Id of a `<shape-dataset-viewer mode="2d">` whose sample is tokenized. */
+  /**
+   * Ids, space-separated, as `<output for>` takes them: a `<shape-dataset-viewer mode="2d">`,
+   * whose sample is tokenized, and a `<trainable-model task="shapes-2d">` (`vit` or `vit-encdec`),
+   * whose trained patch embedding (and learnable positional table) makes the tokens, at its
+   * patch size, width and encoding; either or both, in any order.
+   */
   @property({ reflect: true, converter: word }) for?: string;
   /**
    * A `[patch-size² x 3, dim]` row-major projection (a trained patch embedding) used instead of
-   * the seeded one; checked for size and finite values.
+   * the seeded one; checked for size and finite values. A model followed through `for` comes first.
    */
   @property({ attribute: false }) projection?: ArrayLike<number>;
   /** The `[dim]` bias of a trained patch embedding, added after `projection` (which it needs). */
@@ -174,33 +217,58 @@ export class PatchTokenizer extends DecodingElement {
     return this.hovered >= 0 ? this.hovered : this.patch;
   }
 
-  /** The image tokenized: the followed viewer's sample, or one of the element's own. */
+  /**
+   * The image tokenized: the followed viewer's sample, or one of the element's own (at the
+   * followed model's image size, if it has weights).
+   */
   get image(): Sample2D {
     if (this.linkedSample) return this.linkedSample;
     const seed = Number.isSafeInteger(this.seed) ? this.seed : 0;
-    if (this.ownSample && this.ownSeed === seed) return this.ownSample;
-    this.ownSeed = seed;
-    this.ownSample = generateShapes2D({ seed });
+    const size = this.modelWeights?.imageSize;
+    const key = `${seed} ${size ?? ''}`;
+    if (this.ownSample && this.ownKey === key) return this.ownSample;
+    this.ownKey = key;
+    this.ownSample = generateShapes2D(size ? { seed, width: size, height: size } : { seed });
     return this.ownSample;
   }
-  private ownSeed = 0;
+  private ownKey = '';
+
+  /**
+   * The trained weights shown, from the model named in `for`: its id, image and patch size,
+   * width (`dim`), heads, encoding, `projection`, `bias` and, for a learnable encoding,
+   * `positionalTable`; undefined while no model is followed or it has no weights yet.
+   */
+  get followedWeights(): Readonly<ModelWeights> | undefined {
+    return this.modelWeights;
+  }
+
+  /** The settings the tokens are worked out with: the element's, or a followed model's. */
+  private get settings(): TokenizerSettings {
+    const w = this.modelWeights;
+    if (!w) return this;
+    return {
+      ...pick(this, ['seed', 'patch', 'for', 'encoding', 'dim', 'heads', 'patchSize']),
+      patchSize: w.patchSize,
+      dim: w.dim,
+      heads: w.heads,
+      encoding: w.encoding ?? this.encoding,
+      projection: w.projection,
+      bias: w.bias,
+      positionalTable: w.positionalTable,
+    };
+  }
 
   // ---- Lifecycle ----
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('for')) this.link.follow(typeof this.for === 'string' ? this.for : undefined);
+    if (changed.has('for')) this.followIds();
     const image = this.image;
+    const keys = changed as Map<PropertyKey, unknown>;
     this.keepPatchInPlace(changed, image);
     try {
       this.validateTheme();
-      const checked = validateSettings(this, image.width, image.height);
-      const problem = this.link.problem;
-      if (problem) throw new RangeError(problem);
-      const target = this.link.element;
-      if (isSampleSource(target) && target.sample && !sample2D(target.sample))
-        throw new RangeError(
-          `for="${this.for}" names a viewer showing a 1D sample; set mode="2d" on it`,
-        );
+      const checked = this.checkSettings(image);
+      this.checkLinks();
       const worked = this.worked;
       const same =
         worked?.sample === image &&
@@ -211,7 +279,8 @@ export class PatchTokenizer extends DecodingElement {
         !changed.has('seed') &&
         !changed.has('projection') &&
         !changed.has('bias') &&
-        !changed.has('positionalTable');
+        !changed.has('positionalTable') &&
+        !keys.has('modelWeights');
       if (!same) {
         this.worked = workOutTokens(image, checked);
         this.emit<TokensChangeDetail>('tokens-change', {
@@ -252,6 +321,168 @@ export class PatchTokenizer extends DecodingElement {
       Math.floor((row * grid.patchSize) / size) * cols + Math.floor((col * grid.patchSize) / size);
   }
 
+  /** The settings checked against the image; a followed model's are named as its. */
+  private checkSettings(image: Sample2D): ReturnType<typeof validateSettings> {
+    const w = this.modelWeights;
+    if (w && (image.width !== w.imageSize || image.height !== w.imageSize))
+      throw new RangeError(
+        `the model named in for="${this.for}" trains on ${w.imageSize} x ${w.imageSize} images but the viewer's is ${image.width} x ${image.height}; set width="${w.imageSize}" height="${w.imageSize}" on the viewer or image-size="${image.width}" on the model`,
+      );
+    try {
+      return validateSettings(this.settings, image.width, image.height);
+    } catch (error) {
+      if (!w || error instanceof RangeError === false) throw error;
+      throw new RangeError(
+        `following the weights of for="${this.modelId()}" (patch-size ${w.patchSize}, width ${w.dim}): ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Throws what is wrong with what `for` names, if anything. */
+  private checkLinks(): void {
+    if (this.ids.length > 2)
+      throw new RangeError(
+        `for="${this.for}" names ${this.ids.length} ids; it takes at most two: ${FOLLOWED}`,
+      );
+    for (const link of this.links) if (link.problem) throw new RangeError(link.problem);
+    const targets = this.links.flatMap((link) => (link.element ? [link.element] : []));
+    const models = targets.filter(isModelElement);
+    if (targets.length === 2 && models.length !== 1)
+      throw new RangeError(
+        `for="${this.for}" names two ${models.length ? 'models' : 'viewers'}; name one <shape-dataset-viewer mode="2d"> and one ${MODEL_EXPECTED}`,
+      );
+    const viewer = this.viewer;
+    if (isSampleSource(viewer) && viewer.sample && !sample2D(viewer.sample))
+      throw new RangeError(
+        `for="${viewer.id}" names a viewer showing a 1D sample; set mode="2d" on it`,
+      );
+    if (this.modelProblem) throw new RangeError(this.modelProblem);
+  }
+
+  /** The viewer followed (an element `for` names that is not a model), if any. */
+  private get viewer(): HTMLElement | undefined {
+    return this.links
+      .map((link) => link.element)
+      .find((target) => !!target && !isModelElement(target));
+  }
+
+  /** The id of the followed model, for messages. */
+  private modelId(): string {
+    return this.modelTarget?.id ?? '';
+  }
+
+  /** Follows the ids `for` names now, space-separated. */
+  private followIds(): void {
+    this.ids = typeof this.for === 'string' ? this.for.split(/\s+/).filter(Boolean) : [];
+    this.links.forEach((link, i) => link.follow(this.ids[i]));
+  }
+
+  private attach(target: HTMLElement): void {
+    if (isModelElement(target)) {
+      this.modelTarget = target;
+      this.fetchGeneration++;
+      this.fetching = false;
+      this.fetchAgain = false;
+      this.modelProblem = this.settingsProblem(target);
+      target.addEventListener('training-progress', this.onTrainingProgress);
+      target.addEventListener('training-done', this.onTrainingDone);
+      this.fetchWeights();
+      return;
+    }
+    target.addEventListener('sample-change', this.onSampleChange);
+    if (isSampleSource(target)) this.linkedSample = sample2D(target.sample);
+  }
+
+  private detach(target: HTMLElement): void {
+    // The other link still follows it (`for` named it twice, or the ids swapped places).
+    if (this.links.filter((link) => link.element === target).length > 1) return;
+    target.removeEventListener('training-progress', this.onTrainingProgress);
+    target.removeEventListener('training-done', this.onTrainingDone);
+    target.removeEventListener('sample-change', this.onSampleChange);
+    if (target === this.modelTarget) {
+      this.modelTarget = undefined;
+      this.fetchGeneration++;
+      this.fetching = false;
+      this.modelWeights = undefined;
+      this.modelProblem = undefined;
+      this.waiting = false;
+      return;
+    }
+    if (!isModelElement(target)) {
+      const viewer = this.links
+        .map((link) => link.element)
+        .find((other) => !!other && other !== target && !isModelElement(other));
+      this.linkedSample = isSampleSource(viewer) ? sample2D(viewer.sample) : undefined;
+    }
+  }
+
+  /**
+   * A model set to train on something the tokenizer cannot show (series, or a model with no
+   * patch embedding), told before it trains; its weights file says it again after.
+   */
+  private settingsProblem(target: HTMLElement): string | undefined {
+    const { task, model } = target as HTMLElement & { task?: unknown; model?: unknown };
+    const named = `for="${target.id}"`;
+    if (typeof task === 'string' && task !== 'shapes-2d')
+      return `${named} names a model set to train on series (task ${task}), which has no image patches; set task="shapes-2d" and model="vit" or "vit-encdec" on it`;
+    if (
+      typeof task === 'string' &&
+      typeof model === 'string' &&
+      !['vit', 'vit-encdec'].includes(model)
+    )
+      return `${named} names a ${model} model, which has no patch embedding the tokenizer shows; set model="vit" or "vit-encdec" on it`;
+    return undefined;
+  }
+
+  /**
+   * Asks the followed model for its weights (one request at a time; one asked for meanwhile is
+   * made after it). A model that has not trained rejects: the tokenizer waits for it.
+   */
+  private fetchWeights(): void {
+    const target = this.modelTarget;
+    if (!target || !isWeightsSource(target)) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    this.fetching = true;
+    this.lastFetch = performance.now();
+    const generation = this.fetchGeneration;
+    const current = () => generation === this.fetchGeneration;
+    Promise.resolve()
+      .then(() => target.exportWeights())
+      .then(
+        (file) => {
+          if (!current()) return;
+          this.waiting = false;
+          try {
+            this.modelWeights = modelWeightsOf(file, target.id);
+            this.modelProblem = undefined;
+            const { model, patchSize, dim } = this.modelWeights;
+            this.emit<WeightsChangeDetail>('weights-change', { model, patchSize, dim });
+          } catch (error) {
+            this.modelWeights = undefined;
+            this.modelProblem = (error as Error).message;
+          }
+        },
+        () => {
+          if (!current()) return;
+          // Nothing trained yet: the seeded projection stays until weights arrive.
+          this.waiting = !this.modelWeights;
+          this.modelProblem = this.modelWeights ? undefined : this.settingsProblem(target);
+        },
+      )
+      .finally(() => {
+        if (!current()) return;
+        this.fetching = false;
+        if (this.fetchAgain) {
+          this.fetchAgain = false;
+          this.fetchWeights();
+        }
+      });
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     const worked = this.worked;
     if (!worked) return;
@@ -269,6 +500,16 @@ export class PatchTokenizer extends DecodingElement {
   }
 
   // ---- Event handlers ----
+
+  /** While the model trains: its weights, every WEIGHTS_EVERY_MS at most. */
+  private readonly onTrainingProgress = (): void => {
+    if (performance.now() - this.lastFetch >= WEIGHTS_EVERY_MS) this.fetchWeights();
+  };
+
+  /** Training over: its final weights. */
+  private readonly onTrainingDone = (): void => {
+    this.fetchWeights();
+  };
 
   private readonly onSampleChange = (event: Event): void => {
     const detail = eventDetail<{ sample: Sample1D | Sample2D }>(event);
@@ -345,8 +586,10 @@ export class PatchTokenizer extends DecodingElement {
 
   /** The settings, the grid, the shown patch's values, embedding, encoding, token and similarities, and every token. */
   toJSON(): Record<string, unknown> {
+    const w = this.modelWeights;
+    const weights = w && { weightsFrom: { for: this.modelId(), model: w.model } };
     const data = this.worked
-      ? { seed: this.seed, ...tokensAsData(this.worked, this.shownPatch) }
+      ? { seed: this.seed, ...weights, ...tokensAsData(this.worked, this.shownPatch) }
       : { error: this.errorMessage };
     return JSON.parse(toJsonText(data)) as Record<string, unknown>;
   }
@@ -387,25 +630,49 @@ export class PatchTokenizer extends DecodingElement {
       onKeyDown: (event) => this.onKeyDown(event),
       overlay: renderGridOverlay(worked.grid, index),
     };
-    return html`${this.renderControls()} ${this.renderError()} ${view ? renderParts(view) : ''}`;
+    return html`${this.renderControls()} ${this.renderError()} ${this.renderSource()}
+    ${view ? renderParts(view) : ''}`;
+  }
+
+  /** Where the projection comes from, when a model is followed. */
+  private renderSource(): TemplateResult | typeof nothing {
+    const w = this.modelWeights;
+    const id = this.modelId();
+    if (w && !this.errorMessage)
+      return html`<p class="note source" part="source">
+        The trained patch embedding of ${w.model} (<code>id="${id}"</code>): patch size
+        ${w.patchSize}, ${w.dim} features${w.positionalTable ? ', its learned positions' : ''}. It
+        follows the model as it trains.
+      </p>`;
+    if (this.waiting && this.modelTarget && !this.errorMessage)
+      return html`<p class="note source" part="source">
+        Waiting for the model <code>id="${id}"</code> to train: the seeded projection is shown until
+        its weights arrive.
+      </p>`;
+    return nothing;
   }
 
   private renderControls(): TemplateResult {
     const image = this.image;
     const sizes = usablePatchSizes(image.width, image.height);
-    const size = textOf(this.patchSize);
-    const encoding = textOf(this.encoding);
+    const w = this.modelWeights;
+    const size = textOf(w ? w.patchSize : this.patchSize);
+    const encoding = textOf(w?.encoding ?? this.encoding);
     return html`
       <div class="toolbar controls" part="controls" role="group" aria-label="Tokenizer settings">
         <label
           >Patch size
-          <select @change=${(e: Event) => this.setPatchSize((e.target as HTMLSelectElement).value)}>
+          <select
+            ?disabled=${!!w}
+            @change=${(e: Event) => this.setPatchSize((e.target as HTMLSelectElement).value)}
+          >
             ${sizes.map((p) => html`<option value=${p} ?selected=${String(p) === size}>${p}</option>`)}
           </select></label
         >
         <label
           >Encoding
           <select
+            ?disabled=${!!w?.encoding}
             @change=${(e: Event) =>
               (this.encoding = (e.target as HTMLSelectElement).value as PatchEncodingKind)}
           >

@@ -16,3 +16,10 @@ export interface TokensChangeDetail {
   dim: number;
   tokens: Float32Array;
 }
+
+/** What `weights-change` carries: the followed model's weights arrived (id, patch size, width). */
+export interface WeightsChangeDetail {
+  model: string;
+  patchSize: number;
+  dim: number;
+}

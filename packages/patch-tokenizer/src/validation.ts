@@ -102,7 +102,7 @@ export function validateSettings(
   const patch = checkInteger('patch', s.patch as number, 0, grid.count - 1);
   if (s.for !== undefined && typeof s.for !== 'string')
     throw new RangeError(
-      `for must be the id of a <shape-dataset-viewer mode="2d">, got ${shownValue(s.for)}`,
+      `for must be ids, space-separated, of a <shape-dataset-viewer mode="2d"> and a <trainable-model task="shapes-2d">, got ${shownValue(s.for)}`,
     );
   const set = (value: unknown) => value !== undefined && value !== null;
   const projection = set(s.projection) ? checkProjection(s.projection, grid.size, dim) : undefined;

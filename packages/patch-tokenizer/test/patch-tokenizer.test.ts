@@ -348,7 +348,7 @@ describe('<patch-tokenizer>', () => {
       el.for = 'pt-nowhere';
       await el.updateComplete;
       expect($(el, '[part="error"]').textContent).to.equal(
-        'for="pt-nowhere" names no element on this page; give a <shape-dataset-viewer mode="2d"> id="pt-nowhere"',
+        'for="pt-nowhere" names no element on this page; give a <shape-dataset-viewer mode="2d"> or a <trainable-model task="shapes-2d" model="vit"> (or model="vit-encdec") id="pt-nowhere"',
       );
       el.removeAttribute('for');
       await el.updateComplete;
