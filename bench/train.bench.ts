@@ -25,7 +25,8 @@
  * Query options (BENCH_QUERY): `backends=wasm,cpu,webgl`, `models=fcn,cnn`, `seconds=12` (per
  * throughput cell), `lessonSeconds=120`, `lesson={"batchSize":32}` (overrides of the element's defaults), `lessonCompare=false` (time to lesson only), `tableSamples=2560`,
  * `tableBatch=32`, `tableModels=…`, `visionSamples=3200`, `visionModels=vit,vit-encdec,…`,
- * `crossSeconds=60` (the element's budget), `crossImages=64`, `crossQueries=encoder,learned`.
+ * `crossSeconds=60` (the element's budget), `crossSamples=9600` (a budget in samples instead, to
+ * see what a longer run learns), `crossImages=64`, `crossQueries=encoder,learned`.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -476,7 +477,11 @@ const shareText = (share: { share: number; ratio: number }) =>
  * chance, over the run's validation images, at initialisation (the run's own seed) and after.
  */
 async function crossAttention(report: Report): Promise<void> {
-  const budget = number('crossSeconds', 60);
+  const seconds = number('crossSeconds', 60);
+  const samplesBudget = number('crossSamples', 0);
+  const budget = samplesBudget > 0 ? { samples: samplesBudget } : { seconds };
+  const budgetText =
+    samplesBudget > 0 ? `${samplesBudget.toLocaleString('en')} samples` : `${seconds} s`;
   const count = number('crossImages', 64);
   const backend = (list('backends', ['wasm'])[0] ?? 'wasm') as TrainingConfig['backend'];
   const validation = generateBatch2D(count, { seed: VALIDATION_SEED_2D });
@@ -495,7 +500,7 @@ async function crossAttention(report: Report): Promise<void> {
       learningRate: 1e-3,
       backend,
       threads: 1,
-      budget: { seconds: budget },
+      budget,
       snapshotEvery: 1e9,
     };
     const { weights, validationLoss, steps } = await trainAndExport(config);
@@ -513,7 +518,7 @@ async function crossAttention(report: Report): Promise<void> {
         w.write(tf.tensor(stored.values, stored.shape));
       });
       const after = crossMasses(model, validation.inputs, samples, heads, patchSize);
-      const name = `vit-encdec (queries ${queries}, ${budget} s, ${steps} steps, val MSE x 1e-3 ${validationLoss.toFixed(1)})`;
+      const name = `vit-encdec (queries ${queries}, ${budgetText}, ${steps} steps, val MSE x 1e-3 ${validationLoss.toFixed(1)})`;
       after.forEach((mass, l) => {
         const start = before[l];
         console.log(
