@@ -3,6 +3,7 @@ import { PATCH_ENCODING_KINDS } from '@decoding-attention/core';
 import { html } from 'lit';
 import '@decoding-attention/patch-tokenizer/patch-tokenizer.js';
 import '@decoding-attention/shape-dataset-viewer/shape-dataset-viewer.js';
+import '@decoding-attention/trainable-model/trainable-model.js';
 
 interface Args {
   patchSize: number;
@@ -64,5 +65,25 @@ export const LinkedToViewer: Story = {
       encoding=${args.encoding}
       dim=${args.dim}
     ></patch-tokenizer>
+  `,
+};
+
+/**
+ * Following a model as it trains: `for` names the viewer (the image) and a
+ * `<trainable-model task="shapes-2d">` (the weights). Press Train: every few seconds the tokens
+ * are remade from the model's trained patch embedding and, with `positional="learnable"`, its
+ * learned positions; the tokenizer takes the model's patch size and width.
+ */
+export const FollowingATrainedModel: Story = {
+  render: () => html`
+    <shape-dataset-viewer id="tokenized-for-model" mode="2d"></shape-dataset-viewer>
+    <trainable-model
+      id="tokenizer-model"
+      task="shapes-2d"
+      model="vit"
+      positional="learnable"
+      budget="30s"
+    ></trainable-model>
+    <patch-tokenizer for="tokenized-for-model tokenizer-model"></patch-tokenizer>
   `,
 };
