@@ -14,11 +14,11 @@ const out = `${root}.bench/`;
 const available = readdirSync(`${root}bench`)
   .filter((file) => file.endsWith('.bench.ts'))
   .map((file) => file.replace(/\.bench\.ts$/, ''));
-// `sizes` runs on the Node side (bundle sizes) with pages of its own; `train` and `kernels` take
-// minutes, so they run only when asked for (`npm run bench:train`).
+// `sizes` runs on the Node side (bundle sizes) with pages of its own; `train`, `kernels` and
+// `attention` take minutes, so they run only when asked for (`npm run bench:train`).
 available.push('sizes');
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const slow = ['train', 'kernels'];
+const slow = ['train', 'kernels', 'attention'];
 const suites = requested.length > 0 ? requested : available.filter((name) => !slow.includes(name));
 for (const name of suites) {
   if (!available.includes(name)) {
