@@ -22,7 +22,7 @@ const POSTS = {
   'efficient-attention': { 'shape-dataset-viewer': 1, 'attention-heatmap': 5 },
   vision: {
     'shape-dataset-viewer': 3,
-    'patch-tokenizer': 2,
+    'patch-tokenizer': 3,
     'trainable-model': 3,
     'attention-heatmap': 1,
   },
