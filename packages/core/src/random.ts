@@ -73,44 +73,16 @@ export class SeededRandom {
 
   /**
    * Fills `out` with standard normal variates: exactly `out.length` calls of `gaussian()` in
-   * turn, with the generator's words held in locals on the common path (several times faster).
+   * turn. The common path runs in a loop of its own with the generator's words in locals (several
+   * times faster); each draw it cannot finish comes back here for the rest of its round.
    */
   fillGaussian(out: Float64Array): void {
-    const s = this.state;
-    const k = ZIGGURAT_K;
-    const w = ZIGGURAT_W;
-    let a = s[0];
-    let b = s[1];
-    let c = s[2];
-    let d = s[3];
-    for (let i = 0; i < out.length; i++) {
-      // nextUint32, inlined; `t` is its result as a signed word.
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (((c << 21) | (c >>> 11)) + t) | 0;
-      const layer = t & 127;
-      const j = t >> 7;
-      if (Math.abs(j) < k[layer]) {
-        out[i] = j * w[layer];
-        continue;
-      }
-      // The rare rest of gaussian()'s first round, then (if rejected) whole new draws.
-      s[0] = a;
-      s[1] = b;
-      s[2] = c;
-      s[3] = d;
-      out[i] = this.gaussianBeyond(layer, j) ?? this.gaussian();
-      a = s[0];
-      b = s[1];
-      c = s[2];
-      d = s[3];
+    let i = 0;
+    for (;;) {
+      i = fastGaussians(this.state, out, i);
+      if (i >= out.length) return;
+      out[i++] = this.gaussianBeyond(rejected[0], rejected[1]) ?? this.gaussian();
     }
-    s[0] = a;
-    s[1] = b;
-    s[2] = c;
-    s[3] = d;
   }
 
   /**
@@ -150,6 +122,46 @@ export class SeededRandom {
   pick<T>(items: readonly T[]): T {
     return items[this.integer(0, items.length - 1)];
   }
+}
+
+/** The layer and value of the draw `fastGaussians` stopped at. */
+const rejected = new Int32Array(2);
+
+/**
+ * Draws into `out` from `start` while every draw lands in its layer's box (`gaussian()`'s common
+ * path, its words in locals and no call in the loop), and returns the index reached: `out.length`,
+ * or the index of a draw beyond its box, whose layer and value are left in `rejected` (the
+ * generator past that draw).
+ */
+function fastGaussians(s: Int32Array, out: Float64Array, start: number): number {
+  const k = ZIGGURAT_K;
+  const w = ZIGGURAT_W;
+  let a = s[0];
+  let b = s[1];
+  let c = s[2];
+  let d = s[3];
+  let i = start;
+  for (; i < out.length; i++) {
+    // nextUint32, inlined; `t` is its result as a signed word.
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (((c << 21) | (c >>> 11)) + t) | 0;
+    const layer = t & 127;
+    const j = t >> 7;
+    if (Math.abs(j) >= k[layer]) {
+      rejected[0] = layer;
+      rejected[1] = j;
+      break;
+    }
+    out[i] = j * w[layer];
+  }
+  s[0] = a;
+  s[1] = b;
+  s[2] = c;
+  s[3] = d;
+  return i;
 }
 
 /**

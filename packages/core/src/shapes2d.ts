@@ -1,6 +1,7 @@
 import { batchBuffers } from './batch-buffers.js';
 import { SeededRandom, sampleSeed } from './random.js';
-import { blurPlanes, gaussianKernel } from './smoothing.js';
+import { BYTE_TO_UNIT, noisyBlurredImage } from './shapes2d-pixels.js';
+import { gaussianKernel } from './smoothing.js';
 import {
   checkInteger,
   checkNumber,
@@ -175,12 +176,15 @@ export function resolveShapes2DOptions(options: Shapes2DOptions = {}): ResolvedS
  */
 export function generateShapes2D(options: Shapes2DOptions = {}): Sample2D {
   const o = resolveShapes2DOptions(options);
-  const { input, target, shapes } = renderShapes2D(o, gaussianKernel(o.blurSigma));
+  const values = o.width * o.height * 3;
+  const input = new Float32Array(values);
+  const target = new Float32Array(values);
+  const shapes = renderShapes2D(o, gaussianKernel(o.blurSigma), input, target, 0);
   return {
     width: o.width,
     height: o.height,
-    input: planesToRgba(input, o.width, o.height),
-    target: planesToRgba(target, o.width, o.height),
+    input: unitToRgba(input),
+    target: unitToRgba(target),
     shapes,
   };
 }
@@ -210,16 +214,12 @@ export function generateBatch2D(
   checkInteger('firstIndex', firstIndex, 0, Number.MAX_SAFE_INTEGER);
   const o = resolveShapes2DOptions(rest);
   const pixels = o.width * o.height;
-  const { inputs, targets } = batchBuffers(count * pixels * 3, into);
+  // Every input value is written; the targets are painted over zeros.
+  const { inputs, targets } = batchBuffers(count * pixels * 3, into, { inputs: false });
   const kernel = gaussianKernel(o.blurSigma);
   for (let k = 0; k < count; k++) {
-    const { input, target } = renderShapes2D(
-      { ...o, seed: sampleSeed(o.seed, firstIndex + k) },
-      kernel,
-    );
-    // Exactly the sample's RGBA bytes / 255.
-    writeScaledRgb(input, inputs, k * pixels * 3);
-    writeScaledRgb(target, targets, k * pixels * 3);
+    const seed = sampleSeed(o.seed, firstIndex + k);
+    renderShapes2D({ ...o, seed }, kernel, inputs, targets, k * pixels * 3);
   }
   return { count, width: o.width, height: o.height, channels: 3, inputs, targets };
 }
@@ -279,30 +279,20 @@ function distanceFunction(
   };
 }
 
-interface Planes {
-  input: Float64Array;
-  target: Float64Array;
-  shapes: Shape2D[];
-}
-
-const scratch = new Map<string, Float64Array>();
+let paintScratch: Uint8Array | undefined;
 
 /**
- * A zeroed working buffer, reused from call to call: the planes are read out before the next
- * sample is drawn, and fresh megabyte-sized arrays cost page faults that dominate a sample.
+ * Draws the sample of `o.seed` into `inputs` and `targets` from `offset`, as NHWC floats in
+ * [0, 1] (each exactly the RGBA image's byte / 255), and returns its shapes. The target's values
+ * must be zero on entry.
  */
-function scratchPlanes(name: string, length: number, zeroed = true): Float64Array {
-  let buffer = scratch.get(name);
-  if (buffer?.length !== length) {
-    buffer = new Float64Array(length);
-    scratch.set(name, buffer);
-  } else if (zeroed) {
-    buffer.fill(0);
-  }
-  return buffer;
-}
-
-function renderShapes2D(o: ResolvedShapes2DOptions, kernel: Float64Array): Planes {
+function renderShapes2D(
+  o: ResolvedShapes2DOptions,
+  kernel: Float64Array,
+  inputs: Float32Array,
+  targets: Float32Array,
+  offset: number,
+): Shape2D[] {
   const random = new SeededRandom(o.seed);
   const shapes = placeShapes(o, random);
   applyFilter(o.filter, shapes, random);
@@ -314,24 +304,20 @@ function renderShapes2D(o: ResolvedShapes2DOptions, kernel: Float64Array): Plane
     for (const shape of group) shape.groupColor = [...mean];
   }
   const pixels = o.width * o.height;
-  const input = scratchPlanes('input', pixels * 3);
-  const target = scratchPlanes('target', pixels * 3);
+  // The input's colours as planes of bytes (a zeroed working buffer, reused); the target has
+  // neither noise nor blur, so its shapes go straight into the output.
+  if (paintScratch?.length !== pixels * 3) paintScratch = new Uint8Array(pixels * 3);
+  else paintScratch.fill(0);
+  const base = paintScratch;
   for (const shape of shapes) {
-    paint(input, o.width, shape, shape.color);
-    if (shape.inTarget) paint(target, o.width, shape, shape.groupColor);
-  }
-  if (o.noiseStd > 0) {
-    // A Gaussian per pixel and channel, plane after plane, drawn in one pass.
-    const noise = scratchPlanes('noise', pixels * 3, false);
-    random.fillGaussian(noise);
-    const std = o.noiseStd;
-    for (let i = 0; i < input.length; i++) {
-      const value = input[i] + std * noise[i];
-      input[i] = value < 0 ? 0 : value > 255 ? 255 : value;
+    paint(shape, o.width, (p, c) => (base[c * pixels + p] = shape.color[c]));
+    if (shape.inTarget) {
+      const unit = shape.groupColor.map((v) => BYTE_TO_UNIT[v]);
+      paint(shape, o.width, (p, c) => (targets[offset + 3 * p + c] = unit[c]));
     }
   }
-  blurPlanes(input, o.width, o.height, kernel, scratchPlanes('blur', pixels, false));
-  return { input, target, shapes };
+  noisyBlurredImage(base, o.width, o.height, o.noiseStd, random, kernel, inputs, offset);
+  return shapes;
 }
 
 function placeShapes(o: ResolvedShapes2DOptions, random: SeededRandom): Shape2D[] {
@@ -429,8 +415,8 @@ function applyFilter(filter: FilterMode2D, shapes: Shape2D[], random: SeededRand
   }
 }
 
-function paint(planes: Float64Array, imageWidth: number, shape: Shape2D, color: Rgb): void {
-  const pixels = planes.length / 3;
+/** Calls `set(p, c)` for each channel `c` of each pixel `p` (`y * imageWidth + x`) of `shape`. */
+function paint(shape: Shape2D, imageWidth: number, set: (p: number, c: number) => void): void {
   const distance = distanceFunction(shape);
   const thickness = shape.thickness === 0 ? Infinity : shape.thickness;
   for (let py = shape.y; py < shape.y + shape.height; py++) {
@@ -438,37 +424,21 @@ function paint(planes: Float64Array, imageWidth: number, shape: Shape2D, color: 
       const d = distance(px, py);
       if (d < 0 || d >= thickness) continue;
       const p = py * imageWidth + px;
-      planes[p] = color[0];
-      planes[pixels + p] = color[1];
-      planes[2 * pixels + p] = color[2];
+      set(p, 0);
+      set(p, 1);
+      set(p, 2);
     }
   }
 }
 
-const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
-
-/** Planes of values in [0, 255] as NHWC floats: each the byte `planesToRgba` stores, / 255. */
-function writeScaledRgb(planes: Float64Array, out: Float32Array, offset: number): void {
-  const pixels = planes.length / 3;
-  for (let c = 0; c < 3; c++) {
-    const base = c * pixels;
-    for (let p = 0, o = offset + c; p < pixels; p++, o += 3) {
-      // What a Uint8ClampedArray stores for the rounded value (see planesToRgba).
-      const byte = (planes[base + p] + 0.5) | 0;
-      out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
-    }
-  }
-}
-
-function planesToRgba(planes: Float64Array, width: number, height: number): Uint8ClampedArray {
-  const pixels = width * height;
+/** NHWC floats, each a byte / 255, back to the RGBA bytes they came from (alpha 255). */
+function unitToRgba(values: Float32Array): Uint8ClampedArray {
+  const pixels = values.length / 3;
   const rgba = new Uint8ClampedArray(pixels * 4);
-  // Planes hold values in [0, 255]: round half up and store integers (the fast path of a
-  // Uint8ClampedArray store).
   for (let p = 0; p < pixels; p++) {
-    rgba[4 * p] = (planes[p] + 0.5) | 0;
-    rgba[4 * p + 1] = (planes[pixels + p] + 0.5) | 0;
-    rgba[4 * p + 2] = (planes[2 * pixels + p] + 0.5) | 0;
+    rgba[4 * p] = Math.round(values[3 * p] * 255);
+    rgba[4 * p + 1] = Math.round(values[3 * p + 1] * 255);
+    rgba[4 * p + 2] = Math.round(values[3 * p + 2] * 255);
     rgba[4 * p + 3] = 255;
   }
   return rgba;

@@ -1,0 +1,199 @@
+import type { SeededRandom } from './random.js';
+
+/**
+ * The pixel work of one 2D input image, from its painted colours to NHWC floats in [0, 1]:
+ * Gaussian noise (clamped to [0, 255]), a separable Gaussian blur reflecting at the borders, and
+ * the rounding to a byte that the RGBA image stores. The rules are in docs/design/datasets.md.
+ *
+ * It computes exactly what drawing whole planes, adding a plane of noise, blurring it row by row
+ * then column by column, and rounding would give, bit for bit, in fewer passes:
+ * - the noise is drawn row by row into a short buffer (the draws stay in plane, row, column
+ *   order) and blurred along the row at once, so the noisy plane is never stored;
+ * - the column pass rounds and writes each value straight into the interleaved output.
+ * Every blurred value is the sum of its taps' products in tap order from the first, as
+ * `blurPlanes` (smoothing.ts) adds them.
+ */
+
+/** `BYTE_TO_UNIT[b]` is `b / 255` as a float32: what a byte of the RGBA image becomes. */
+export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+
+interface Scratch {
+  row: Float64Array;
+  noise: Float64Array;
+  blurred: Float64Array;
+}
+
+let scratch: Scratch | undefined;
+
+/** Working buffers reused from image to image (fresh ones cost page faults each sample). */
+function scratchFor(width: number, height: number): Scratch {
+  if (scratch?.row.length !== width || scratch.blurred.length !== width * height) {
+    const plane = width * height;
+    scratch = {
+      row: new Float64Array(width),
+      noise: new Float64Array(plane),
+      blurred: new Float64Array(plane),
+    };
+  }
+  return scratch;
+}
+
+/**
+ * Noise, blur and rounding of the planar colours `base` (`base[c * width * height + y * width +
+ * x]`, integers in [0, 255]) into `out` from `offset`, interleaved (`out[offset + 3 * (y * width
+ * + x) + c]`). `noiseStd` 0 draws nothing; a one-tap `kernel` leaves the image unblurred.
+ */
+export function noisyBlurredImage(
+  base: Uint8Array,
+  width: number,
+  height: number,
+  noiseStd: number,
+  random: SeededRandom,
+  kernel: Float64Array,
+  out: Float32Array,
+  offset: number,
+): void {
+  const { row, noise, blurred } = scratchFor(width, height);
+  const plane = width * height;
+  const blur = kernel.length > 1;
+  for (let c = 0; c < 3; c++) {
+    const planeBase = c * plane;
+    if (noiseStd > 0) random.fillGaussian(noise);
+    for (let y = 0; y < height; y++) {
+      const rowBase = planeBase + y * width;
+      if (noiseStd > 0) {
+        for (let x = 0; x < width; x++) {
+          const value = base[rowBase + x] + noiseStd * noise[y * width + x];
+          const high = value > 255 ? 255 : value;
+          // Exactly `high < 0 ? 0 : high` (`high + high` is exact), without the branch that the
+          // noise makes unpredictable: about half the background's values are below 0.
+          row[x] = (high + Math.abs(high)) * 0.5;
+        }
+      } else {
+        for (let x = 0; x < width; x++) row[x] = base[rowBase + x];
+      }
+      if (blur) blurRow(row, blurred, y * width, kernel);
+      else blurred.set(row, y * width);
+    }
+    if (blur) blurColumnsRounded(blurred, width, height, kernel, out, offset + c);
+    else roundInto(blurred, out, offset + c);
+  }
+}
+
+/** The horizontal pass of one row into `out` from `outBase`. */
+function blurRow(
+  row: Float64Array,
+  out: Float64Array,
+  outBase: number,
+  kernel: Float64Array,
+): void {
+  const width = row.length;
+  const radius = (kernel.length - 1) / 2;
+  const interiorEnd = width - radius;
+  // The borders (the whole row when it is shorter than the kernel), reflected.
+  for (let x = 0; x < width; x++) {
+    if (x === radius && interiorEnd > radius) x = interiorEnd;
+    let sum = 0;
+    for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] * row[reflect(x + k, width)];
+    out[outBase + x] = sum;
+  }
+  if (radius === 3) {
+    const k0 = kernel[0];
+    const k1 = kernel[1];
+    const k2 = kernel[2];
+    const k3 = kernel[3];
+    const k4 = kernel[4];
+    const k5 = kernel[5];
+    const k6 = kernel[6];
+    for (let x = 3; x < interiorEnd; x++) {
+      out[outBase + x] =
+        k0 * row[x - 3] +
+        k1 * row[x - 2] +
+        k2 * row[x - 1] +
+        k3 * row[x] +
+        k4 * row[x + 1] +
+        k5 * row[x + 2] +
+        k6 * row[x + 3];
+    }
+    return;
+  }
+  for (let x = radius; x < interiorEnd; x++) {
+    let sum = 0;
+    for (let k = 0; k < kernel.length; k++) sum += kernel[k] * row[x - radius + k];
+    out[outBase + x] = sum;
+  }
+}
+
+/** The vertical pass of the plane `source`, each sum rounded and written to every 3rd float. */
+function blurColumnsRounded(
+  source: Float64Array,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  out: Float32Array,
+  offset: number,
+): void {
+  const radius = (kernel.length - 1) / 2;
+  const taps = kernel.length;
+  for (let y = 0; y < height; y++) {
+    let o = offset + 3 * y * width;
+    if (radius === 3 && y >= 3 && y + 3 < height) {
+      const k0 = kernel[0];
+      const k1 = kernel[1];
+      const k2 = kernel[2];
+      const k3 = kernel[3];
+      const k4 = kernel[4];
+      const k5 = kernel[5];
+      const k6 = kernel[6];
+      const r0 = (y - 3) * width;
+      const r1 = r0 + width;
+      const r2 = r1 + width;
+      const r3 = r2 + width;
+      const r4 = r3 + width;
+      const r5 = r4 + width;
+      const r6 = r5 + width;
+      for (let x = 0; x < width; x++, o += 3) {
+        const sum =
+          k0 * source[r0 + x] +
+          k1 * source[r1 + x] +
+          k2 * source[r2 + x] +
+          k3 * source[r3 + x] +
+          k4 * source[r4 + x] +
+          k5 * source[r5 + x] +
+          k6 * source[r6 + x];
+        const byte = (sum + 0.5) | 0;
+        out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
+      }
+      continue;
+    }
+    const interior = y >= radius && y + radius < height;
+    for (let x = 0; x < width; x++, o += 3) {
+      let sum = 0;
+      for (let k = 0; k < taps; k++) {
+        const sy = interior ? y - radius + k : reflect(y - radius + k, height);
+        sum += kernel[k] * source[sy * width + x];
+      }
+      const byte = (sum + 0.5) | 0;
+      out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
+    }
+  }
+}
+
+/** An unblurred plane, rounded and written to every 3rd float from `offset`. */
+function roundInto(source: Float64Array, out: Float32Array, offset: number): void {
+  for (let p = 0, o = offset; p < source.length; p++, o += 3) {
+    const byte = (source[p] + 0.5) | 0;
+    out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
+  }
+}
+
+/** Reflects an index into [0, size) without repeating the edge sample (d c b | a b c d | c b a). */
+function reflect(index: number, size: number): number {
+  if (size === 1) return 0;
+  let i = index;
+  while (i < 0 || i >= size) {
+    if (i < 0) i = -i;
+    if (i >= size) i = 2 * (size - 1) - i;
+  }
+  return i;
+}
