@@ -1,4 +1,6 @@
-// The kernels' WebAssembly module: the packed matrix multiply, the fused attention and GELU.
+// The kernels' WebAssembly module: the packed matrix multiply, the fused attention, GELU and
+// the layout passes (bias rows, column sums, patch tokens).
 export { gemm, packFloats } from './gemm';
 export { attentionBackward, attentionForward, attentionScratchFloats } from './attention';
 export { geluBackward, geluForward } from './gelu';
+export { addRowVector, columnSums, patchTokens } from './layout';

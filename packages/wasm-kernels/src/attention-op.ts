@@ -1,8 +1,10 @@
 /**
  * The fused attention op, `softmax(q k^T + mask) v` without forming the weights, and its
- * gradient, as tfjs kernels by name; and GELU in one pass each way. This entry needs only tfjs:
- * `useWasmKernels` registers the kernels for the wasm backend, and models ask
- * `fusedAttentionAvailable()` (`fusedGeluAvailable()`) before using them.
+ * gradient, as tfjs kernels by name; GELU in one pass each way; and the layout passes of dense
+ * layers and vision models (`addRowVector`, `columnSums`, `patchTokens`, `patchImages`). This
+ * entry needs only tfjs: `useWasmKernels` registers the kernels for the wasm backend, and models
+ * ask `fusedAttentionAvailable()` (`fusedGeluAvailable()`, `layoutKernelsAvailable()`) before
+ * using them.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -13,6 +15,11 @@ export const FUSED_ATTENTION_GRAD = 'DAFusedAttentionGrad';
 /** GELU and its backward pass. */
 export const FUSED_GELU = 'DAGelu';
 export const FUSED_GELU_GRAD = 'DAGeluGrad';
+/** A bias added to every row, the sums of a matrix's columns, images to patch tokens and back. */
+export const ADD_ROW_VECTOR = 'DAAddRowVector';
+export const COLUMN_SUMS = 'DAColumnSums';
+export const PATCH_TOKENS = 'DAPatchTokens';
+export const PATCH_IMAGES = 'DAPatchImages';
 
 let gradientsRegistered = false;
 
@@ -112,4 +119,108 @@ export function fusedGelu<T extends tf.Tensor>(x: T): T {
     });
   }
   return tf.engine().runKernel(FUSED_GELU, { x }, {}) as T;
+}
+
+let layoutGradientsRegistered = false;
+
+/** The layout kernels' gradients, each another layout kernel: registered once. */
+function registerLayoutGradients(): void {
+  if (layoutGradientsRegistered) return;
+  layoutGradientsRegistered = true;
+  tf.registerGradient({
+    kernelName: ADD_ROW_VECTOR,
+    gradFunc: (dy) => ({
+      x: () => (dy as tf.Tensor).clone(),
+      bias: () => columnSums(dy as tf.Tensor),
+    }),
+  });
+  tf.registerGradient({
+    kernelName: PATCH_TOKENS,
+    gradFunc: (dy, _saved, attrs) => {
+      const { patchSize, height, width } = attrs as unknown as PatchAttrs;
+      return { x: () => patchImages(dy as tf.Tensor3D, patchSize, height, width) };
+    },
+  });
+  tf.registerGradient({
+    kernelName: PATCH_IMAGES,
+    gradFunc: (dy, _saved, attrs) => ({
+      x: () => patchTokens(dy as tf.Tensor4D, (attrs as unknown as PatchAttrs).patchSize),
+    }),
+  });
+}
+
+interface PatchAttrs {
+  patchSize: number;
+  height: number;
+  width: number;
+}
+
+/** Whether the active backend has the layout kernels (the wasm backend, with useWasmKernels on). */
+export function layoutKernelsAvailable(): boolean {
+  const backend = tf.engine().backendName;
+  return Boolean(backend) && tf.getKernel(ADD_ROW_VECTOR, backend) !== undefined;
+}
+
+/**
+ * x + bias for x [..., n] (float32) and bias [n], in one pass; its gradient is dy for x and the
+ * column sums of dy for the bias, neither keeping any tensor. Needs `layoutKernelsAvailable()`.
+ */
+export function addRowVector<T extends tf.Tensor>(x: T, bias: tf.Tensor1D): T {
+  const n = x.shape[x.rank - 1];
+  if (x.rank < 1 || bias.rank !== 1 || bias.shape[0] !== n)
+    throw new RangeError(`addRowVector: bias must be [${n}], got [${bias.shape}]`);
+  registerLayoutGradients();
+  return tf.engine().runKernel(ADD_ROW_VECTOR, { x, bias }, {}) as T;
+}
+
+/**
+ * The sums over every leading axis of t [..., n]: [n], added row by row in one pass. Needs
+ * `layoutKernelsAvailable()`.
+ */
+export function columnSums(t: tf.Tensor): tf.Tensor1D {
+  registerLayoutGradients();
+  return tf.engine().runKernel(COLUMN_SUMS, { x: t }, {}) as tf.Tensor1D;
+}
+
+/**
+ * Images [batch, height, width, channels] to patch tokens [batch, (height / p) (width / p),
+ * channels p p]: patches in raster order, a patch's values channel by channel, each plane row by
+ * row (value `c p p + y p + x` is channel c of its pixel (x, y)). One pass; its gradient is
+ * `patchImages`. Needs `layoutKernelsAvailable()`.
+ */
+export function patchTokens(images: tf.Tensor4D, patchSize: number): tf.Tensor3D {
+  const [, height, width] = images.shape;
+  if (!Number.isInteger(patchSize) || patchSize < 1 || height % patchSize || width % patchSize)
+    throw new RangeError(`patchTokens: patch size ${patchSize} must divide ${height} x ${width}`);
+  registerLayoutGradients();
+  const attrs: PatchAttrs = { patchSize, height, width };
+  return tf
+    .engine()
+    .runKernel(PATCH_TOKENS, { x: images }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+}
+
+/** The inverse of `patchTokens`: tokens [batch, patches, channels p p] to images [batch, height, width, channels]. */
+export function patchImages(
+  tokens: tf.Tensor3D,
+  patchSize: number,
+  height: number,
+  width: number,
+): tf.Tensor4D {
+  const [, count, size] = tokens.shape;
+  if (
+    !Number.isInteger(patchSize) ||
+    patchSize < 1 ||
+    height % patchSize ||
+    width % patchSize ||
+    count !== (height / patchSize) * (width / patchSize) ||
+    size % (patchSize * patchSize)
+  )
+    throw new RangeError(
+      `patchImages: [${tokens.shape}] are not the ${patchSize} x ${patchSize} patches of ${height} x ${width} images`,
+    );
+  registerLayoutGradients();
+  const attrs: PatchAttrs = { patchSize, height, width };
+  return tf
+    .engine()
+    .runKernel(PATCH_IMAGES, { x: tokens }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

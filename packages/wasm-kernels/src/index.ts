@@ -7,13 +7,22 @@ export type { KernelSupport, MatMulShape } from './matmul.js';
 export { useWasmKernels, wasmKernelsState } from './tfjs.js';
 export type { WasmKernelsOptions, WasmKernelsState } from './tfjs.js';
 export {
+  ADD_ROW_VECTOR,
+  COLUMN_SUMS,
   FUSED_ATTENTION,
   FUSED_ATTENTION_GRAD,
   FUSED_ATTENTION_MASKED,
   FUSED_GELU,
   FUSED_GELU_GRAD,
+  PATCH_IMAGES,
+  PATCH_TOKENS,
+  addRowVector,
+  columnSums,
   fusedAttention,
   fusedAttentionAvailable,
   fusedGelu,
   fusedGeluAvailable,
+  layoutKernelsAvailable,
+  patchImages,
+  patchTokens,
 } from './attention-op.js';

@@ -73,6 +73,24 @@ export interface KernelExports extends GemmExports {
   geluForward(x: number, y: number, n: number): void;
   /** dx = dy GELU'(x) for n floats (heap byte offsets). */
   geluBackward(x: number, dy: number, dx: number, n: number): void;
+  /** out = x + bias on each of `rows` rows of `cols` floats (heap byte offsets). */
+  addRowVector(x: number, bias: number, out: number, rows: number, cols: number): void;
+  /** out [cols] = the sums of the columns of x [rows, cols] (heap byte offsets). */
+  columnSums(x: number, out: number, rows: number, cols: number): void;
+  /**
+   * Images [count, height, width, channels] to patch tokens [count, patches, channels, p, p]
+   * (`toTokens` 1), or back (0).
+   */
+  patchTokens(
+    images: number,
+    tokens: number,
+    count: number,
+    height: number,
+    width: number,
+    channels: number,
+    p: number,
+    toTokens: number,
+  ): void;
 }
 
 /** What this browser's WebAssembly offers the kernels. */

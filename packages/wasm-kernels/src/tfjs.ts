@@ -2,11 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
+  ADD_ROW_VECTOR,
+  COLUMN_SUMS,
   FUSED_ATTENTION,
   FUSED_ATTENTION_GRAD,
   FUSED_ATTENTION_MASKED,
   FUSED_GELU,
   FUSED_GELU_GRAD,
+  PATCH_IMAGES,
+  PATCH_TOKENS,
 } from './attention-op.js';
 import {
   MatMul,
@@ -376,6 +380,82 @@ const GELU_KERNELS: Record<string, tf.KernelFunc> = {
 };
 let geluActive = false;
 
+function addRowVectorKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { x, bias } = args.inputs as { x: tf.TensorInfo; bias: tf.TensorInfo };
+  const backend = args.backend as BackendWasm;
+  const heap = attentionHeap(backend, x, bias);
+  const out = backend.makeOutput(x.shape, 'float32');
+  const cols = x.shape[x.shape.length - 1];
+  const rows = cols > 0 ? x.shape.reduce((p, d) => p * d, 1) / cols : 0;
+  if (rows > 0) {
+    const [px, pb, po] = [x, bias, out].map((info) => heapOffset(backend, info));
+    heap.kernels.addRowVector(px, pb, po, rows, cols);
+  }
+  return out;
+}
+
+function columnSumsKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const backend = args.backend as BackendWasm;
+  const heap = attentionHeap(backend, x);
+  const cols = x.shape[x.shape.length - 1];
+  const out = backend.makeOutput([cols], 'float32');
+  const rows = cols > 0 ? x.shape.reduce((p, d) => p * d, 1) / cols : 0;
+  if (cols > 0)
+    heap.kernels.columnSums(heapOffset(backend, x), heapOffset(backend, out), rows, cols);
+  return out;
+}
+
+/** Images to patch tokens (`toTokens`) or back, one pass each (see `patchTokens`). */
+function patchKernel(toTokens: boolean) {
+  return (args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const {
+      patchSize: p,
+      height,
+      width,
+    } = args.attrs as {
+      patchSize: number;
+      height: number;
+      width: number;
+    };
+    const backend = args.backend as BackendWasm;
+    const heap = attentionHeap(backend, x);
+    const count = x.shape[0];
+    const size = x.shape.reduce((n, d) => n * d, 1);
+    const channels = count > 0 ? size / (count * height * width) : 0;
+    const patches = (height / p) * (width / p);
+    const out = backend.makeOutput(
+      toTokens ? [count, patches, channels * p * p] : [count, height, width, channels],
+      'float32',
+    );
+    if (size > 0) {
+      const [pi, po] = [x, out].map((info) => heapOffset(backend, info));
+      if (toTokens) heap.kernels.patchTokens(pi, po, count, height, width, channels, p, 1);
+      else heap.kernels.patchTokens(po, pi, count, height, width, channels, p, 0);
+    }
+    return out;
+  };
+}
+
+const LAYOUT_KERNELS: Record<string, tf.KernelFunc> = {
+  [ADD_ROW_VECTOR]: addRowVectorKernel as unknown as tf.KernelFunc,
+  [COLUMN_SUMS]: columnSumsKernel as unknown as tf.KernelFunc,
+  [PATCH_TOKENS]: patchKernel(true) as unknown as tf.KernelFunc,
+  [PATCH_IMAGES]: patchKernel(false) as unknown as tf.KernelFunc,
+};
+let layoutActive = false;
+
+/** Registers or unregisters the layout kernels for the wasm backend. */
+function registerLayout(on: boolean): void {
+  if (on === layoutActive) return;
+  for (const [kernelName, kernelFunc] of Object.entries(LAYOUT_KERNELS)) {
+    if (on) tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+    else tf.unregisterKernel(kernelName, BACKEND);
+  }
+  layoutActive = on;
+}
+
 /** Registers or unregisters the GELU kernels for the wasm backend. */
 function registerGelu(on: boolean): void {
   if (on === geluActive) return;
@@ -471,6 +551,8 @@ export async function useWasmKernels(
   registerAttention(on && settings.fusedAttention && inTfjsHeap);
   // GELU in one pass each way, wherever the kernels run in tfjs's heap.
   registerGelu(on && inTfjsHeap);
+  // Bias rows, column sums and patch tokens likewise.
+  registerLayout(on && inTfjsHeap);
   return wasmKernelsState();
 }
 
