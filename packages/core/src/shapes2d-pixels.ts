@@ -72,7 +72,7 @@ export function noisyBlurredImage(
       } else {
         for (let x = 0; x < width; x++) row[x] = base[rowBase + x];
       }
-      if (blur) blurRow(row, blurred, y * width, kernel);
+      if (blur) blurRow(row, blurred, y, height, kernel);
       else blurred.set(row, y * width);
     }
     if (blur) blurColumnsRounded(blurred, width, height, kernel, out, offset + c);
@@ -80,11 +80,15 @@ export function noisyBlurredImage(
   }
 }
 
-/** The horizontal pass of one row into `out` from `outBase`. */
+/**
+ * The horizontal pass of row `y` into `out`, transposed (`out[x * height + y]`), so that the
+ * vertical pass reads each column in order.
+ */
 function blurRow(
   row: Float64Array,
   out: Float64Array,
-  outBase: number,
+  y: number,
+  height: number,
   kernel: Float64Array,
 ): void {
   const width = row.length;
@@ -95,7 +99,7 @@ function blurRow(
     if (x === radius && interiorEnd > radius) x = interiorEnd;
     let sum = 0;
     for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] * row[reflect(x + k, width)];
-    out[outBase + x] = sum;
+    out[x * height + y] = sum;
   }
   if (radius === 3) {
     const k0 = kernel[0];
@@ -105,26 +109,36 @@ function blurRow(
     const k4 = kernel[4];
     const k5 = kernel[5];
     const k6 = kernel[6];
-    for (let x = 3; x < interiorEnd; x++) {
-      out[outBase + x] =
-        k0 * row[x - 3] +
-        k1 * row[x - 2] +
-        k2 * row[x - 1] +
-        k3 * row[x] +
-        k4 * row[x + 1] +
-        k5 * row[x + 2] +
-        k6 * row[x + 3];
+    // The seven taps slide along the row in locals: one load per value.
+    let s0 = row[0];
+    let s1 = row[1];
+    let s2 = row[2];
+    let s3 = row[3];
+    let s4 = row[4];
+    let s5 = row[5];
+    for (let x = 3, o = 3 * height + y; x < interiorEnd; x++, o += height) {
+      const s6 = row[x + 3];
+      out[o] = k0 * s0 + k1 * s1 + k2 * s2 + k3 * s3 + k4 * s4 + k5 * s5 + k6 * s6;
+      s0 = s1;
+      s1 = s2;
+      s2 = s3;
+      s3 = s4;
+      s4 = s5;
+      s5 = s6;
     }
     return;
   }
   for (let x = radius; x < interiorEnd; x++) {
     let sum = 0;
     for (let k = 0; k < kernel.length; k++) sum += kernel[k] * row[x - radius + k];
-    out[outBase + x] = sum;
+    out[x * height + y] = sum;
   }
 }
 
-/** The vertical pass of the plane `source`, each sum rounded and written to every 3rd float. */
+/**
+ * The vertical pass of the transposed plane `source` (`source[x * height + y]`), each sum
+ * rounded and written to every 3rd float of `out` from `offset`, in image order.
+ */
 function blurColumnsRounded(
   source: Float64Array,
   width: number,
@@ -135,9 +149,21 @@ function blurColumnsRounded(
 ): void {
   const radius = (kernel.length - 1) / 2;
   const taps = kernel.length;
-  for (let y = 0; y < height; y++) {
-    let o = offset + 3 * y * width;
-    if (radius === 3 && y >= 3 && y + 3 < height) {
+  const interiorEnd = height - radius;
+  const stride = 3 * width;
+  for (let x = 0; x < width; x++) {
+    const column = x * height;
+    // The borders (the whole column when it is shorter than the kernel), reflected.
+    for (let y = 0; y < height; y++) {
+      if (y === radius && interiorEnd > radius) y = interiorEnd;
+      let sum = 0;
+      for (let k = 0; k < taps; k++) {
+        sum += kernel[k] * source[column + reflect(y - radius + k, height)];
+      }
+      const byte = (sum + 0.5) | 0;
+      out[offset + y * stride + 3 * x] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
+    }
+    if (radius === 3) {
       const k0 = kernel[0];
       const k1 = kernel[1];
       const k2 = kernel[2];
@@ -145,34 +171,29 @@ function blurColumnsRounded(
       const k4 = kernel[4];
       const k5 = kernel[5];
       const k6 = kernel[6];
-      const r0 = (y - 3) * width;
-      const r1 = r0 + width;
-      const r2 = r1 + width;
-      const r3 = r2 + width;
-      const r4 = r3 + width;
-      const r5 = r4 + width;
-      const r6 = r5 + width;
-      for (let x = 0; x < width; x++, o += 3) {
-        const sum =
-          k0 * source[r0 + x] +
-          k1 * source[r1 + x] +
-          k2 * source[r2 + x] +
-          k3 * source[r3 + x] +
-          k4 * source[r4 + x] +
-          k5 * source[r5 + x] +
-          k6 * source[r6 + x];
+      let s0 = source[column];
+      let s1 = source[column + 1];
+      let s2 = source[column + 2];
+      let s3 = source[column + 3];
+      let s4 = source[column + 4];
+      let s5 = source[column + 5];
+      for (let y = 3, o = offset + 3 * stride + 3 * x; y < interiorEnd; y++, o += stride) {
+        const s6 = source[column + y + 3];
+        const sum = k0 * s0 + k1 * s1 + k2 * s2 + k3 * s3 + k4 * s4 + k5 * s5 + k6 * s6;
         const byte = (sum + 0.5) | 0;
         out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = s4;
+        s4 = s5;
+        s5 = s6;
       }
       continue;
     }
-    const interior = y >= radius && y + radius < height;
-    for (let x = 0; x < width; x++, o += 3) {
+    for (let y = radius, o = offset + radius * stride + 3 * x; y < interiorEnd; y++, o += stride) {
       let sum = 0;
-      for (let k = 0; k < taps; k++) {
-        const sy = interior ? y - radius + k : reflect(y - radius + k, height);
-        sum += kernel[k] * source[sy * width + x];
-      }
+      for (let k = 0; k < taps; k++) sum += kernel[k] * source[column + y - radius + k];
       const byte = (sum + 0.5) | 0;
       out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
     }
