@@ -5,6 +5,7 @@ import {
   attentionKinds,
   attentionLayers,
   Dense,
+  TokenDense,
   buildModel,
   imageToTokens,
   sumRows,
@@ -349,6 +350,68 @@ describe('vision attention through the fused op (wasm backend, our kernels)', ()
     });
     return { ...result!, kernels: new Set(info.kernels.map((k) => k.name)) };
   }
+
+  it("TokenDense on our kernels: Dense's outputs and gradients, its product, bias and bias gradient on them", async () => {
+    const x = tf.randomNormal([3, 5, 12], 0, 1, 'float32', 21);
+    const r = tf.randomNormal([3, 5, 7], 0, 1, 'float32', 22);
+    const layers = [
+      new TokenDense({ units: 7, seed: 9, name: 'tokens' }),
+      new Dense({ units: 7, seed: 9, name: 'dense' }),
+    ];
+    const run = async (layer: tf.layers.Layer) => {
+      let out: tf.Tensor[] = [];
+      const info = await tf.profile(() => {
+        const y = layer.apply(x) as tf.Tensor;
+        const { grads } = tf.variableGrads(
+          () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, r)) as tf.Scalar,
+          layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val),
+        );
+        const input = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, r)))(x);
+        out = [y, ...Object.values(grads), input];
+      });
+      return { out, kernels: new Set(info.kernels.map((k) => k.name)) };
+    };
+    const [ours, theirs] = [await run(layers[0]), await run(layers[1])];
+    expect(layers[0].getWeights().map((w) => w.arraySync())).to.deep.equal(
+      layers[1].getWeights().map((w) => w.arraySync()),
+    );
+    expect(['DAAddRowVector', 'DAColumnSums'].map((k) => ours.kernels.has(k))).to.deep.equal([
+      true,
+      true,
+    ]);
+    expect(ours.kernels.has('_FusedMatMul')).to.equal(false);
+    expect(theirs.kernels.has('_FusedMatMul')).to.equal(true);
+    ours.out.forEach((t, i) =>
+      expect(tf.max(tf.abs(tf.sub(t, theirs.out[i]))).dataSync()[0], `output ${i}`).to.be.below(
+        1e-5,
+      ),
+    );
+    tf.dispose([x, r, ...ours.out, ...theirs.out]);
+    layers.forEach((layer) => layer.dispose());
+  });
+
+  it('vit: patch tokens and images by one kernel each way, no rank-5 transpose, the same tokens', async () => {
+    const image = positionsImage(32);
+    const on = imageToTokens(image, 8);
+    const info = await tf.profile(() =>
+      tf.grad((x: tf.Tensor) =>
+        tf.sum(tokensToImage(imageToTokens(x as tf.Tensor4D, 8), 32, 32, 8)),
+      )(image),
+    );
+    const names = info.kernels.map((k) => k.name);
+    expect(names.filter((n) => n.startsWith('DAPatch')).sort()).to.deep.equal([
+      'DAPatchImages',
+      'DAPatchImages',
+      'DAPatchTokens',
+      'DAPatchTokens',
+    ]);
+    expect(names.includes('Transpose')).to.equal(false);
+    await tf.setBackend('cpu');
+    const reference = imageToTokens(image, 8);
+    expect(on.dataSync()).to.deep.equal(reference.dataSync());
+    expect(await useBackend('wasm')).to.equal(true);
+    tf.dispose([image, on, reference]);
+  });
 
   for (const [id, extra] of [
     ['vit-encdec', { positional: 'rope' as const }],

@@ -20,7 +20,6 @@ import {
   BidirectionalLSTM,
   Conv1DSame,
   CrossAttention,
-  Dense,
   Gelu,
   LayerNorm,
   PositionalProjection,
@@ -28,7 +27,7 @@ import {
   SelfAttention,
   type SelfAttentionArgs,
 } from './layers.js';
-import { Conv2DSame, LearnedTable, Patchify, Unpatchify } from './vision-layers.js';
+import { Conv2DSame, LearnedTable, Patchify, TokenDense, Unpatchify } from './vision-layers.js';
 import { attentionLayer } from './variants/layer.js';
 
 export {
@@ -51,6 +50,7 @@ export {
   Conv2DSame,
   LearnedTable,
   Patchify,
+  TokenDense,
   Unpatchify,
   imageToTokens,
   tokensToImage,
@@ -244,7 +244,9 @@ export function buildVisionModel(
     activation?: 'gelu',
     inputGradient = true,
   ): tf.SymbolicTensor => {
-    const y = new Dense({ units, name, seed: seed(), inputGradient }).apply(x) as tf.SymbolicTensor;
+    const y = new TokenDense({ units, name, seed: seed(), inputGradient }).apply(
+      x,
+    ) as tf.SymbolicTensor;
     return activation ? (new Gelu({ name: `${name}-gelu` }).apply(y) as tf.SymbolicTensor) : y;
   };
   const norm = (x: tf.SymbolicTensor, name: string) =>

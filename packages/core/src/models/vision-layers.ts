@@ -3,7 +3,14 @@
  * back, a 3 x 3 convolution as one matrix multiply, and the tables a token stream adds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gelu } from './layers.js';
+import {
+  addRowVector,
+  columnSums,
+  layoutKernelsAvailable,
+  patchImages,
+  patchTokens,
+} from '@decoding-attention/wasm-kernels/attention';
+import { Dense, gelu } from './layers.js';
 import { sampleSeed } from '../random.js';
 
 type Shape = (number | null)[];
@@ -66,14 +73,21 @@ function planesOf(tokens: tf.Tensor, channels: number, inverse = false): tf.Tens
  */
 function patchOps(height: number, width: number, p: number, channels: number, layout: PatchTokens) {
   const n = (height / p) * (width / p);
+  // On the wasm backend with our kernels, one pass over the batch each way instead of a rank-5
+  // transpose (tfjs-wasm's is several times slower): the same values in the same places.
+  const oneKernel = (t: tf.Tensor) => t.dtype === 'float32' && layoutKernelsAvailable();
   const toTokens = (images: tf.Tensor) => {
     const batch = images.shape[0];
-    const tokens = tf.reshape(toPatches(images, p), [batch, n, channels * p * p]);
+    const tokens = oneKernel(images)
+      ? patchTokens(images as tf.Tensor4D, p)
+      : tf.reshape(toPatches(images, p), [batch, n, channels * p * p]);
     return layout === 'channel' ? planesOf(tokens, channels) : tokens;
   };
   const toImages = (tokens: tf.Tensor) => {
     const patches = layout === 'channel' ? planesOf(tokens, channels, true) : tokens;
-    return fromPatches(patches, tokens.shape[0], height, width, p, channels);
+    return oneKernel(patches)
+      ? patchImages(patches as tf.Tensor3D, p, height, width)
+      : fromPatches(patches, tokens.shape[0], height, width, p, channels);
   };
   const op = (forward: (t: tf.Tensor) => tf.Tensor, backward: (t: tf.Tensor) => tf.Tensor) =>
     tf.customGrad((...args: unknown[]) => ({
@@ -103,6 +117,70 @@ export function tokensToImage(
   channels = 3,
 ): tf.Tensor4D {
   return patchOps(height, width, patchSize, channels, layout).unpatchify(tokens) as tf.Tensor4D;
+}
+
+/**
+ * x W + bias for x [rows, in], as one op, through our kernels: the product by the packed matrix
+ * multiply (where tfjs-wasm's fused product with bias is about twice as slow at a vision
+ * model's shapes), the bias by one pass over the rows; backward, two products and the bias
+ * gradient as column sums in one pass. x's gradient is zeros without `inputGradient`.
+ */
+function kernelAffine(
+  x: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  inputGradient: boolean,
+): tf.Tensor2D {
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [a, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    save([a, w]);
+    return {
+      value: addRowVector(tf.matMul(a, w), b),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], [input, weights]: tf.Tensor[]) => {
+        const d = dy as tf.Tensor2D;
+        return [
+          inputGradient ? tf.matMul(d, weights as tf.Tensor2D, false, true) : tf.zerosLike(input),
+          tf.matMul(input as tf.Tensor2D, d, true, false),
+          columnSums(d),
+        ];
+      },
+    };
+  });
+  return op(x, kernel, bias) as tf.Tensor2D;
+}
+
+/**
+ * The vision models' dense layer: `Dense` (the same weights, initial values and outputs), whose
+ * product, bias and bias gradient run on our kernels where they serve the wasm backend (see
+ * `kernelAffine`); elsewhere, exactly `Dense`.
+ */
+export class TokenDense extends Dense {
+  static override className = 'DATokenDense';
+  private readonly withInputGradient: boolean;
+
+  constructor(args: ConstructorParameters<typeof Dense>[0]) {
+    super(args);
+    this.withInputGradient = args.inputGradient ?? true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (x.dtype !== 'float32' || !layoutKernelsAvailable()) return super.call(inputs);
+    return tf.tidy(() => {
+      // Dense's weights, in the order it adds them: the kernel [in, out], then the bias [out].
+      const [kernel, bias] = this.weights.map((w) => w.read());
+      const features = x.shape[x.rank - 1];
+      const units = kernel.shape[1] as number;
+      const flat = tf.reshape(x, [x.size / features, features]) as tf.Tensor2D;
+      const y = kernelAffine(
+        flat,
+        kernel as tf.Tensor2D,
+        bias as tf.Tensor1D,
+        this.withInputGradient,
+      );
+      return tf.reshape(y, [...x.shape.slice(0, -1), units]);
+    });
+  }
 }
 
 /** Cuts images [batch, H, W, C] into patch tokens (see `imageToTokens`), or a grid of them. */
@@ -347,7 +425,7 @@ export class LearnedTable extends tf.layers.Layer {
   }
 }
 
-for (const layer of [Patchify, Unpatchify, Conv2DSame, LearnedTable]) {
+for (const layer of [TokenDense, Patchify, Unpatchify, Conv2DSame, LearnedTable]) {
   tf.serialization.registerClass(
     layer as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
   );
