@@ -326,3 +326,61 @@ export const ImagePatches: Story = {
     `;
   },
 };
+
+/** A variant computed by core on a 1D sample of 96 positions, with what is inside it. */
+const onSample = (id: string, label: string, attributes: Record<string, string>) => html`
+  <shape-dataset-viewer id=${id} seed="4" length="96"></shape-dataset-viewer>
+  <attention-heatmap
+    for=${id}
+    label=${label}
+    attention=${attributes.attention}
+    span=${attributes.span ?? nothing}
+    features=${attributes.features ?? nothing}
+    projected=${attributes.projected ?? nothing}
+    buckets=${attributes.buckets ?? nothing}
+    hashes=${attributes.hashes ?? nothing}
+    chunk=${attributes.chunk ?? nothing}
+  ></attention-heatmap>
+`;
+
+/**
+ * Reformer on a sample: each position coloured by its LSH bucket along the rows and columns of
+ * each hashing round; a query sees only the keys of its bucket in its chunk (and the one before).
+ */
+export const VariantReformer: Story = {
+  name: 'Variant: Reformer buckets',
+  render: () =>
+    onSample('reformer-viewer', 'Reformer (LSH) attention', {
+      attention: 'reformer',
+      buckets: '4',
+      hashes: '2',
+      chunk: '16',
+    }),
+};
+
+/** Adaptive span on a sample: four heads, each with its soft window drawn over its map. */
+export const VariantAdaptive: Story = {
+  name: 'Variant: adaptive span',
+  render: () =>
+    onSample('adaptive-viewer', 'Adaptive-span attention', { attention: 'adaptive', span: '24' }),
+};
+
+/** Linformer on a sample: the attention over k = 8 projected rows, not over 96 keys. */
+export const VariantLinformer: Story = {
+  name: 'Variant: Linformer projected rows',
+  render: () =>
+    onSample('linformer-viewer', 'Linformer attention', {
+      attention: 'linformer',
+      projected: '8',
+    }),
+};
+
+/** Performer on a sample: the estimate from 16 random features beside exact softmax, and the error. */
+export const VariantPerformer: Story = {
+  name: 'Variant: Performer vs exact',
+  render: () =>
+    onSample('performer-viewer', 'Performer attention', {
+      attention: 'performer',
+      features: '16',
+    }),
+};

@@ -1,6 +1,9 @@
 import {
   COLORMAPS,
+  VARIANT_DEFAULTS,
+  approximationError,
   matrixToArrays,
+  type AttentionVariant,
   type ColormapName,
   type MaskKind,
   type Matrix,
@@ -66,6 +69,20 @@ import {
   type HeatmapData,
 } from './sources.js';
 import { valuesTable } from './values-table.js';
+import {
+  drawVariant,
+  readVariant,
+  shownMatrix,
+  reformerSeen,
+  renderVariant,
+  spanOverlay,
+  spanText,
+  type SampleVariant,
+  type VariantDetail,
+  type VariantInternals,
+  type VariantState,
+  type VariantViewName,
+} from './variant-view.js';
 import { VERSION } from './version.js';
 
 /** What the heatmap computes when it follows a `<shape-dataset-viewer>`. */
@@ -73,6 +90,16 @@ export const HEATMAP_SOURCES = ['local-shape', 'groups'] as const;
 export type HeatmapSource = (typeof HEATMAP_SOURCES)[number];
 
 const TABLE_LIMIT = 32 * 32;
+/** The attributes of the variant computed on a followed viewer's sample: a change computes it again. */
+const VARIANT_PARAMETERS = [
+  'attention',
+  'span',
+  'features',
+  'projected',
+  'buckets',
+  'hashes',
+  'chunk',
+];
 /** The properties the data and panels are worked out from, or checked with them: a change of any recomputes them. */
 const DATA_PROPERTIES = new Set<PropertyKey>([
   ...['matrix', 'heads', 'scores', 'rowLabels', 'colLabels', 'arrived', 'arrivalError'],
@@ -80,6 +107,7 @@ const DATA_PROPERTIES = new Set<PropertyKey>([
   ...['colormap', 'scale', 'normalization', 'domain'],
   ...['theme', 'for', 'src', 'label', 'queryLabel', 'keyLabel'],
   ...['grid', 'queryGrid', 'layer', 'layers', 'channels', 'image', 'linkedImage', 'linkedVision'],
+  ...['variant', 'variantView', ...VARIANT_PARAMETERS],
 ]);
 /** How the arrow keys move through the head choices. */
 const HEAD_STEPS: Record<string, number> = {
@@ -111,6 +139,7 @@ const HEAD_STEPS: Record<string, number> = {
  * @csspart tooltip - The tooltip.
  * @csspart table - The data table of small matrices.
  * @csspart patches - In patch-grid mode (`grid`), the selected query's weights over the image, beside each matrix.
+ * @csspart variant - What is inside an efficient attention variant, below the heatmap: Reformer's buckets, adaptive spans, Linformer's projected rows, Performer's exact attention and error.
  * @csspart error - The message shown for bad input.
  *
  * @cssprop [--da-heatmap-size=420px] - Width of the heatmap (each, in comparison mode: 270px).
@@ -148,6 +177,7 @@ export class AttentionHeatmap extends DecodingElement {
   /** The data from `src` or from the element followed (`for`). */
   private readonly external = new ExternalData(this, {
     source: () => this.source,
+    variant: () => this.sampleVariant,
     changed: (data) => {
       this.arrived = data;
       this.arrivalError = undefined;
@@ -170,6 +200,8 @@ export class AttentionHeatmap extends DecodingElement {
   /** The data shown, with its labels, and the panels made of it; undefined while none is valid. */
   private data: HeatmapData | undefined;
   private panels: Panel[] = [];
+  /** What is inside the variant that computed the data, from `variant` or with the data. */
+  private variantInfo: VariantInternals | undefined;
   /** The link's problem as last checked: a change shows or clears its message. */
   private shownProblem: string | undefined;
   /**
@@ -278,6 +310,39 @@ export class AttentionHeatmap extends DecodingElement {
   @property({ attribute: false }) domain?: readonly [number, number];
   /** Leaves out the toolbar and the row chart, for a heatmap that is part of a larger figure. */
   @property({ type: Boolean, reflect: true }) compact = false;
+  /**
+   * What is inside the efficient attention variant that computed the data (as a
+   * `<trainable-model>` sends it in `attention-change`): `{ attention, options?, buckets?,
+   * spans?, maxSpan?, projected?, exact? }`, checked against the heads. A followed model's own
+   * comes with its attention; a sample's is computed (`attention`).
+   */
+  @property({ attribute: false }) variant?: VariantDetail;
+  /**
+   * `internals` (the default): beside the pattern, what is inside the variant (Reformer's
+   * buckets per round, adaptive spans over the map, Linformer's weights over its k projected
+   * rows, Performer's exact attention and error); `pattern`: the pattern alone.
+   */
+  @property({ attribute: 'variant-view', converter: word }) variantView: VariantViewName =
+    'internals';
+  /**
+   * Following a `<shape-dataset-viewer>`: the attention variant computed on its sample, through
+   * core, as `<trainable-model>`'s `attention` names it (`local`, `sparse`, `global`, `adaptive`,
+   * `linformer`, `performer`, `reformer`, `binary`, or `full`, `causal`); queries and keys are
+   * the sample's local shapes. Unset: `source` decides.
+   */
+  @property({ converter: word }) attention?: AttentionVariant | '';
+  /** adaptive, on a sample: the largest span; four heads show spans of 1/4, 1/2, 3/4 and all of it. */
+  @property({ type: Number }) span: number = VARIANT_DEFAULTS.span;
+  /** performer, on a sample: the random features m. */
+  @property({ type: Number }) features: number = VARIANT_DEFAULTS.features;
+  /** linformer, on a sample: the rows k keys are projected to along the sequence. */
+  @property({ type: Number }) projected: number = VARIANT_DEFAULTS.projected;
+  /** reformer, on a sample: hash buckets, 1 or even. */
+  @property({ type: Number }) buckets: number = VARIANT_DEFAULTS.buckets;
+  /** reformer, on a sample: hashing rounds. */
+  @property({ type: Number }) hashes: number = VARIANT_DEFAULTS.hashes;
+  /** reformer, on a sample: the chunk of sorted positions a query attends within, with the chunk before. */
+  @property({ type: Number }) chunk: number = VARIANT_DEFAULTS.chunk;
 
   // ---- Lifecycle ----
 
@@ -293,6 +358,14 @@ export class AttentionHeatmap extends DecodingElement {
     if (changed.has('src')) this.external.load(this.src);
     // Following a viewer: the source decides what is computed from its sample.
     if (changed.has('source') && this.hasUpdated) this.external.resample();
+    // ... and so do the variant and its parameters (window, stride, globals among them).
+    if (
+      this.hasUpdated &&
+      [...VARIANT_PARAMETERS, 'window', 'stride', 'globals'].some((name) =>
+        changed.has(name as keyof AttentionHeatmap),
+      )
+    )
+      this.external.resample();
     this.keepLayerWithin(changed);
     // The link found (or lost) its element, or says why it follows none: show that.
     const linkChanged = this.external.problem !== this.shownProblem;
@@ -383,6 +456,9 @@ export class AttentionHeatmap extends DecodingElement {
       const masks = [this.mask, ...(this.compare ? [this.compare] : [])];
       if (data) checkWork(data, masks);
       this.layOutPatches(data);
+      this.variantInfo = data
+        ? (readVariant(this.variant, 'variant', data.heads) ?? data.variant)
+        : undefined;
       this.panels = data
         ? buildPanels(data, {
             masks,
@@ -390,11 +466,13 @@ export class AttentionHeatmap extends DecodingElement {
             ...this.maskOptions(),
           })
         : [];
+      this.markUnseen();
       this.clearError();
       if (data) this.interaction.keepWithin(data.heads[0].rows, data.heads[0].cols);
     } catch (error) {
       this.data = undefined;
       this.panels = [];
+      this.variantInfo = undefined;
       this.layout = undefined;
       this.shownImage = undefined;
       this.reportError(error);
@@ -431,6 +509,55 @@ export class AttentionHeatmap extends DecodingElement {
         ? [vision!.image, 'attention-change image']
         : [grid && this.linkedImage, `the image of for="${id}"`];
     this.shownImage = checkImage(image, name, this.layout);
+  }
+
+  /**
+   * Reformer, with its internals shown: the cells no hashing round sees are marked as masked in
+   * the panels without a mask of their own, so the matrix shows only in-bucket, in-chunk attention.
+   */
+  private markUnseen(): void {
+    if (this.variantView !== 'internals') return;
+    const seen = reformerSeen(this.variantInfo, this.headShown);
+    const [first] = this.data?.heads ?? [];
+    if (!seen || !first || seen.length !== first.rows * first.cols) return;
+    for (const panel of this.panels)
+      if (panel.mask === 'full' && !panel.channel) panel.allowed = seen;
+  }
+
+  /** The variant computed on a followed viewer's sample, when `attention` names one. */
+  private get sampleVariant(): SampleVariant | undefined {
+    const attention = this.attention;
+    if (typeof attention !== 'string' || attention === '') return undefined;
+    const { window, stride, globals, span, features, projected, buckets, hashes, chunk } = this;
+    return {
+      attention,
+      window,
+      stride,
+      globals,
+      span,
+      features,
+      projected,
+      buckets,
+      hashes,
+      chunk,
+    };
+  }
+
+  /** What the variant figures are drawn from; undefined with none to show. */
+  private get variantState(): VariantState | undefined {
+    const variant = this.variantInfo;
+    const [panel] = this.panels;
+    if (!variant || !panel || this.variantView !== 'internals') return undefined;
+    const { query, key } = this.titles;
+    return {
+      variant,
+      panel,
+      head: this.headShown,
+      style: this.heatmapStyle(),
+      background: parseRgb(this.colors.background),
+      query,
+      key,
+    };
   }
 
   /** What the pictures over the image are drawn from; undefined outside patch-grid mode. */
@@ -494,6 +621,7 @@ export class AttentionHeatmap extends DecodingElement {
         await drawHeatmapInSlices(canvas, panel.shown, style, panel.allowed, { cancelled });
       if (cancelled()) return;
     }
+    drawVariant(this.renderRoot, this.variantState);
     const thumbnails = this.renderRoot.querySelectorAll<HTMLCanvasElement>('.heads canvas');
     const [first] = this.panels;
     const choices = first ? [first.average, ...first.heads] : [];
@@ -553,8 +681,29 @@ export class AttentionHeatmap extends DecodingElement {
           shown: matrixToArrays(panel.shown),
           heads: panel.heads.length > 1 ? panel.heads.map(matrixToArrays) : undefined,
         })),
+        variant: this.variantJson(),
       }),
     ) as Record<string, unknown>;
+  }
+
+  /** The variant's internals as plain data, for `toJSON`. */
+  private variantJson(): Record<string, unknown> | undefined {
+    const variant = this.variantInfo;
+    const [panel] = this.panels;
+    if (!variant || !panel) return undefined;
+    const head = this.headShown;
+    const exact = variant.exact && shownMatrix(variant.exact, head);
+    return {
+      attention: variant.attention,
+      buckets: variant.buckets?.map((round) => round.map((b) => [...b])),
+      chunk: variant.buckets ? variant.chunk : undefined,
+      spans: variant.spans,
+      maxSpan: variant.maxSpan,
+      ramp: variant.spans ? variant.ramp : undefined,
+      projected: variant.projected?.map(matrixToArrays),
+      exact: variant.exact?.map(matrixToArrays),
+      error: exact ? approximationError(panel.shown, exact) : undefined,
+    };
   }
 
   /**
@@ -617,6 +766,7 @@ export class AttentionHeatmap extends DecodingElement {
       </div>
       ${this.renderError()}
       ${data ? this.renderPanels(data) : this.errorMessage ? nothing : html`<p class="note">${this.waiting}</p>`}
+      ${data ? renderVariant(this.variantState) : nothing}
       ${data && data.heads.length > 1 ? this.renderHeads(data) : nothing}
       ${
         data && this.tableOpen && cells <= TABLE_LIMIT
@@ -725,6 +875,11 @@ export class AttentionHeatmap extends DecodingElement {
                 <div class="line row" aria-hidden="true"></div>
                 <div class="line col" aria-hidden="true"></div>
                 <div class="box" aria-hidden="true"></div>
+                ${
+                  this.variantView === 'internals' && !panel.channel
+                    ? spanOverlay(this.variantInfo, this.headShown, rows, cols)
+                    : nothing
+                }
                 <div role="row" class="visually-hidden" aria-rowindex="1">
                   <div role="gridcell" aria-colindex="1"></div>
                 </div>
@@ -755,7 +910,9 @@ export class AttentionHeatmap extends DecodingElement {
   private panelTitle(panel: Panel): string {
     const shown = this.headShown;
     const average = (this.data?.heads.length ?? 0) > 1 ? 'average of heads' : '';
-    const head = shown === 'average' ? average : `head ${shown + 1}`;
+    const span = shown === 'average' ? '' : spanText(this.variantInfo, shown);
+    const head =
+      shown === 'average' ? average : [`head ${shown + 1}`, span].filter(Boolean).join(' ');
     // Name the mask when there is one, or when two masks need telling apart.
     const mask = panel.mask !== 'full' || this.compare ? panel.mask : '';
     // Beside channel-specific maps, the attention across all channels is the full one.
@@ -813,6 +970,13 @@ export class AttentionHeatmap extends DecodingElement {
             >
               <canvas aria-hidden="true"></canvas>
               ${choice === 'average' ? 'Average' : `Head ${Number(choice) + 1}`}
+              ${
+                choice !== 'average' && this.variantInfo?.spans
+                  ? html`<span class="head-span"
+                      >${spanText(this.variantInfo, Number(choice)).replace(/ of at most.*/, '')}</span
+                    >`
+                  : nothing
+              }
             </button>
           `,
         )}

@@ -294,4 +294,118 @@ export const attentionHeatmapStyles = css`
   td.masked {
     color: var(--_muted);
   }
+  /* Adaptive span: each head's soft window edges over its map. */
+  .spans {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    pointer-events: none;
+    overflow: hidden;
+  }
+  .spans line {
+    stroke: var(--_accent);
+    stroke-width: 2;
+    vector-effect: non-scaling-stroke;
+  }
+  .spans .span-start {
+    stroke-dasharray: 5 4;
+  }
+  .head-span {
+    color: var(--_muted);
+  }
+  /* What is inside an efficient attention variant, below the heatmap. */
+  .variant {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 1.5rem;
+    margin-top: 1rem;
+  }
+  .variant-block {
+    max-width: 100%;
+  }
+  .variant-title {
+    font-weight: 600;
+    margin-bottom: 0.3rem;
+  }
+  .variant-note {
+    font-size: 0.8em;
+    color: var(--_muted);
+    max-width: 36rem;
+    margin: 0 0 0.5rem;
+  }
+  .variant figure {
+    margin: 0;
+  }
+  .variant figcaption {
+    font-size: 0.75em;
+    color: var(--_muted);
+    margin-top: 0.2rem;
+  }
+  .rounds,
+  .compare {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 1rem;
+  }
+  .bucket-canvas,
+  .exact-canvas,
+  .error-canvas {
+    display: block;
+    width: calc(var(--_size) * 0.6);
+    max-width: 100%;
+    aspect-ratio: 1;
+    image-rendering: pixelated;
+    outline: 1px solid var(--_border);
+  }
+  .bucket-legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.3rem 0.9rem;
+    list-style: none;
+    padding: 0;
+    margin: 0.5rem 0 0;
+    font-size: 0.75em;
+  }
+  .swatch {
+    display: inline-block;
+    width: 0.8em;
+    height: 0.8em;
+    margin-right: 0.3em;
+    vertical-align: -0.05em;
+    outline: 1px solid var(--_border);
+  }
+  .spans-list ul {
+    margin: 0;
+    padding-left: 1.2rem;
+    font-size: 0.85em;
+  }
+  .spans-list li.current {
+    font-weight: 600;
+  }
+  .projected-figure {
+    position: relative;
+    width: max-content;
+    max-width: 100%;
+  }
+  .projected-canvas {
+    display: block;
+    height: calc(var(--_size) * 0.6);
+    width: clamp(6rem, calc(var(--k) * 2.6rem), var(--_size));
+    max-width: 100%;
+    image-rendering: pixelated;
+    outline: 1px solid var(--_border);
+  }
+  .projected-ticks {
+    position: relative;
+    height: 1.1rem;
+  }
+  .projected-ticks .tick {
+    transform: translateX(-50%);
+    top: 0.2rem;
+  }
+  .projected-title {
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
 `;

@@ -1,4 +1,5 @@
 import {
+  ATTENTION_VARIANTS,
   COLORMAPS,
   MASK_KINDS,
   checkInteger,
@@ -8,6 +9,12 @@ import {
 import { HEATMAP_NORMALIZATIONS, HEATMAP_SCALES } from '@decoding-attention/ui';
 import { FLOAT32_MAX, HEATMAP_LIMITS, describe } from './limits.js';
 import { checkLabels, type HeatmapData } from './sources.js';
+import { VARIANT_VIEWS } from './variant-view.js';
+
+/** The most random features a sample's Performer draws (each is a pass over the sample). */
+export const MOST_FEATURES = 1024;
+/** The most hashing rounds a sample's Reformer combines. */
+export const MOST_HASHES = 16;
 
 /** What the heatmap takes besides its data, as set by attribute or from script. */
 export interface HeatmapSettings {
@@ -29,6 +36,14 @@ export interface HeatmapSettings {
   label: unknown;
   domain?: unknown;
   layer: unknown;
+  variantView: unknown;
+  attention?: unknown;
+  span: unknown;
+  features: unknown;
+  projected: unknown;
+  buckets: unknown;
+  hashes: unknown;
+  chunk: unknown;
 }
 
 /**
@@ -77,6 +92,27 @@ export function checkSettings(
     checkLabels(settings.colLabels as unknown[] | undefined, data.heads[0].cols, 'col-labels');
   }
   checkDomain(settings.domain, settings.scale);
+  checkVariantSettings(settings);
+}
+
+/**
+ * The variant attributes: `variant-view`, and `attention` with its parameters, as
+ * `<trainable-model>` takes them (`buckets` 1 or even, hashing by [xR, -xR]).
+ */
+function checkVariantSettings(settings: HeatmapSettings): void {
+  const { side } = HEATMAP_LIMITS;
+  checkOneOf('variant-view', settings.variantView as string, VARIANT_VIEWS);
+  if (settings.attention !== undefined && settings.attention !== null && settings.attention !== '')
+    checkOneOf('attention', settings.attention as string, ATTENTION_VARIANTS);
+  checkInteger('span', settings.span as number, 1, side);
+  checkInteger('features', settings.features as number, 1, MOST_FEATURES);
+  checkInteger('projected', settings.projected as number, 1, side);
+  checkInteger('buckets', settings.buckets as number, 1, side);
+  const buckets = settings.buckets as number;
+  if (buckets > 1 && buckets % 2 !== 0)
+    throw new RangeError(`buckets must be 1 or even (hashing by [xR, -xR]), got ${buckets}`);
+  checkInteger('hashes', settings.hashes as number, 1, MOST_HASHES);
+  checkInteger('chunk', settings.chunk as number, 1, side);
 }
 
 /**

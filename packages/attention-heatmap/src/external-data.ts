@@ -7,6 +7,7 @@ import {
 import { ElementLink, eventDetail, isPositionMarker, isSampleSource } from '@decoding-attention/ui';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { checkLayerList } from './layers.js';
+import { readVariant, sampleVariantAttention, type SampleVariant } from './variant-view.js';
 import { HEATMAP_LIMITS, readHeads } from './limits.js';
 import type { PatchImage } from './patch-grid.js';
 import {
@@ -30,6 +31,8 @@ export interface ExternalDataHost extends ReactiveControllerHost, HTMLElement {
 export interface ExternalDataOptions {
   /** Following a viewer, what is computed from its sample: `local-shape` or `groups`. */
   source: () => string;
+  /** Following a viewer, the attention variant computed on its sample; undefined for none. */
+  variant: () => SampleVariant | undefined;
   /** The data from outside changed: loaded from `src` if any, else from the followed element. */
   changed: (data: HeatmapData | undefined) => void;
   /** The followed viewer highlights a shape, positions `[start, end)`; undefined when none. */
@@ -205,6 +208,7 @@ export class ExternalData implements ReactiveController {
         kind: detail.kind === 'scores' ? 'scores' : 'weights',
         rowLabels: checkLabels(detail.rowLabels, rows, 'attention-change rowLabels'),
         colLabels: checkLabels(detail.colLabels, cols, 'attention-change colLabels'),
+        variant: readVariant(detail.variant, 'attention-change variant', heads),
       });
     } catch (error) {
       this.options.failed(error);
@@ -255,6 +259,11 @@ export class ExternalData implements ReactiveController {
       return;
     }
     try {
+      const variant = this.options.variant();
+      if (variant) {
+        this.setLinked({ ...sampleVariantAttention(input, variant), kind: 'weights' });
+        return;
+      }
       const heads =
         this.options.source() === 'groups'
           ? [groupAttention1D(sample as Sample1D)]

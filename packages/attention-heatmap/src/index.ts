@@ -24,4 +24,12 @@ export {
 } from './patch-grid.js';
 export { TINT_ALPHA } from './patch-picture.js';
 export { parseHeatmapJson, type AttentionChangeDetail, type HeatmapData } from './sources.js';
+export {
+  BUCKET_COLORS,
+  SAMPLE_SEED,
+  SAMPLE_SPAN_SHARES,
+  VARIANT_VIEWS,
+  type VariantDetail,
+  type VariantViewName,
+} from './variant-view.js';
 export { VERSION } from './version.js';

@@ -2,6 +2,7 @@ import { nextTask, shownValue, type Matrix, type MatrixInput } from '@decoding-a
 import { readChannels, readLayer, type AttentionLayer, type ChannelsInput } from './layers.js';
 import { HEATMAP_LIMITS, isFlatMatrix, isMatrixList, readHeads, readMatrix } from './limits.js';
 import type { GridInput, LayerKind, PatchImage } from './patch-grid.js';
+import type { VariantDetail, VariantInternals } from './variant-view.js';
 
 /** Attention data as the heatmap holds it: one matrix per head, weights or raw scores. */
 export interface HeatmapData {
@@ -14,6 +15,8 @@ export interface HeatmapData {
   layerKind?: LayerKind;
   /** Channel-specific maps `[R, G, B]` shown beside the attention, each one matrix per head. */
   channels?: Matrix[][];
+  /** What is inside the efficient attention variant that computed the heads, if one did. */
+  variant?: VariantInternals;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface AttentionChangeDetail {
   kind?: 'weights' | 'scores';
   rowLabels?: readonly string[];
   colLabels?: readonly string[];
+  /** A 1D model trained with an efficient attention variant: which one, and what is inside it. */
+  variant?: VariantDetail;
 }
 
 /** An element that computes attention: it fires `attention-change` and says what it shows now. */

@@ -178,6 +178,14 @@ describe('<attention-heatmap> reliability', () => {
         grid: '1x2',
         'query-grid': '2x1',
         layer: '1',
+        'variant-view': 'pattern',
+        attention: 'performer',
+        span: '8',
+        features: '8',
+        projected: '4',
+        buckets: '4',
+        hashes: '1',
+        chunk: '4',
       });
     });
     expect(failures).to.deep.equal([]);
