@@ -113,7 +113,25 @@ describe('<attention-heatmap> attention variants', () => {
     expect(items[0].textContent!.replace(/\s+/g, ' ').trim()).to.equal(
       `Bucket ${first + 1}: ${counts.join(' / ')} positions`,
     );
-    // The matrix: a cell no round sees is drawn as masked, a seen one in its colour.
+    // The matrix: a cell no round sees is drawn as masked (outside the colour map), a seen one in
+    // its colour; with variant-view="pattern", the unseen cell is a plain 0.
+    const seen = want.buckets!.map((round) => bucketMask(round[0], 8));
+    const unseen = [...seen[0].keys()].find((c) => !seen[0][c] && !seen[1][c])!;
+    const matrix = $(el, '.frame canvas') as HTMLCanvasElement;
+    const table = colormapTable('viridis');
+    const inMap = Array.from({ length: COLORMAP_SIZE }, (_, i) =>
+      [table[3 * i], table[3 * i + 1], table[3 * i + 2]].join(),
+    );
+    const cellColor = () =>
+      pixel(matrix, unseen % 48, Math.floor(unseen / 48))
+        .slice(0, 3)
+        .join();
+    expect(inMap).not.to.include(cellColor());
+    expect(inMap).to.include(pixel(matrix, 0, 0).slice(0, 3).join());
+    el.setAttribute('variant-view', 'pattern');
+    await settle(el);
+    expect(cellColor()).to.equal(inMap[0]);
+    expect($$(el, '.bucket-canvas')).to.have.length(0);
     const json = el.toJSON() as { variant: { buckets: number[][][]; chunk: number } };
     expect(json.variant.buckets[0][0]).to.deep.equal([...want.buckets![0][0]]);
     expect(json.variant.chunk).to.equal(8);
