@@ -226,23 +226,24 @@ function crossover(
     .filter((c): c is { p: Point; f: Point } => c.f !== undefined)
     .map(({ p, f }) => ({ length: p.length, ratio: p[key] / f[key] }));
   if (common.length === 0) return { how: 'no length measured for both' };
-  if (common[0].ratio <= 1)
+  // The length from which the variant stays cheaper: after the last length where it was not.
+  const slower = common.map((c) => c.ratio > 1).lastIndexOf(true);
+  if (slower === -1)
     return {
       length: common[0].length,
       kind: 'below',
       how: `cheaper already at the shortest length measured (${short(common[0].length)}: ${(1 / common[0].ratio).toFixed(2)}x full's speed)`,
     };
-  for (let i = 1; i < common.length; i++) {
-    const [a, b] = [common[i - 1], common[i]];
-    if (b.ratio <= 1) {
-      const t = Math.log(a.ratio) / (Math.log(a.ratio) - Math.log(b.ratio));
-      const length = Math.exp(Math.log(a.length) + t * (Math.log(b.length) - Math.log(a.length)));
-      return {
-        length,
-        kind: 'between',
-        how: `interpolated between ${short(a.length)} (${(1 / a.ratio).toFixed(2)}x full's speed) and ${short(b.length)} (${(1 / b.ratio).toFixed(2)}x)`,
-      };
-    }
+  if (slower < common.length - 1) {
+    const [a, b] = [common[slower], common[slower + 1]];
+    const t = Math.log(a.ratio) / (Math.log(a.ratio) - Math.log(b.ratio));
+    const length = Math.exp(Math.log(a.length) + t * (Math.log(b.length) - Math.log(a.length)));
+    const earlier = common.slice(0, slower).some((c) => c.ratio <= 1);
+    return {
+      length,
+      kind: 'between',
+      how: `interpolated between ${short(a.length)} (${(1 / a.ratio).toFixed(2)}x full's speed) and ${short(b.length)} (${(1 / b.ratio).toFixed(2)}x)${earlier ? '; cheaper at some shorter lengths too, then slower again' : ''}`,
+    };
   }
   const last = common[common.length - 1];
   if (common.length >= 2) {
