@@ -12,8 +12,8 @@
  * 5. Vision (`parts=vision`): 2D batches generated against what training consumes, the vision
  *    models' samples/s on one thread against the native library's figures, the peak tensor memory
  *    of a step, and each model's validation MSE x 1,000 after the same samples against predicting
- *    black (encoder-started decoder queries against learned ones among them). Then (also alone
- *    with `parts=cross`) whether vit-encdec's cross-attention concentrates: trained at
+ *    black (encoder-started decoder queries against learned ones among them). Then (`parts=cross`,
+ *    run by default, not by `parts=vision`) whether vit-encdec's cross-attention concentrates: trained at
  *    `<trainable-model>`'s image defaults for its budget (queries `encoder` and `learned`), the
  *    share of each decoder query's cross-attention on its own patch, its own shape and its
  *    group-mates, against chance, over the run's validation images, per layer, at initialisation
@@ -553,13 +553,13 @@ async function crossAttention(report: Report): Promise<void> {
 const suite: BenchSuite = {
   title: `Training in the browser (cross-origin isolated: ${crossOriginIsolated ? 'yes' : 'no'}, ${navigator.hardwareConcurrency} cores)`,
   async run(report) {
-    const parts = list('parts', ['throughput', 'profile', 'lesson', 'table', 'vision']);
+    const parts = list('parts', ['throughput', 'profile', 'lesson', 'table', 'vision', 'cross']);
     if (parts.includes('throughput')) await throughputTable(report);
     if (parts.includes('profile')) await profile(report);
     if (parts.includes('lesson')) await timeToLesson(report);
     if (parts.includes('table')) await resultsTable(report);
     if (parts.includes('vision')) await vision(report);
-    if (parts.includes('vision') || parts.includes('cross')) await crossAttention(report);
+    if (parts.includes('cross')) await crossAttention(report);
   },
 };
 
