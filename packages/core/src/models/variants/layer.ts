@@ -204,23 +204,19 @@ export class VariantAttention extends SelfAttention {
       let result: VariantResult;
       switch (this.attention) {
         case 'local':
-          result = bandedAttention(scaled, k, v, { window: o.window, causal: o.causal }, report);
-          break;
         case 'sparse':
-          result = bandedAttention(
-            scaled,
-            k,
-            v,
-            { window: o.window, causal: o.causal, stride: o.stride },
-            report,
-          );
-          break;
         case 'global':
+          // The band, plus every stride-th key (sparse) or the global tokens (global).
           result = bandedAttention(
             scaled,
             k,
             v,
-            { window: o.window, causal: o.causal, globals: o.globals },
+            {
+              window: o.window,
+              causal: o.causal,
+              ...(this.attention === 'sparse' ? { stride: o.stride } : {}),
+              ...(this.attention === 'global' ? { globals: o.globals } : {}),
+            },
             report,
           );
           break;
