@@ -165,3 +165,29 @@ export {
   variantPattern,
 } from './variant-patterns.js';
 export type { VariantPattern, VariantPatternOptions } from './variant-patterns.js';
+// Inside the approximations, for <efficient-attention-explorer>: their errors, singular values,
+// Reformer's kept mass, a pattern's cost and reach.
+export {
+  attentionError,
+  bucketMassShare,
+  bucketOrder,
+  gaussianFeatures,
+  linformerError,
+  lowRankError,
+  patternCost,
+  patternReach,
+  performerApproximation,
+  performerErrorCurve,
+  randomFeatures,
+  runSteps,
+  singularValues,
+  singularValuesInSteps,
+  symmetricEigenvaluesInSteps,
+  unitRows,
+} from './efficient-attention.js';
+export type {
+  AttentionError,
+  FeatureDraw,
+  FeatureKernel,
+  PerformerOptions,
+} from './efficient-attention.js';
