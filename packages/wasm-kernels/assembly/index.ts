@@ -4,3 +4,4 @@ export { gemm, packFloats } from './gemm';
 export { attentionBackward, attentionForward, attentionScratchFloats } from './attention';
 export { geluBackward, geluForward } from './gelu';
 export { addRowVector, columnSums, patchTokens } from './layout';
+export { conv1dFilterGrad, conv1dForward, conv1dInputGrad, conv1dScratchFloats } from './conv1d';

@@ -26,3 +26,5 @@ export {
   patchImages,
   patchTokens,
 } from './attention-op.js';
+export { CONV1D, CONV1D_GRAD, conv1d, conv1dAvailable } from './conv1d-op.js';
+export type { Conv1dOptions } from './conv1d-op.js';

@@ -22,6 +22,7 @@ import {
   type KernelExports,
 } from './matmul.js';
 import { GemmPool } from './pool.js';
+import { registerConv1d, type Conv1dExports } from './conv1d-kernels.js';
 import { VIEW_KERNELS } from './views.js';
 
 const NAME = 'BatchMatMul';
@@ -553,6 +554,14 @@ export async function useWasmKernels(
   registerGelu(on && inTfjsHeap);
   // Bias rows, column sums and patch tokens likewise.
   registerLayout(on && inTfjsHeap);
+  // The 1D convolution and its gradients as products (one thread), likewise.
+  registerConv1d(on && inTfjsHeap, (heapOf, ...inputs) => {
+    const heap = attentionHeap(heapOf, ...inputs);
+    return {
+      kernels: heap.kernels as unknown as Conv1dExports,
+      scratch: (floats) => scratchFor(heap, floats)[0],
+    };
+  });
   return wasmKernelsState();
 }
 
