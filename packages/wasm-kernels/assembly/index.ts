@@ -5,3 +5,4 @@ export { attentionBackward, attentionForward, attentionScratchFloats } from './a
 export { geluBackward, geluForward } from './gelu';
 export { addRowVector, columnSums, patchTokens } from './layout';
 export { conv1dFilterGrad, conv1dForward, conv1dInputGrad, conv1dScratchFloats } from './conv1d';
+export { lstmBackward, lstmForward, lstmScratchFloats } from './lstm';

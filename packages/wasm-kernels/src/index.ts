@@ -28,3 +28,4 @@ export {
 } from './attention-op.js';
 export { CONV1D, CONV1D_GRAD, conv1d, conv1dAvailable } from './conv1d-op.js';
 export type { Conv1dOptions } from './conv1d-op.js';
+export { FUSED_LSTM, FUSED_LSTM_GRAD, fusedLstm, fusedLstmAvailable } from './lstm-op.js';

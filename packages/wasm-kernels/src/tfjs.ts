@@ -22,6 +22,7 @@ import {
   type KernelExports,
 } from './matmul.js';
 import { GemmPool } from './pool.js';
+import { registerLstm, type LstmExports } from './lstm-kernels.js';
 import { registerConv1d, type Conv1dExports } from './conv1d-kernels.js';
 import { VIEW_KERNELS } from './views.js';
 
@@ -559,6 +560,14 @@ export async function useWasmKernels(
     const heap = attentionHeap(heapOf, ...inputs);
     return {
       kernels: heap.kernels as unknown as Conv1dExports,
+      scratch: (floats) => scratchFor(heap, floats)[0],
+    };
+  });
+  // The LSTM recurrence and its backpropagation through time (one thread), likewise.
+  registerLstm(on && inTfjsHeap, (heapOf, ...inputs) => {
+    const heap = attentionHeap(heapOf, ...inputs);
+    return {
+      kernels: heap.kernels as unknown as LstmExports,
       scratch: (floats) => scratchFor(heap, floats)[0],
     };
   });
