@@ -5,6 +5,7 @@ import {
   fusedGelu,
   fusedGeluAvailable,
 } from '@decoding-attention/wasm-kernels/attention';
+import { conv1d, conv1dAvailable } from '@decoding-attention/wasm-kernels/conv1d';
 import { attentionMask, type MaskKind, type MaskOptions } from '../attention.js';
 import {
   pairFrequency,
@@ -272,11 +273,18 @@ export class Conv1DSame extends SeededLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const y = convolveSame(
-        single(inputs) as tf.Tensor3D,
-        this.kernel.read() as tf.Tensor2D,
-        this.bias.read(),
-      );
+      const x = single(inputs) as tf.Tensor3D;
+      const kernel = this.kernel.read() as tf.Tensor2D;
+      // On the wasm backend with @decoding-attention/wasm-kernels: the convolution and its
+      // gradients as products over the input's own rows, without the taps.
+      const y =
+        x.dtype === 'float32' && conv1dAvailable()
+          ? conv1d(
+              x,
+              tf.reshape(kernel, [this.kernelSize, x.shape[2], this.filters]) as tf.Tensor3D,
+              this.bias.read() as tf.Tensor1D,
+            )
+          : convolveSame(x, kernel, this.bias.read());
       return this.activation === 'gelu' ? gelu(y) : y;
     });
   }
