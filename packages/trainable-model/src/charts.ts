@@ -55,10 +55,19 @@ export function lossSpec(
     scale: { type: 'log' as const, domain: [1, 1000], clamp: true },
     axis: { title: 'MSE (log): thin train, thick validation' },
   };
+  // Below the plot, in as many columns as fit (the `legendColumns` signal, see `legendColumns`):
+  // a legend beside a narrow plot either cuts the names or squeezes the plot to nothing.
   const color = {
     field: 'model',
     type: 'nominal' as const,
-    legend: { title: 'Model', orient: 'right' as const },
+    legend: {
+      title: null,
+      orient: 'bottom' as const,
+      direction: 'horizontal' as const,
+      columns: { expr: 'legendColumns' },
+      labelLimit: 0,
+      labelFontSize: LEGEND_FONT_SIZE,
+    },
     scale: { scheme: 'tableau10' },
   };
   return {
@@ -68,6 +77,7 @@ export function lossSpec(
     height: 200,
     autosize: { type: 'fit-x', contains: 'padding' },
     datasets: { train: [], validation: [], baselines: baselines ? baselineRows(baselines) : [] },
+    params: [{ name: 'legendColumns', value: 0 }],
     layer: [
       {
         data: { name: 'baselines', format: { parse: null } },
@@ -103,6 +113,40 @@ export function lossSpec(
       },
     ],
   } as VisualizationSpec;
+}
+
+/** The loss legend's label size, in pixels. */
+const LEGEND_FONT_SIZE = 11;
+/** A legend entry's width besides its label: the symbol, its gap, the space to the next entry. */
+const LEGEND_ENTRY_EXTRA = 34;
+/** The legend starts below the plot, right of the amplitude axis and its title. */
+const LEGEND_INSET = 60;
+
+/**
+ * How many columns the loss legend takes in a chart `width` pixels wide: one row (0) when every
+ * name fits beside the others right of the axis, else as many columns of the longest name as fit
+ * (at least 1).
+ * `measure` gives a label's width in pixels.
+ */
+export function legendColumns(
+  names: string[],
+  width: number,
+  measure: (label: string) => number = measureLegendLabel,
+): number {
+  const room = width - LEGEND_INSET;
+  const widths = names.map((name) => measure(name) + LEGEND_ENTRY_EXTRA);
+  if (widths.reduce((sum, w) => sum + w, 0) <= room) return 0;
+  return Math.max(1, Math.floor(room / Math.max(...widths)));
+}
+
+let labelContext: CanvasRenderingContext2D | null | undefined;
+
+/** A legend label's width in the font vega draws it in (ui's chart config: system-ui). */
+function measureLegendLabel(label: string): number {
+  labelContext ??= document.createElement('canvas').getContext('2d');
+  if (!labelContext) return label.length * LEGEND_FONT_SIZE * 0.6;
+  labelContext.font = `${LEGEND_FONT_SIZE}px system-ui, sans-serif`;
+  return Math.ceil(labelContext.measureText(label).width);
 }
 
 /** The series of the prediction chart, each its own dataset of `{ position, value }`. */

@@ -9,6 +9,11 @@ export interface ProgressFigures {
   model: { label: string; parameters: number } | undefined;
   /** Its id, where the menu has no entry (bad settings). */
   modelId: string;
+  /**
+   * The models of a comparison, from the menu: until one trains, the figures name them all
+   * (and the range of their parameters), not the element's own model.
+   */
+  compared?: { label: string; parameters: number }[];
   backend: string;
   /** The baseline to beat (copying the input on series, black on images): a validation MSE below it is marked. */
   copy: number;
@@ -27,11 +32,17 @@ export function renderProgress({
   progress,
   model,
   modelId,
+  compared = [],
   backend,
   copy,
   unit = '',
 }: ProgressFigures): TemplateResult {
   const fraction = progress?.fraction ?? 0;
+  const comparing = !progress && compared.length > 1;
+  const counts = compared.map((m) => m.parameters);
+  const [fewest, most] = [Math.min(...counts), Math.max(...counts)].map((n) =>
+    n.toLocaleString('en'),
+  );
   return html`
     <div
       class="bar"
@@ -45,8 +56,13 @@ export function renderProgress({
       <div style=${styleProps({ width: `${fraction * 100}%` })}></div>
     </div>
     <dl class="figures" part="figures">
-      ${figure('Model', model?.label ?? modelId)}
-      ${figure('Parameters', model?.parameters.toLocaleString('en') ?? '–')}
+      ${
+        comparing
+          ? html`${figure('Models', compared.map((m) => m.label).join(', '))}
+            ${figure('Parameters', fewest === most ? fewest : `${fewest} to ${most}`)}`
+          : html`${figure('Model', model?.label ?? modelId)}
+            ${figure('Parameters', model?.parameters.toLocaleString('en') ?? '–')}`
+      }
       ${figure('Backend', backend)}
       ${figure('Samples / s', progress ? progress.samplesPerSecond.toFixed(1) : '–')}
       ${figure('Time', progress ? `${progress.elapsed.toFixed(1)} s` : '–')}

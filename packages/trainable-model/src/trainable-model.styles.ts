@@ -94,9 +94,14 @@ export const trainableModelStyles = css`
   }
   .charts {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+    /* One column below 2 x 300 px, two above; never wider than the element. */
+    grid-template-columns: repeat(auto-fit, minmax(min(300px, 100%), 1fr));
     gap: var(--_gap);
     margin-top: 0.75rem;
+  }
+  .charts > div {
+    /* A grid item is as wide as its chart by default: the chart could then never narrow. */
+    min-width: 0;
   }
   .charts[hidden] {
     display: none;

@@ -1,5 +1,6 @@
 import {
   VegaChartController,
+  fittedWidth,
   nextTask,
   type Chart,
   type ChartHost,
@@ -11,6 +12,7 @@ import {
   ANY_SAMPLE_AMPLITUDES,
   amplitudeDomain,
   baselineRows,
+  legendColumns,
   lossSpec,
   predictionSpec,
   type Baselines,
@@ -66,6 +68,9 @@ export class TrainingCharts implements ReactiveController {
   private marks: number[] = [];
   private length = 0;
   private timer = 0;
+  /** The models the loss legend names, and the loss chart's width its columns were fitted to. */
+  private legendNames: string[] = [];
+  private lossWidth = 0;
 
   constructor(
     private readonly host: ChartHost,
@@ -150,14 +155,23 @@ export class TrainingCharts implements ReactiveController {
   }
 
   private async drawBoth(drawing: ChartsDrawing): Promise<void> {
-    const width = (container: HTMLElement) => Math.max(260, container.clientWidth - 10);
     const { colors } = drawing;
+    const lossWidth = fittedWidth(drawing.loss);
     const loss = await this.loss.draw({
       container: drawing.loss,
-      spec: lossSpec(width(drawing.loss), colors, drawing.baselines),
+      spec: lossSpec(lossWidth, colors, drawing.baselines),
       colors,
       renderer: 'canvas',
+      // Both charts fill their panels at every width: drawn at the panel's, then following it.
+      followWidth: {
+        resized: (chart, width) => {
+          this.lossWidth = width;
+          chart.view.signal('legendColumns', legendColumns(this.legendNames, width));
+        },
+      },
       setUp: async (chart) => {
+        this.lossWidth = lossWidth;
+        this.legendNames = [];
         await this.warmLoss(chart);
         // A new chart: every point is to be plotted again.
         this.unplotted = this.rows.slice();
@@ -176,9 +190,10 @@ export class TrainingCharts implements ReactiveController {
     this.length = drawing.length;
     await this.prediction.draw({
       container: predictionContainer,
-      spec: predictionSpec(width(predictionContainer), drawing.length, colors),
+      spec: predictionSpec(fittedWidth(predictionContainer), drawing.length, colors),
       colors,
       renderer: 'canvas',
+      followWidth: {},
       setUp: async (chart) => {
         // Hovering the prediction shows that position's query row in the attention maps.
         chart.view.addEventListener('pointermove', (event) =>
@@ -252,20 +267,26 @@ export class TrainingCharts implements ReactiveController {
 
   /** Inserts the new loss points (clearing the curves first where a training started afresh). */
   private async plotLoss(chart: Chart): Promise<void> {
-    if (this.clearPlot) {
-      chart.view.data('train', []).data('validation', []);
-      this.clearPlot = false;
-    }
     const rows = this.unplotted;
     this.unplotted = [];
-    chart.view.insert(
-      'train',
-      rows.filter((r) => r.split === 'train'),
+    // A dataset takes one change per run: replacing its rows, or inserting after the last run's.
+    const change = this.clearPlot ? 'data' : 'insert';
+    this.clearPlot = false;
+    for (const split of ['train', 'validation'] as const)
+      chart.view[change](
+        split,
+        rows.filter((r) => r.split === split),
+      );
+    if (change === 'data') this.legendNames = [];
+    const names = [...new Set(rows.map((r) => r.model))].filter(
+      (name) => !this.legendNames.includes(name),
     );
-    chart.view.insert(
-      'validation',
-      rows.filter((r) => r.split === 'validation'),
-    );
+    if (names.length > 0 || change === 'data') {
+      this.legendNames.push(...names);
+      chart.view.signal('legendColumns', legendColumns(this.legendNames, this.lossWidth));
+      // New names: the legend is laid out again, and the plot fitted beside it.
+      chart.view.resize();
+    }
     await chart.view.runAsync();
   }
 

@@ -17,6 +17,16 @@ export interface ChartDrawing {
   renderer?: 'svg' | 'canvas';
   /** Runs once on the new chart before any queued update (listeners, first data). */
   setUp?: (chart: Chart) => void | Promise<void>;
+  /**
+   * The chart's width follows its container's (a spec with `autosize: fit-x` whose `width` is
+   * `fittedWidth(container)`); `resized` adjusts what depends on the width in the same run.
+   */
+  followWidth?: { resized?: (chart: Chart, width: number) => void };
+}
+
+/** The width a chart that follows its container is drawn at: the container's, in whole pixels. */
+export function fittedWidth(container: HTMLElement): number {
+  return Math.floor(container.getBoundingClientRect().width);
 }
 
 /**
@@ -34,6 +44,11 @@ export class VegaChartController implements ReactiveController {
   private current: Chart | undefined;
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** Watches the container of a chart that follows its width. */
+  private resizeObserver: ResizeObserver | undefined;
+  /** The width the chart has, or will have once the queued resize runs. */
+  private width = 0;
+  private resizeQueued = false;
 
   constructor(
     private readonly host: ChartHost,
@@ -68,6 +83,7 @@ export class VegaChartController implements ReactiveController {
         return;
       }
       this.current = chart;
+      if (drawing.followWidth) this.follow(drawing.container, drawing.followWidth.resized);
       await drawing.setUp?.(chart);
       drawn = chart;
     });
@@ -87,12 +103,39 @@ export class VegaChartController implements ReactiveController {
   /** Finalises the chart and drops every draw still under way. */
   clear(): void {
     this.generation++;
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = undefined;
     this.current?.finalize();
     this.current = undefined;
   }
 
   hostDisconnected(): void {
     this.clear();
+  }
+
+  /**
+   * Fits the chart to its container whenever the container's width changes: one resize queued
+   * at a time, at the latest width when it runs, so a window dragged wider costs a few layouts,
+   * not one per frame.
+   */
+  private follow(container: HTMLElement, resized?: (chart: Chart, width: number) => void): void {
+    this.width = fittedWidth(container);
+    this.resizeQueued = false;
+    const observer = new ResizeObserver(() => {
+      if (this.resizeQueued) return;
+      this.resizeQueued = true;
+      void this.update(async (chart) => {
+        this.resizeQueued = false;
+        const width = fittedWidth(container);
+        // Hidden (width 0) or unchanged: nothing to lay out.
+        if (width === 0 || width === this.width) return;
+        this.width = width;
+        resized?.(chart, width);
+        await chart.view.width(width).runAsync();
+      });
+    });
+    observer.observe(container);
+    this.resizeObserver = observer;
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {

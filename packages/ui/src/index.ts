@@ -9,7 +9,12 @@ export {
 } from './theme.js';
 export { ThemeColorsController, type ThemedHost } from './theme-colors.js';
 export { loadVega, embedChart, chartConfig, type Chart } from './chart.js';
-export { VegaChartController, type ChartDrawing, type ChartHost } from './chart-controller.js';
+export {
+  VegaChartController,
+  fittedWidth,
+  type ChartDrawing,
+  type ChartHost,
+} from './chart-controller.js';
 export { FirstSightController } from './first-sight.js';
 export { listConverter, wordList, numberList, word } from './converters.js';
 export {
