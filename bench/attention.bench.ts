@@ -34,9 +34,26 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { useWasmKernels } from '@decoding-attention/wasm-kernels';
-import { baselineScores1D, generateBatch1D, type AttentionVariant } from '@decoding-attention/core';
-import { attentionLayer, buildModel } from '@decoding-attention/core/models';
+import {
+  baselineScores1D,
+  crossoverLength as crossover,
+  formatMs,
+  generateBatch1D,
+  logLogSlope as slope,
+  shortLength,
+  type AttentionVariant,
+} from '@decoding-attention/core';
+import { buildModel } from '@decoding-attention/core/models';
 import type { TrainingConfig } from '@decoding-attention/core/train';
+import {
+  SWEEP_HEADS,
+  SWEEP_WIDTH,
+  backendAlive,
+  describeError,
+  peakTensorBytes,
+  sweepAttentionCost,
+  wallTime,
+} from '@decoding-attention/core/train/attention-cost';
 import type { BenchSuite, Report } from './harness.js';
 import { list, number, train } from './training.js';
 
@@ -85,81 +102,12 @@ const LRA: Partial<Record<Variant, { at1K: number; at4K: number }>> = {
 /** Where Long Range Arena's maintainers put the crossover with full attention. */
 const LRA_CROSSOVER = 2048;
 
-const WIDTH = 64;
-const HEADS = 4;
 const MiB = 2 ** 20;
 
-const short = (length: number) =>
-  length >= 1024 && length % 1024 === 0 ? `${length / 1024}K` : String(length);
-const ms = (value: number) =>
-  value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+const short = shortLength;
+const ms = formatMs;
 /** Lets the page's timers and the console turn between long measurements. */
 const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/**
- * Wall time of `fn` in ms (the wasm backend runs kernels synchronously, so the call's duration
- * is the work's): the median of up to 5 runs after a warm-up run; fewer where runs are long, and
- * the warm-up itself where one takes more than 8 s.
- */
-function wallTime(fn: () => void): { ms: number; runs: number } {
-  let start = performance.now();
-  fn();
-  const first = performance.now() - start;
-  if (first > 8000) return { ms: first, runs: 1 };
-  const runs = first > 1500 ? 1 : first > 200 ? 3 : 5;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], runs };
-}
-
-/**
- * The most tensor memory `run` added to tfjs-wasm's heap at once (beyond the tensors alive
- * before it, such as the weights and the input): each buffer counted once, however many tensors
- * share it; the kernels' scratch and tfjs's own allocations are not counted. The same count as
- * the `kernels` suite's.
- */
-function peakTensorBytes(run: () => void): number {
-  type Backend = {
-    move(dataId: object, values: unknown, shape: number[], dtype: string, refCount: number): void;
-    disposeData(dataId: object, force?: boolean): boolean;
-  };
-  const backend = tf.findBackend('wasm') as unknown as Backend;
-  const { move, disposeData } = backend;
-  const sizes = new Map<object, number>();
-  let held = 0;
-  let peak = 0;
-  backend.move = (dataId, values, shape, dtype, refCount) => {
-    move.call(backend, dataId, values, shape, dtype, refCount);
-    const bytes =
-      dtype === 'string'
-        ? 0
-        : shape.reduce((a, b) => a * b, 1) * tf.util.bytesPerElement(dtype as tf.DataType);
-    sizes.set(dataId, bytes);
-    held += bytes;
-    peak = Math.max(peak, held);
-  };
-  backend.disposeData = (dataId, force) => {
-    const freed = disposeData.call(backend, dataId, force);
-    if (freed && sizes.has(dataId)) {
-      held -= sizes.get(dataId)!;
-      sizes.delete(dataId);
-    }
-    return freed;
-  };
-  try {
-    run();
-  } finally {
-    // The methods were the prototype's: dropping the wrappers restores them.
-    delete (backend as Partial<Backend>).move;
-    delete (backend as Partial<Backend>).disposeData;
-  }
-  return peak;
-}
 
 /** The wasm backend with our kernels (and the fused attention op) on `threads` threads. */
 async function wasmBackend(threads: number): Promise<void> {
@@ -171,101 +119,6 @@ async function wasmBackend(threads: number): Promise<void> {
   await useWasmKernels(true, { threads, fusedAttention: true });
 }
 
-/** Whether the wasm backend still computes (an out-of-memory abort can leave it broken). */
-function backendAlive(): boolean {
-  try {
-    const value = tf.tidy(() => tf.add(tf.ones([4]), 1).dataSync()[0]);
-    return value === 2;
-  } catch {
-    return false;
-  }
-}
-
-const describeError = (error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  const memory = /memory|allocat|abort|grow|OOM|Array buffer|RangeError/i.test(message);
-  return { memory, message: message.split('\n')[0].slice(0, 160) };
-};
-
-interface Point {
-  length: number;
-  forward: number;
-  both: number;
-  /** Peak tensor memory of a forward+backward, bytes. */
-  peak: number;
-  runs: number;
-}
-
-/** The least-squares slope of log y against log x. */
-function slope(points: { x: number; y: number }[]): number {
-  const xs = points.map((p) => Math.log(p.x));
-  const ys = points.map((p) => Math.log(p.y));
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < xs.length; i++) {
-    num += (xs[i] - mx) * (ys[i] - my);
-    den += (xs[i] - mx) ** 2;
-  }
-  return num / den;
-}
-
-/**
- * The length where `variant`'s time falls under full's, interpolated on the log-log curves
- * between the two measured lengths around it; before the first measured length, or beyond the
- * last (extrapolated on both curves' last slopes, said so), or never.
- */
-function crossover(
-  own: Point[],
-  full: Point[],
-  key: 'forward' | 'both',
-): { length?: number; how: string; kind?: 'below' | 'between' | 'extrapolated' } {
-  const common = own
-    .map((p) => ({ p, f: full.find((q) => q.length === p.length) }))
-    .filter((c): c is { p: Point; f: Point } => c.f !== undefined)
-    .map(({ p, f }) => ({ length: p.length, ratio: p[key] / f[key] }));
-  if (common.length === 0) return { how: 'no length measured for both' };
-  // The length from which the variant stays cheaper: after the last length where it was not.
-  const slower = common.map((c) => c.ratio > 1).lastIndexOf(true);
-  if (slower === -1)
-    return {
-      length: common[0].length,
-      kind: 'below',
-      how: `cheaper already at the shortest length measured (${short(common[0].length)}: ${(1 / common[0].ratio).toFixed(2)}x full's speed)`,
-    };
-  if (slower < common.length - 1) {
-    const [a, b] = [common[slower], common[slower + 1]];
-    const t = Math.log(a.ratio) / (Math.log(a.ratio) - Math.log(b.ratio));
-    const length = Math.exp(Math.log(a.length) + t * (Math.log(b.length) - Math.log(a.length)));
-    const earlier = common.slice(0, slower).some((c) => c.ratio <= 1);
-    return {
-      length,
-      kind: 'between',
-      how: `interpolated between ${short(a.length)} (${(1 / a.ratio).toFixed(2)}x full's speed) and ${short(b.length)} (${(1 / b.ratio).toFixed(2)}x)${earlier ? '; cheaper at some shorter lengths too, then slower again' : ''}`,
-    };
-  }
-  const last = common[common.length - 1];
-  if (common.length >= 2) {
-    const before = common[common.length - 2];
-    // The ratio's own log-log slope over the last two lengths: falling, it will cross.
-    const fall =
-      (Math.log(last.ratio) - Math.log(before.ratio)) /
-      (Math.log(last.length) - Math.log(before.length));
-    if (fall < 0) {
-      const length = Math.exp(Math.log(last.length) - Math.log(last.ratio) / fall);
-      return {
-        length,
-        kind: 'extrapolated',
-        how: `not within the lengths measured (still ${last.ratio.toFixed(2)}x full's time at ${short(last.length)}); extrapolated on the last two lengths' slopes`,
-      };
-    }
-  }
-  return {
-    how: `never within the lengths measured (${last.ratio.toFixed(2)}x full's time at ${short(last.length)}, not closing)`,
-  };
-}
-
 /** Part 1: time and memory of the attention layer at each length, full beside every variant. */
 async function sweep(report: Report, variants: readonly Variant[]): Promise<void> {
   const lengths = list('lengths', ['256', '512', '1024', '2048', '4096', '8192', '16384']).map(
@@ -275,99 +128,20 @@ async function sweep(report: Report, variants: readonly Variant[]): Promise<void
   const cap = number('cap', 120) * 1000;
   const heap = number('heap', 3072) * MiB;
   const all: Variant[] = ['full', ...variants.filter((v) => v !== 'full')];
-  const curves = new Map<Variant, Point[]>(all.map((v) => [v, []]));
-  const stopped = new Map<Variant, string>();
-  let broken: string | undefined;
   console.log(
-    `sweep: the attention layer (width ${WIDTH}, ${HEADS} heads, Q/K/V/output projections), batch ${batch}, training mode, lengths ${lengths.map(short).join(', ')}`,
+    `sweep: the attention layer (width ${SWEEP_WIDTH}, ${SWEEP_HEADS} heads, Q/K/V/output projections), batch ${batch}, training mode, lengths ${lengths.map(short).join(', ')}`,
   );
-  for (const length of lengths) {
-    const x = tf.randomNormal([batch, length, WIDTH], 0, 1, 'float32', 1);
-    for (const variant of all) {
-      if (stopped.has(variant)) continue;
-      if (broken) {
-        stopped.set(variant, `not run at ${short(length)}: ${broken}`);
-        continue;
-      }
-      const curve = curves.get(variant)!;
-      // Will the next step fit the time cap and the heap? Predicted on the last two lengths.
-      if (curve.length > 0) {
-        const last = curve[curve.length - 1];
-        const before = curve[curve.length - 2];
-        const grow = (key: 'both' | 'peak', fallback: number) =>
-          before
-            ? Math.min(
-                2.5,
-                Math.max(
-                  1,
-                  Math.log(last[key] / before[key]) / Math.log(last.length / before.length),
-                ),
-              )
-            : fallback;
-        const factor = length / last.length;
-        const time = last.both * factor ** grow('both', 2);
-        const bytes = last.peak * factor ** grow('peak', 2);
-        if (time > cap) {
-          stopped.set(
-            variant,
-            `stopped before ${short(length)}: a forward+backward there would take about ${ms(time)} (over the ${cap / 1000} s cap)`,
-          );
-          continue;
-        }
-        if (bytes > heap) {
-          stopped.set(
-            variant,
-            `stopped before ${short(length)}: a step there would need about ${(bytes / MiB).toFixed(0)} MiB of tensors (over ${(heap / MiB).toFixed(0)} MiB of WebAssembly's 4 GiB heap, which an out-of-memory would break for every later run)`,
-          );
-          continue;
-        }
-      }
-      const layer = attentionLayer(
-        { seed: 7, heads: HEADS, outputProjection: true, name: `${variant}-${length}` },
-        variant,
-      );
-      try {
-        const forward = () => tf.dispose(layer.apply(x, { training: true }) as tf.Tensor[]);
-        forward(); // builds the layer
-        const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-        const both = () => {
-          const { value, grads } = tf.variableGrads(() => {
-            const [out] = layer.apply(x, { training: true }) as tf.Tensor[];
-            return tf.mean(tf.square(out)) as tf.Scalar;
-          }, weights);
-          tf.dispose([value, ...Object.values(grads)]);
-        };
-        // The peak's run warms up the step; one longer than 8 s is itself the timed run (the
-        // count's bookkeeping is a few map operations per tensor, nothing beside such a step).
-        const start = performance.now();
-        const peak = peakTensorBytes(both);
-        const counted = performance.now() - start;
-        const f = wallTime(forward);
-        const b = counted > 8000 ? { ms: counted, runs: 1 } : wallTime(both);
-        curve.push({ length, forward: f.ms, both: b.ms, peak, runs: b.runs });
-        console.log(
-          `${variant} at ${short(length)}: forward ${ms(f.ms)}, forward+backward ${ms(b.ms)} (${b.runs} timed run${b.runs > 1 ? 's' : ''}), peak ${(peak / MiB).toFixed(1)} MiB`,
-        );
-      } catch (error) {
-        const { memory, message } = describeError(error);
-        stopped.set(
-          variant,
-          `stopped at ${short(length)}: ${memory ? 'out of memory' : 'failed'} (${message})`,
-        );
-        console.log(`${variant} at ${short(length)}: ${stopped.get(variant)}`);
-        if (!backendAlive())
-          broken = `the wasm backend broke after ${variant}'s failure at ${short(length)}`;
-      } finally {
-        try {
-          layer.dispose();
-        } catch {
-          // A layer of a broken backend may not dispose; nothing else holds it.
-        }
-      }
-      await breathe();
-    }
-    x.dispose();
-  }
+  // The measurement itself is core's, the one <attention-cost> runs in its Worker.
+  const { curves, stops } = await sweepAttentionCost({
+    variants: all,
+    lengths,
+    batch,
+    cap,
+    heap,
+    log: (line) => console.log(line),
+    breathe,
+  });
+  const stopped = new Map([...stops].map(([variant, stop]) => [variant, stop.message]));
 
   const full = curves.get('full')!;
   const fullAt = (length: number) => full.find((p) => p.length === length);

@@ -191,3 +191,21 @@ export type {
   FeatureKernel,
   PerformerOptions,
 } from './efficient-attention.js';
+// What each attention variant costs, by formula and as measured curves read (no tfjs).
+export {
+  COMPLEXITY_TABLE,
+  COST_VARIANTS,
+  attentionCost,
+  crossoverLength,
+  formatMs,
+  logLogSlope,
+  shortLength,
+} from './attention-cost.js';
+export type {
+  AttentionCost,
+  ComplexityRow,
+  CostParameters,
+  CostSample,
+  CostVariant,
+  Crossover,
+} from './attention-cost.js';

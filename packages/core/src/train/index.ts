@@ -15,6 +15,16 @@ import type {
 import { isVisionModel, type AnyModelId, type ModelId } from '../model-catalog.js';
 
 export * from './protocol.js';
+export * from './cost-protocol.js';
+export { CostRunner } from './cost-runner.js';
+export type {
+  CostPoint,
+  CostStop,
+  SweepOptions,
+  SweepResult,
+  SweepVariant,
+} from './attention-cost.js';
+export type { KvOptions, KvPass, KvPoint } from './kv-cache.js';
 
 /** How long a Worker may take to load before training falls back to the page. */
 const WORKER_TIMEOUT = 20_000;
