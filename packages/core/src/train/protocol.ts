@@ -275,6 +275,12 @@ export type TrainerMessage =
        * gradient alive together); 0 when the run took fewer than two steps.
        */
       peakBytes: number;
+      /**
+       * The run's batches generated on a second thread while the step before trained (2D runs
+       * in a Worker that can start one, see batch-prefetch.ts); the others were generated
+       * between steps.
+       */
+      batchesAhead: number;
     }
   | { type: 'state'; state: 'paused' | 'running' | 'idle' }
   | { type: 'weights'; id: number; weights: WeightsFile<AnyModelId> }

@@ -18,6 +18,7 @@ import { snapshotInspector, variantSnapshots, type SnapshotInspector } from './v
 import { FILTER_MODES_2D } from '../shapes2d.js';
 import { nextTask } from '../tasks.js';
 import { TASKS, trainingTask, type TrainingTask } from './task.js';
+import { BatchPrefetcher } from './batch-prefetch.js';
 import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
 import { fusedAttentionAvailable } from '@decoding-attention/wasm-kernels/attention';
 import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
@@ -188,6 +189,8 @@ export class TrainingSession {
   private baselines: Record<string, number> = {};
   private resumed: (() => void) | undefined;
   private run: Promise<void> | undefined;
+  /** Makes 2D batches ahead on a helper Worker, kept from run to run. */
+  private batches: BatchPrefetcher | undefined;
 
   constructor(private readonly post: Post) {}
 
@@ -301,10 +304,21 @@ export class TrainingSession {
       config: c,
     });
 
-    const buffers = {
-      inputs: new Float32Array(c.batchSize * task.size),
-      targets: new Float32Array(c.batchSize * task.size),
-    };
+    // 2D batches are made a step ahead on a second thread where one can be started (see
+    // batch-prefetch.ts): the same samples, generated while the previous step trains.
+    const batches =
+      task.id === 'shapes-2d'
+        ? (this.batches ??= new BatchPrefetcher())
+        : new BatchPrefetcher(false);
+    const helperBefore = batches.made.helper;
+    const batchValues = c.batchSize * task.size;
+    const spec = { task: c.task, length: c.length, imageSize: c.imageSize, filter: c.filter };
+    const wanted = (n: number) => ({
+      spec,
+      count: c.batchSize,
+      seed: c.seed,
+      firstIndex: n * c.batchSize,
+    });
     let step = 0;
     let samplesSeen = 0;
     let trainTime = 0;
@@ -336,7 +350,8 @@ export class TrainingSession {
         continue;
       }
       const start = performance.now();
-      task.generate(c.batchSize, c.seed, step * c.batchSize, buffers);
+      const buffers = await batches.take(wanted(step), batchValues);
+      batches.ahead(wanted(step + 1), batchValues);
       const xs = tf.tensor(buffers.inputs, [c.batchSize, ...task.shape]);
       const ys = tf.tensor(buffers.targets, [c.batchSize, ...task.shape]);
       // Linear warm-up to the full learning rate over the first warmupSteps steps, or over the
@@ -427,6 +442,7 @@ export class TrainingSession {
       samplesPerSecond: trainTime > 0 ? samplesSeen / (trainTime / 1000) : 0,
       backend,
       peakBytes,
+      batchesAhead: batches.made.helper - helperBefore,
     });
   }
 
