@@ -284,13 +284,18 @@ export function* symmetricEigenvaluesInSteps(
   // QL with implicit shifts on the tridiagonal (d, e).
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   if (n > 0) e[n - 1] = 0;
+  // An off-diagonal this small beside the whole matrix counts as zero: between eigenvalues that
+  // are themselves (nearly) zero, a test relative to them alone may never pass.
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
+  const tiny = Number.EPSILON * norm;
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     let m: number;
     do {
       for (m = l; m < n - 1; m++) {
         const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]) <= Number.EPSILON * dd || Math.abs(e[m]) <= tiny) break;
       }
       if (m !== l) {
         if (iterations++ === 60) throw new Error('the eigenvalues did not converge');

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { attentionMask } from '../src/attention.js';
+import { localShapeFeatures1D } from '../src/attention1d.js';
+import { generateShapes1D } from '../src/shapes1d.js';
 import {
   attentionError,
   bucketMassShare,
@@ -218,6 +220,18 @@ describe('singular values', () => {
     expect(values.reduce((s, v) => s + v * v, 0)).to.be.closeTo(norm, norm * 1e-9);
     // A row-stochastic matrix has 1 as an eigenvalue, so its largest singular value is at least 1.
     expect(values[0]).to.be.at.least(1 - 1e-9);
+  });
+
+  it('of a peaked attention matrix, most of its singular values (near) zero: converges', () => {
+    // Local-shape attention on a 1D sample: many rows alike, so A^T A has many eigenvalues at 0.
+    const keys = localShapeFeatures1D(generateShapes1D({ seed: 0, length: 400 }).input);
+    const queries = { ...keys, data: keys.data.map((v) => v * 6) };
+    const a = exactAttention(queries, keys);
+    const values = singularValues(a);
+    let norm = 0;
+    for (const v of a.data) norm += v * v;
+    expect(values.reduce((s, v) => s + v * v, 0)).to.be.closeTo(norm, norm * 1e-9);
+    expect(values[399]).to.be.below(1e-6);
   });
 
   it('best rank-k error from the singular values (Eckart-Young)', () => {
