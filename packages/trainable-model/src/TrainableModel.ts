@@ -5,6 +5,7 @@ import {
   sampleSeed,
   visionModelCatalog,
   type AnyModelId,
+  type AttentionVariant,
   type FilterMode2D,
   type Matrix,
   type ModelEncoding,
@@ -53,7 +54,16 @@ import {
   type TrainingDoneDetail,
   type TrainingProgress,
   type TrainingResult,
+  type TrainingRun,
 } from './training-controller.js';
+import {
+  attentionsOf,
+  globalsConverter,
+  variantDetail,
+  variantLabel,
+  variantNote,
+  type VariantDetail,
+} from './variant-settings.js';
 import { readingLayer, visionLayers, type VisionLayer } from './vision-attention.js';
 import { VERSION } from './version.js';
 
@@ -84,6 +94,20 @@ const SETTINGS = [
   'runOn',
   'sample',
   'validationSize',
+  'attention',
+  'attentions',
+  'window',
+  'stride',
+  'globals',
+  'span',
+  'ramp',
+  'spanPenalty',
+  'projected',
+  'features',
+  'redraw',
+  'buckets',
+  'hashes',
+  'chunk',
 ] as const;
 
 /** The properties the charts are drawn from: a change of any draws them afresh. */
@@ -106,7 +130,9 @@ const CHART_SETTINGS = [
  * the patch grid over the image for vision models, with the rollout across the encoder's layers;
  * pointing at a patch of the prediction shows which input patches it reads). With
  * `models="fcn cnn lstm attention"` it trains each in turn on the same data and budget and fills
- * a results table.
+ * a results table; with `attentions="full local performer"`, each attention variant of the model
+ * (post 2: `attention` and its parameters, which apply to the attention models: `attention`,
+ * `attention-pe`, `mha`, `transformer`).
  *
  * @tag trainable-model
  * @summary Trains FCN, CNN, RNN, attention models and vision transformers in the browser and shows what they learn.
@@ -115,7 +141,7 @@ const CHART_SETTINGS = [
  *
  * @fires training-progress - After every training step. `detail`: `{ step, samplesSeen, trainLoss, validationLoss, learningRate, samplesPerSecond, elapsed, backend, fraction, model }`.
  * @fires training-done - Every model has used its budget. `detail: { results }`.
- * @fires attention-change - New attention weights, for `<attention-heatmap for="...">`: the last attention layer's, `detail: { heads }`; a vision model's every layer, `detail: { layers, grid, image }`.
+ * @fires attention-change - New attention weights, for `<attention-heatmap for="...">`: the last attention layer's, `detail: { heads, variant? }` (`variant`: what an efficient attention variant did, see `VariantDetail`); a vision model's every layer, `detail: { layers, grid, image }`.
  *
  * @csspart controls - The model choice and the buttons.
  * @csspart button - Every button.
@@ -143,7 +169,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   /** The Trainer, the queue of models, and what training reports. */
   private readonly training = new TrainingController(this, {
-    configFor: (model) => trainingConfigFor(this, model),
+    configFor: (model, attention) => trainingConfigFor(this, model, attention),
     place: () => this.runOn,
     loss: (row) => this.charts.addLoss(row),
     baselines: (scores) => this.baselineScores.reported(scores),
@@ -156,7 +182,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   private readonly charts = new TrainingCharts(this, (position) => this.highlightQuery(position));
 
   /** The attention maps, one heatmap per layer. */
-  private readonly attention = new AttentionPanel(this);
+  private readonly attentionPanel = new AttentionPanel(this);
 
   /** What predictions that need no training score on the validation set. */
   private readonly baselineScores = new BaselinesController(
@@ -251,6 +277,43 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   /** Samples in the validation set (default 256 series, 64 images). */
   @property({ type: Number, attribute: 'validation-size' }) validationSize?: number;
 
+  // Attention variants (post 2): they apply to the attention models (attention, attention-pe,
+  // mha, transformer); the models without attention and the vision models ignore them, and the
+  // note says so. Each parameter is read by the variants named first in its description.
+
+  /**
+   * The attention of the attention models: `full` (default), `causal`, `local`, `sparse`,
+   * `global`, `adaptive`, `linformer`, `performer`, `reformer` or `binary` (the transformer's
+   * `mask="causal"` makes any but linformer causal).
+   */
+  @property({ converter: word }) attention: AttentionVariant = 'full';
+  /** Comparison mode: these variants of the model, one run each on the same data and budget, e.g. `"full local performer"` (with `models`, each attention model runs each). */
+  @property({ converter: wordList }) attentions?: string[];
+  /** local, sparse, global: keys within this distance of a query are seen (default 8, at least 1). */
+  @property({ type: Number }) window = 8;
+  /** sparse: every `stride`-th key is seen by every query (default 8, at least 1). */
+  @property({ type: Number }) stride = 8;
+  /** global: a count of tokens that see and are seen by all, evenly spread (default 1: token 0), or their positions, `"0, 200"` (each below `length`). */
+  @property({ converter: globalsConverter }) globals: number | number[] = 1;
+  /** adaptive: the largest span a head can learn, in tokens (default 64, at least 1). */
+  @property({ type: Number }) span = 64;
+  /** adaptive: the length of the soft mask's ramp, in tokens (default 16, at least 1). */
+  @property({ type: Number }) ramp = 16;
+  /** adaptive: the span penalty, in loss per token of span per head (default 2e-6, at least 0). */
+  @property({ type: Number, attribute: 'span-penalty' }) spanPenalty = 2e-6;
+  /** linformer: the rows k keys and values are projected to along the sequence (default 32, at least 1). */
+  @property({ type: Number }) projected = 32;
+  /** performer: random features m (default 64, at least 1). */
+  @property({ type: Number }) features = 64;
+  /** performer, reformer: draw new random features or rotations every this many steps; 0 never (default 0). */
+  @property({ type: Number }) redraw = 0;
+  /** reformer: hash buckets, 1 or even (default 8). */
+  @property({ type: Number }) buckets = 8;
+  /** reformer: hashing rounds (default 2, at least 1). */
+  @property({ type: Number }) hashes = 2;
+  /** reformer: sorted positions a query attends within, with the chunk before (default 32, at least 1). */
+  @property({ type: Number }) chunk = 32;
+
   // ---- Lifecycle ----
 
   override connectedCallback(): void {
@@ -311,14 +374,17 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   private onSnapshot(message: SnapshotMessage): void {
     if (!message.image) {
       this.charts.showPrediction(message.prediction);
-      this.attention.show(message);
+      this.attentionPanel.show(message);
       return;
     }
     const layers = visionLayers(message.attention);
     this.figures.show(message.prediction, readingLayer(layers));
     // The grid the model cut the image into: as many patches as its attention has keys.
     const side = layers.length ? Math.round(Math.sqrt(layers[0].heads[0].cols)) : 1;
-    this.attention.show(message, { patches: { side, image: this.figures.inputImage }, layers });
+    this.attentionPanel.show(message, {
+      patches: { side, image: this.figures.inputImage },
+      layers,
+    });
   }
 
   /** The reader points at a cell of one attention map: the others and the plot follow. */
@@ -328,7 +394,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     const { query: q, key: k } = detail;
     if (this.task === 'shapes-2d') this.figures.pick(q, { notify: false });
     else this.charts.mark(q >= 0 ? [q, k] : []);
-    this.attention.highlight(q, k, event.target);
+    this.attentionPanel.highlight(q, k, event.target);
   }
 
   private exportCsv(): void {
@@ -406,17 +472,18 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     const patches = images
       ? { side: this.imageSize / this.patchSize, image: this.figures.inputImage }
       : undefined;
-    this.trackWork(drawn.then(() => this.attention.warmUp(patches)));
+    this.trackWork(drawn.then(() => this.attentionPanel.warmUp(patches)));
   }
 
   /** Marks a position of the prediction plot and its query row in every attention map. */
   private highlightQuery(position: number): void {
-    if (this.charts.mark(position >= 0 ? [position] : [])) this.attention.highlight(position, -1);
+    if (this.charts.mark(position >= 0 ? [position] : []))
+      this.attentionPanel.highlight(position, -1);
   }
 
   /** Marks an output patch picked on the prediction image: its query row in every attention map. */
   private highlightPatch(patch: number): void {
-    this.attention.highlight(patch, -1);
+    this.attentionPanel.highlight(patch, -1);
   }
 
   /** The validation sample shown, generated here before training starts (the same one the Worker uses). */
@@ -438,6 +505,33 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     ) as AnyModelId[];
   }
 
+  /** The runs of a comparison, as the toolbar names them: `transformer · local w=8, ...`. */
+  private runNames(): string {
+    return this.runs()
+      .map((r) => (r.variant ? `${r.model} · ${r.variant}` : r.model))
+      .join(', ');
+  }
+
+  /**
+   * The runs Train makes: each model of the comparison, an attention model once per variant of
+   * `attentions` (or with `attention`); a run is labelled with its variant where one was chosen.
+   */
+  private runs(): TrainingRun[] {
+    // Bad settings train nothing: the runs are named only once the settings are checked.
+    // (A bad `models` may be anything, even a sparse list of 2^32 - 1 slots: never walked.)
+    if (this.errorMessage) return [{ model: modelOf(this) }];
+    const compared = Array.isArray(this.attentions) && this.attentions.length > 0;
+    return this.comparison().flatMap((model) => {
+      const attentions = attentionsOf(this, model);
+      if (attentions.length === 0) return [{ model }];
+      return attentions.map((attention) => ({
+        model,
+        attention,
+        ...(compared || attention !== 'full' ? { variant: variantLabel(attention, this) } : {}),
+      }));
+    });
+  }
+
   private announce(text: string): void {
     const region = this.renderRoot.querySelector('.live');
     if (region) region.textContent = text;
@@ -452,7 +546,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
 
   /** The latest attention weights: per attention layer, one matrix per head. */
   get attentionMaps(): Matrix[][] {
-    return this.attention.layers;
+    return this.attentionPanel.layers;
   }
 
   /**
@@ -460,13 +554,15 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    * attention layer's heads, or a vision model's layers with their patch grid and image.
    */
   get currentAttention():
-    | { heads: Matrix[] }
+    | { heads: Matrix[]; variant?: VariantDetail }
     | { layers: VisionLayer[]; grid: [number, number]; image?: PatchImage }
     | undefined {
-    const vision = this.attention.visionDetail;
+    const vision = this.attentionPanel.visionDetail;
     if (vision) return vision;
     const heads = this.attentionMaps.at(-1);
-    return heads ? { heads } : undefined;
+    if (!heads) return undefined;
+    const variant = variantDetail(this.attentionPanel.lastLayer);
+    return variant ? { heads, variant } : { heads };
   }
 
   /**
@@ -475,12 +571,12 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    * channel-specific layer. Empty for 1D models and before a snapshot.
    */
   get visionAttention(): VisionLayer[] {
-    return this.attention.visionLayers;
+    return this.attentionPanel.visionLayers;
   }
 
   /** The rollout across the encoder's layers, as shown (see `attentionRollout`). */
   get rollout(): Matrix | undefined {
-    return this.attention.rollout;
+    return this.attentionPanel.rollout;
   }
 
   /** The output patch picked on the prediction image (by pointer or keys), or -1. */
@@ -526,14 +622,17 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    * from the element's attributes; throws a RangeError naming a bad attribute. With it, the same
    * run can be reproduced outside the element.
    */
-  trainingConfig(model: AnyModelId = modelOf(this)): TrainingConfig {
+  trainingConfig(
+    model: AnyModelId = modelOf(this),
+    attention: AttentionVariant = this.attention,
+  ): TrainingConfig {
     this.validate();
     const models = TASK_MODELS[this.task];
     if (!(models as readonly unknown[]).includes(model))
       throw new RangeError(
         `model must be one of ${models.join(', ')} on task="${this.task}", got "${String(model)}"`,
       );
-    return trainingConfigFor(this, model);
+    return trainingConfigFor(this, model, attention);
   }
 
   /**
@@ -545,7 +644,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   async train({ from }: { from?: 'weights' | 'scratch' } = {}): Promise<void> {
     if (this.errorMessage) return;
     this.sight.see();
-    const [model, ...others] = this.comparison();
+    const [{ model }, ...others] = this.runs();
     const canContinue = others.length === 0 && this.training.canContinue(model);
     const keep = from
       ? from === 'weights'
@@ -555,9 +654,9 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
         `There are no weights of ${model} at these settings to continue from: load weights or train it first.`,
       );
     this.charts.clearTraining();
-    this.attention.clear();
+    this.attentionPanel.clear();
     this.figures.show(undefined, undefined);
-    await this.training.train(this.comparison(), keep);
+    await this.training.train(this.runs(), keep);
   }
 
   /** Pauses training; `resume()` continues where it stopped. */
@@ -574,7 +673,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     this.training.reset();
     this.charts.clearTraining();
     this.charts.mark([]);
-    this.attention.clear();
+    this.attentionPanel.clear();
     this.figures.show(undefined, undefined);
   }
 
@@ -596,7 +695,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     await this.updateComplete;
     if (this.errorMessage) throw new Error(this.errorMessage);
     this.charts.clearTraining();
-    this.attention.clear();
+    this.attentionPanel.clear();
     this.figures.show(undefined, undefined);
     await this.training.importWeights(weights);
     // Its snapshot has arrived: shown now.
@@ -657,7 +756,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
           }
         </div>
       </div>
-      ${this.attention.render(this.theme, (event) => this.onAttentionHover(event))}
+      ${this.attentionPanel.render(this.theme, (event) => this.onAttentionHover(event))}
       ${this.training.results.length > 0 ? renderResults(this.training.results, line, images ? ' (x 1,000)' : '') : nothing}
       <p class="visually-hidden live" aria-live="polite"></p>
     `;
@@ -668,8 +767,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     return html`
       <div class="toolbar controls" part="controls">
         ${
-          !this.errorMessage && Array.isArray(this.models) && this.models.length
-            ? html`<span>Comparing ${this.models.join(', ')}</span>`
+          !this.errorMessage && this.runs().length > 1
+            ? html`<span>Comparing ${this.runNames()}</span>`
             : html`<label>
                 Model
                 <select
@@ -719,8 +818,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
    */
   private renderTrainButtons(): TemplateResult {
     const disabled = Boolean(this.errorMessage) || this.training.phase === 'starting';
-    const models = this.comparison();
-    const canContinue = models.length === 1 && this.training.canContinue(models[0]);
+    const runs = this.runs();
+    const canContinue = runs.length === 1 && this.training.canContinue(runs[0].model);
     const imported = this.training.held?.source === 'imported';
     const press = (from: 'weights' | 'scratch') => () =>
       this.train({ from }).catch((error: unknown) => this.reportError(error));
@@ -766,7 +865,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
           this.runOn === 'page'
             ? ' Training shares the page (run-on="page"): it pauses for every step, which can take seconds on the cpu backend.'
             : '';
-        return `${press} ${this.budget} per model, batches of ${batch} fresh samples, validated on ${validationSizeOf(this)} others. ${beating}${onPage}`;
+        const variants = images ? '' : variantNote(this, this.comparison());
+        return `${press} ${this.budget} per model, batches of ${batch} fresh samples, validated on ${validationSizeOf(this)} others. ${beating}${variants}${onPage}`;
       }
       case 'starting':
         return 'Starting: loading tfjs and choosing the fastest backend…';

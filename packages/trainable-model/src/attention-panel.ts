@@ -1,10 +1,11 @@
 import '@decoding-attention/attention-heatmap/attention-heatmap.js';
 import type { AttentionHeatmap, PatchImage } from '@decoding-attention/attention-heatmap';
 import type { Matrix } from '@decoding-attention/core';
-import type { SnapshotMessage } from '@decoding-attention/core/train';
+import type { AttentionSnapshot, SnapshotMessage } from '@decoding-attention/core/train';
 import { highlightCells, nextTask } from '@decoding-attention/ui';
 import { html, nothing, type TemplateResult } from 'lit';
 import { attentionRollout, type VisionLayer } from './vision-attention.js';
+import { variantDetail } from './variant-settings.js';
 
 /** What the maps of a vision model are drawn over: the patch grid and the input image. */
 export interface PatchContext {
@@ -56,6 +57,20 @@ export class AttentionPanel {
   /** The latest attention: per layer, one matrix per head. */
   get layers(): Matrix[][] {
     return attentionLayers(this.snapshot);
+  }
+
+  /** The latest snapshot's last attention layer (its variant, if any, with it). */
+  get lastLayer(): AttentionSnapshot | undefined {
+    return this.snapshot?.image ? undefined : this.snapshot?.attention.at(-1);
+  }
+
+  /**
+   * The length at which the latest snapshot's maps were not sent (an efficient variant reports
+   * its pattern up to a cell limit: one sample of 4 heads at length 512), or undefined.
+   */
+  private get unshownLength(): number | undefined {
+    const layer = this.lastLayer;
+    return layer && layer.length === 0 ? layer.keys : undefined;
   }
 
   /**
@@ -183,6 +198,13 @@ export class AttentionPanel {
   /** One heatmap per layer, or nothing before the first snapshot. */
   render(theme: string, onHover: (event: Event) => void): TemplateResult | typeof nothing {
     if (this.vision) return this.renderVision(theme, onHover);
+    const unshown = this.unshownLength;
+    if (unshown !== undefined)
+      return html`<p class="note attention-unshown" part="attention">
+        The attention maps are not shown at length ${unshown.toLocaleString('en')}: the
+        ${this.lastLayer?.variant?.attention ?? ''} variant reports the pattern it used only up to
+        about a million weights (4 heads at length 512).
+      </p>`;
     const layers = this.shown;
     if (layers.length === 0) return nothing;
     return html`
@@ -292,6 +314,12 @@ export class AttentionPanel {
 
   private async handOver(snapshot: SnapshotMessage): Promise<void> {
     await nextTask();
+    // Past the display limit no layer sent its weights: the note says so, no map is drawn.
+    if (this.unshownLength !== undefined) {
+      this.shown = [];
+      this.host.requestUpdate();
+      return;
+    }
     const layers = attentionLayers(snapshot);
     for (let i = 0; i < layers.length; i++) {
       await nextTask();
@@ -301,6 +329,7 @@ export class AttentionPanel {
       this.host.requestUpdate();
     }
     if (this.snapshot !== snapshot || layers.length === 0) return;
-    this.host.emit('attention-change', { heads: layers.at(-1) });
+    const variant = variantDetail(snapshot.attention.at(-1));
+    this.host.emit('attention-change', { heads: layers.at(-1), ...(variant ? { variant } : {}) });
   }
 }

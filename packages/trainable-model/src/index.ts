@@ -11,5 +11,10 @@ export {
   visionLayers,
   type VisionLayer,
 } from './vision-attention.js';
-export type { TrainingDoneDetail, TrainingResult } from './training-controller.js';
+export type {
+  TrainingDoneDetail,
+  TrainingProgress,
+  TrainingResult,
+} from './training-controller.js';
+export type { VariantDetail } from './variant-settings.js';
 export { VERSION } from './version.js';

@@ -2,7 +2,8 @@ import { html, type TemplateResult } from 'lit';
 import type { TrainingResult } from './training-controller.js';
 
 /**
- * The results table: one row a finished run, the validation MSE marked where it beats `copy`
+ * The results table: one row a finished run (a model, or a variant of one), the peak tensor
+ * memory of a training step beside the speed, the validation MSE marked where it beats `copy`
  * (the baseline to beat: copying the input on series, predicting black on images); `unit` follows
  * the MSE's name (images: ' (x 1,000)').
  */
@@ -24,6 +25,7 @@ export function renderResults(
           <th scope="col">Samples</th>
           <th scope="col">Samples / s</th>
           <th scope="col">Time (s)</th>
+          <th scope="col">Peak memory (MB)</th>
           <th scope="col">Backend</th>
         </tr>
       </thead>
@@ -39,6 +41,7 @@ export function renderResults(
               <td>${r.samplesSeen.toLocaleString('en')}</td>
               <td>${r.samplesPerSecond.toFixed(1)}</td>
               <td>${r.seconds.toFixed(1)}</td>
+              <td>${r.peakBytes > 0 ? (r.peakBytes / 2 ** 20).toFixed(1) : '–'}</td>
               <td>${r.backend}</td>
             </tr>
           `,
@@ -50,7 +53,8 @@ export function renderResults(
 
 /** The results table as CSV. */
 export function resultsCsv(results: readonly TrainingResult[]): string {
-  const header = 'model,parameters,validation_mse,samples_seen,samples_per_second,seconds,backend';
+  const header =
+    'model,parameters,validation_mse,samples_seen,samples_per_second,seconds,backend,attention,variant,peak_bytes';
   const rows = results.map((r) =>
     [
       r.model,
@@ -60,6 +64,10 @@ export function resultsCsv(results: readonly TrainingResult[]): string {
       r.samplesPerSecond.toFixed(1),
       r.seconds.toFixed(1),
       r.backend,
+      r.attention ?? '',
+      // The row's variant as labelled (`local w=8`); commas would split the cell.
+      r.label.includes(' · ') ? r.label.split(' · ')[1].replaceAll(',', ' ') : '',
+      r.peakBytes,
     ].join(','),
   );
   return [header, ...rows].join('\n') + '\n';

@@ -17,9 +17,17 @@ import {
   visionModelCatalog,
   visionTokens,
   type AnyModelId,
+  type AttentionVariant,
   type VisionModelId,
 } from '@decoding-attention/core';
-import { TASKS, type TaskId, type WeightsFile } from '@decoding-attention/core/train';
+import {
+  TASKS,
+  VARIANT_MODELS,
+  VARIANT_PARAMETERS,
+  type TaskId,
+  type WeightsFile,
+} from '@decoding-attention/core/train';
+import { checkVariantSettings } from './variant-settings.js';
 import {
   DEFAULT_MODELS,
   hiddenFor,
@@ -145,6 +153,21 @@ export function checkSettings(settings: ElementSettings): void {
   checkInteger('sample', settings.sample, 0, validationSize - 1);
   if (images) checkVisionWidths(settings);
   else checkSeriesWidths(settings);
+  const trained = (settings.models ?? [modelOf(settings)]) as AnyModelId[];
+  checkVariantSettings(
+    settings,
+    images ? [] : trained,
+    (id) => ({
+      length: settings.length,
+      hidden: hiddenFor(settings, id),
+      heads: id === 'mha' || id === 'transformer' ? settings.heads : undefined,
+      positional: settings.positional,
+      mask: settings.mask,
+      embedding: settings.embedding,
+      blocks: settings.blocks,
+    }),
+    images ? Number.MAX_SAFE_INTEGER : settings.length,
+  );
 }
 
 /** The 1D models with heads split their width between them; the menu offers both, so both count. */
@@ -228,6 +251,16 @@ export function weightsSettings(weights: WeightsFile<AnyModelId>): Partial<Eleme
   for (const option of shaping) {
     const value = (options as Record<string, unknown>)[option];
     if (value !== undefined) settings[OPTION_NAMES[option] ?? option] = value;
+  }
+  // An attention model's variant and its parameters: a file written before the variants is full attention's.
+  if ((VARIANT_MODELS as readonly unknown[]).includes(weights.model)) {
+    const attention = (options.attention ?? 'full') as AttentionVariant;
+    settings.attention = attention;
+    settings.attentions = undefined;
+    for (const name of VARIANT_PARAMETERS[attention] ?? []) {
+      const value = (options as Record<string, unknown>)[name];
+      if (value !== undefined) settings[name] = Array.isArray(value) ? [...value] : value;
+    }
   }
   return settings as Partial<ElementSettings>;
 }

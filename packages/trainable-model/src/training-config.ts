@@ -1,12 +1,19 @@
 import {
+  VARIANT_MODELS,
+  type TaskId,
+  type TrainingBackend,
+  type TrainingConfig,
+} from '@decoding-attention/core/train';
+import { variantOptions, type VariantSettings } from './variant-settings.js';
+import {
   isVisionModel,
   resolveModelOptions,
   resolveVisionOptions,
   type AnyModelId,
   type FilterMode2D,
+  type AttentionVariant,
   type ModelEncoding,
 } from '@decoding-attention/core';
-import type { TaskId, TrainingBackend, TrainingConfig } from '@decoding-attention/core/train';
 
 /**
  * Settings chosen for the browser where the element leaves them unset: the transformer is
@@ -37,7 +44,7 @@ export const DEFAULT_VALIDATION_SIZES: Record<TaskId, number> = {
 };
 
 /** The element's settings a training run is configured from (its attributes, as properties). */
-export interface TrainingSettings {
+export interface TrainingSettings extends VariantSettings {
   /** `shapes-1d` (series) or `shapes-2d` (images). */
   task: TaskId;
   /** shapes-2d: which shapes the target keeps. */
@@ -118,8 +125,15 @@ export function validationSeed(seed: number): number {
   return seed + 1_000_003;
 }
 
-/** The trainer's configuration for `model` from settings the element has validated. */
-export function trainingConfigFor(settings: TrainingSettings, model: AnyModelId): TrainingConfig {
+/**
+ * The trainer's configuration for `model` from settings the element has validated; an attention
+ * model's with `attention` (default: the element's) and the variant's parameters.
+ */
+export function trainingConfigFor(
+  settings: TrainingSettings,
+  model: AnyModelId,
+  attention: AttentionVariant = settings.attention,
+): TrainingConfig {
   const defaults = defaultsFor(model);
   const run = {
     learningRate: settings.learningRate ?? defaults.learningRate,
@@ -154,5 +168,8 @@ export function trainingConfigFor(settings: TrainingSettings, model: AnyModelId)
     embedding: settings.embedding,
     blocks: settings.blocks,
   });
-  return { ...options, model, ...run };
+  const variant = (VARIANT_MODELS as readonly string[]).includes(model)
+    ? variantOptions(settings, attention)
+    : {};
+  return { ...options, ...variant, model, ...run };
 }

@@ -3,22 +3,37 @@ import {
   modelCatalog,
   visionModelCatalog,
   type AnyModelId,
+  type AttentionVariant,
 } from '@decoding-attention/core';
-import type {
-  ProgressMessage,
-  SnapshotMessage,
-  Trainer,
-  TrainerMessage,
-  TrainerMode,
-  TrainingConfig,
-  WeightsFile,
+import {
+  VARIANT_PARAMETERS,
+  type ProgressMessage,
+  type SnapshotMessage,
+  type Trainer,
+  type TrainerMessage,
+  type TrainerMode,
+  type TrainingConfig,
+  type WeightsFile,
 } from '@decoding-attention/core/train';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LossRow } from './charts.js';
 
+/**
+ * One run of a training: a model and, for the attention models, its attention variant with the
+ * variant's label for the results (`local w=8`; none for a lone run of full attention).
+ */
+export interface TrainingRun {
+  model: AnyModelId;
+  attention?: AttentionVariant;
+  variant?: string;
+}
+
 /** One finished run: a row of the results table. */
 export interface TrainingResult {
   model: AnyModelId;
+  /** The attention models' variant (`full` unless set); absent for the models without attention. */
+  attention?: AttentionVariant;
+  /** The row's name: the model's, then its variant's (`Transformer · local w=8`) where one was chosen or compared. */
   label: string;
   parameters: number;
   /** Validation MSE at the end of the budget. */
@@ -27,6 +42,11 @@ export interface TrainingResult {
   samplesPerSecond: number;
   seconds: number;
   backend: string;
+  /**
+   * The most bytes tfjs's tensors held at once in a training step (weights, Adam's moments,
+   * the validation set, the batch, every activation and gradient); 0 if the run took one step.
+   */
+  peakBytes: number;
 }
 
 /** What `training-done` carries: every run of this training, in order. */
@@ -34,8 +54,11 @@ export interface TrainingDoneDetail {
   results: TrainingResult[];
 }
 
-/** What `training-progress` carries: the trainer's progress and the model it is about. */
-export type TrainingProgress = ProgressMessage & { model: AnyModelId };
+/** What `training-progress` carries: the trainer's progress, the model and (attention models) its variant. */
+export type TrainingProgress = ProgressMessage & {
+  model: AnyModelId;
+  attention?: AttentionVariant;
+};
 
 export type TrainingPhase = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'error';
 
@@ -46,8 +69,8 @@ export interface TrainingHost extends ReactiveControllerHost, HTMLElement {
 
 /** What the controller needs from its element, and what it hands back to it. */
 export interface TrainingHooks {
-  /** The trainer's configuration for `model`, from the element's (validated) settings. */
-  configFor(model: AnyModelId): TrainingConfig;
+  /** The trainer's configuration for `model` (with `attention`, or the element's), from the element's (validated) settings. */
+  configFor(model: AnyModelId, attention?: AttentionVariant): TrainingConfig;
   /** Where a new trainer runs (`run-on`): `worker` (or the page where no Worker starts) or `page`. */
   place(): TrainerMode;
   /** A new point of a loss curve. */
@@ -80,6 +103,8 @@ export class TrainingController implements ReactiveController {
   results: TrainingResult[] = [];
   /** The model being trained (or last trained). */
   model: AnyModelId | undefined;
+  /** The run being trained (or last trained): the model and its variant. */
+  run: TrainingRun | undefined;
   /** The backend the trainer chose, once it is ready. */
   backend = '';
   /**
@@ -99,7 +124,7 @@ export class TrainingController implements ReactiveController {
   private creating: Promise<Trainer | undefined> | undefined;
   /** Counts disconnections: a trainer whose creation outlived one is not kept. */
   private connection = 0;
-  private queue: AnyModelId[] = [];
+  private queue: TrainingRun[] = [];
 
   constructor(
     private readonly host: TrainingHost,
@@ -135,10 +160,10 @@ export class TrainingController implements ReactiveController {
   }
 
   /**
-   * Trains `models` one after another on the same data and budget, each from scratch; with
-   * `keepWeights`, the (one) model continues from the weights held.
+   * Trains `runs` (models, or variants of a model) one after another on the same data and
+   * budget, each from scratch; with `keepWeights`, the (one) run continues from the weights held.
    */
-  async train(models: AnyModelId[], keepWeights = false): Promise<void> {
+  async train(runs: TrainingRun[], keepWeights = false): Promise<void> {
     this.queue = [];
     this.results = [];
     this.progress = undefined;
@@ -149,7 +174,7 @@ export class TrainingController implements ReactiveController {
     try {
       const trainer = await this.ensureTrainer();
       if (!trainer) return;
-      this.queue = [...models];
+      this.queue = [...runs];
       this.startNext(keepWeights);
     } catch (error) {
       this.setPhase('error');
@@ -177,6 +202,7 @@ export class TrainingController implements ReactiveController {
     this.results = [];
     this.progress = undefined;
     this.model = undefined;
+    this.run = undefined;
     this.held = undefined;
     this.setPhase('idle');
   }
@@ -196,14 +222,15 @@ export class TrainingController implements ReactiveController {
     if (!trainer) throw new Error('The element left the page before the weights were loaded.');
     await trainer.importWeights(weights, this.hooks.configFor(weights.model));
     this.model = weights.model;
+    this.run = { model: weights.model, attention: weights.options.attention };
     this.held = { source: 'imported', settings: this.settingsOf(weights.model) };
     this.host.requestUpdate();
   }
 
   /** What makes weights fit a model: its id and the settings that shape its weights. */
-  private settingsOf(model: AnyModelId): string {
+  private settingsOf(model: AnyModelId, attention?: AttentionVariant): string {
     try {
-      const c = this.hooks.configFor(model);
+      const c = this.hooks.configFor(model, attention);
       const { length, hidden, heads, positional, mask, embedding, blocks } = c;
       return JSON.stringify(
         isVisionModel(model)
@@ -219,7 +246,25 @@ export class TrainingController implements ReactiveController {
               c.queries,
               c.channelAttention,
             ]
-          : [model, length, hidden, heads, positional, mask, embedding, blocks],
+          : [
+              model,
+              length,
+              hidden,
+              heads,
+              positional,
+              mask,
+              embedding,
+              blocks,
+              // The variant and its parameters: weights of another variant do not continue here.
+              c.attention === undefined
+                ? undefined
+                : Object.fromEntries(
+                    ['attention', ...VARIANT_PARAMETERS[c.attention]].map((name) => [
+                      name,
+                      (c as unknown as Record<string, unknown>)[name],
+                    ]),
+                  ),
+            ],
       );
     } catch {
       // Bad settings fit no weights.
@@ -257,10 +302,18 @@ export class TrainingController implements ReactiveController {
   }
 
   private startNext(keepWeights = false): void {
-    const model = this.queue.shift();
-    if (!model || !this.active) return;
-    this.model = model;
-    this.active.start({ ...this.hooks.configFor(model), keepWeights });
+    const run = this.queue.shift();
+    if (!run || !this.active) return;
+    this.model = run.model;
+    this.run = run;
+    this.active.start({ ...this.hooks.configFor(run.model, run.attention), keepWeights });
+  }
+
+  /** The run's name in the loss chart's legend: the model id, then its variant's label. */
+  private series(): string {
+    const run = this.run;
+    const model = this.model ?? 'transformer';
+    return run?.variant ? `${model} · ${run.variant}` : model;
   }
 
   private setPhase(phase: TrainingPhase): void {
@@ -277,15 +330,19 @@ export class TrainingController implements ReactiveController {
         this.hooks.baselines(message.baselines);
         this.setPhase('training');
         this.hooks.announce(
-          `Training ${label(model)} on the ${message.backend} backend, ${this.active?.mode === 'page' ? 'on the page' : 'in a Worker'}.`,
+          `Training ${label(model)}${this.run?.variant ? ` · ${this.run.variant}` : ''} on the ${message.backend} backend, ${this.active?.mode === 'page' ? 'on the page' : 'in a Worker'}.`,
         );
         break;
       case 'progress':
-        this.progress = { ...message, model };
+        this.progress = {
+          ...message,
+          model,
+          ...(this.run?.attention ? { attention: this.run.attention } : {}),
+        };
         this.notePageSteps(message.samplesPerSecond);
         this.host.requestUpdate();
         this.hooks.loss({
-          model,
+          model: this.series(),
           split: 'train',
           samples: message.samplesSeen,
           loss: message.trainLoss,
@@ -295,7 +352,7 @@ export class TrainingController implements ReactiveController {
       case 'evaluation':
         if (Number.isFinite(message.validationLoss))
           this.hooks.loss({
-            model,
+            model: this.series(),
             split: 'validation',
             samples: message.samplesSeen,
             loss: message.validationLoss,
@@ -326,7 +383,8 @@ export class TrainingController implements ReactiveController {
 
   /** A model has used its budget (or was stopped): its row, then the next model or the end. */
   private finish(model: AnyModelId, message: Extract<TrainerMessage, { type: 'done' }>): void {
-    const config = this.hooks.configFor(model);
+    const run = this.run ?? { model };
+    const config = this.hooks.configFor(model, run.attention);
     const parameters = (
       isVisionModel(model) ? visionModelCatalog(config) : modelCatalog(config)
     ).find((m) => m.id === model)!.parameters;
@@ -334,13 +392,15 @@ export class TrainingController implements ReactiveController {
       ...this.results,
       {
         model,
-        label: label(model),
+        ...(config.attention && run.attention ? { attention: config.attention } : {}),
+        label: run.variant ? `${label(model)} · ${run.variant}` : label(model),
         parameters,
         validationLoss: message.validationLoss,
         samplesSeen: message.samplesSeen,
         samplesPerSecond: message.samplesPerSecond,
         seconds: message.elapsed,
         backend: message.backend,
+        peakBytes: message.peakBytes ?? 0,
       },
     ];
     this.host.requestUpdate();
@@ -351,11 +411,11 @@ export class TrainingController implements ReactiveController {
     // One model's run leaves its weights to continue from; a comparison's last is not the reader's.
     this.held =
       this.results.length === 1
-        ? { source: 'trained', settings: this.settingsOf(model) }
+        ? { source: 'trained', settings: this.settingsOf(model, run.attention) }
         : undefined;
     this.setPhase('done');
     this.hooks.announce(
-      `Done: ${label(model)} reached a validation MSE of ${message.validationLoss.toFixed(1)}.`,
+      `Done: ${this.results.at(-1)!.label} reached a validation MSE of ${message.validationLoss.toFixed(1)}.`,
     );
     this.host.emit<TrainingDoneDetail>('training-done', {
       results: this.results.map((r) => ({ ...r })),

@@ -49,6 +49,20 @@ const NON_DEFAULT: Record<string, string> = {
   'run-on': 'page',
   sample: '3',
   'validation-size': '32',
+  attention: 'local',
+  attentions: 'full local',
+  window: '4',
+  stride: '4',
+  globals: '0, 20',
+  span: '32',
+  ramp: '8',
+  'span-penalty': '0.001',
+  projected: '16',
+  features: '32',
+  redraw: '10',
+  buckets: '4',
+  hashes: '1',
+  chunk: '16',
 };
 
 let attributes: ManifestAttribute[] = [];

@@ -184,7 +184,7 @@ describe('<trainable-model>', () => {
     expect(heatmap.activeCell).to.equal(undefined);
     expect($$(el, 'tbody tr')).to.have.length(1);
     expect(el.resultsCsv().split('\n')[0]).to.equal(
-      'model,parameters,validation_mse,samples_seen,samples_per_second,seconds,backend',
+      'model,parameters,validation_mse,samples_seen,samples_per_second,seconds,backend,attention,variant,peak_bytes',
     );
   });
 

@@ -658,6 +658,7 @@ export class TrainingSession {
               patchSize: config.patchSize,
               decoderBlocks: config.decoderBlocks,
               queries: config.queries,
+              crossPrior: config.crossPrior,
               channelAttention: config.channelAttention,
             }
           : {}),
@@ -724,6 +725,8 @@ export class TrainingSession {
       ...(file.task ? { task: file.task } : {}),
       // The targets the model learned: it is scored against those, whatever `settings` say.
       ...(file.filter !== undefined ? { filter: file.filter } : {}),
+      // A file written before the variants holds full attention's weights.
+      ...((VARIANT_MODELS as readonly string[]).includes(file.model) ? { attention: 'full' } : {}),
       ...file.options,
     });
     if (c.backend !== 'auto' && !(await useBackend(c.backend, c)))
