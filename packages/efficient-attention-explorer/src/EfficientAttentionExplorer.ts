@@ -1,0 +1,706 @@
+import '@decoding-attention/attention-heatmap/attention-heatmap.js';
+import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
+import type { Sample1D, Sample2D } from '@decoding-attention/core';
+import {
+  DecodingElement,
+  ElementLink,
+  VegaChartController,
+  canvasToPng,
+  composeSideBySide,
+  downloadBlob,
+  downloadJson,
+  isSampleSource,
+  numberList,
+  toJsonText,
+  toolbarLabelStyles,
+  word,
+  type ThemeColors,
+} from '@decoding-attention/ui';
+import { html, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import {
+  addSnapshot,
+  isTrainingSource,
+  readSpans,
+  samplesSeen,
+  type SpanSnapshot,
+  type TrainingSource,
+} from './adaptive.js';
+import {
+  MARKER_SIGNAL,
+  chartWidth,
+  linformerSpec,
+  performerSpec,
+  spansSpec,
+  spectrumSpec,
+} from './charts.js';
+import { explorerStyles } from './efficient-attention-explorer.styles.js';
+import type { ExplorerChangeDetail, Method, PatternKind, ReformerStep } from './events.js';
+import { EXPLORER_LIMITS } from './limits.js';
+import { LinformerLab } from './linformer.js';
+import { workOutPattern, type PatternResult } from './patterns.js';
+import { PerformerLab } from './performer.js';
+import { ReformerLab } from './reformer.js';
+import { ownSample, queriesKeys, type QueriesKeys } from './sample.js';
+import { validateSettings } from './settings.js';
+import { drawStrips } from './strips.js';
+import { VERSION } from './version.js';
+import {
+  renderAdaptive,
+  renderLinformer,
+  renderPatterns,
+  renderPerformer,
+  renderReformer,
+  type ExplorerView,
+  type LatestSpans,
+} from './views.js';
+import type { FeatureDraw, FeatureKernel } from '@decoding-attention/core';
+
+/** Charts are drawn anew at most this often while the curves fill in. */
+const CHART_EVERY_MS = 300;
+
+/** A followed element's sample, if it is a 1D one. */
+function sample1D(sample: Sample1D | Sample2D | undefined): Sample1D | undefined {
+  return sample && typeof sample === 'object' && !('width' in sample) && sample.input
+    ? sample
+    : undefined;
+}
+
+/** Elements `for` can name: a viewer (before or after its tag is defined), a sample source, a model. */
+function isFollowable(element: Element): element is HTMLElement {
+  return (
+    element.localName === 'shape-dataset-viewer' ||
+    isSampleSource(element) ||
+    isTrainingSource(element)
+  );
+}
+
+const DESCRIBED_METHOD: Record<Method, string> = {
+  performer: 'Performer',
+  reformer: 'Reformer',
+  linformer: 'Linformer',
+  adaptive: 'adaptive span',
+  patterns: 'sparse patterns',
+};
+
+/**
+ * Inside the efficient attention approximations, on the real queries and keys of a sample:
+ * Performer's random features, Reformer's hash buckets, Linformer's low rank, a trained model's
+ * adaptive spans, and local, sparse and global patterns with their cost and reach.
+ *
+ * @tag efficient-attention-explorer
+ * @summary Inside Performer, Reformer, Linformer, adaptive span and sparse patterns, live.
+ *
+ * @attr {'auto' | 'light' | 'dark'} theme - `light` or `dark` forces a colour scheme; `auto` (the default) follows the reader's.
+ *
+ * @fires explorer-change - The numbers shown changed. `detail: { method, summary }`.
+ *
+ * @csspart controls - The toolbar (export buttons).
+ * @csspart button - Every button.
+ * @csspart section - The method's part.
+ * @csspart chart - Each chart.
+ * @csspart error - The message shown for bad input.
+ *
+ * @cssprop [--da-heatmap-size] - Width of each heatmap (default 260px).
+ * @cssprop [--da-color-accent] - The slider's marker on the curves.
+ */
+export class EfficientAttentionExplorer extends DecodingElement implements ExplorerView {
+  // ---- Static ----
+
+  static readonly version = VERSION;
+  static override styles = [...DecodingElement.styles, toolbarLabelStyles, explorerStyles];
+
+  // ---- Controllers and fields ----
+
+  private readonly firstChart = new VegaChartController(this, 'the error chart');
+  private readonly secondChart = new VegaChartController(this, 'the error-against-k chart');
+  private readonly link = new ElementLink<HTMLElement>(
+    this,
+    (target) => this.attach(target),
+    (target) => this.detach(target),
+    isFollowable,
+    'a <shape-dataset-viewer> (or, for method="adaptive", a <trainable-model attention="adaptive">)',
+  );
+
+  private input: ArrayLike<number> | undefined;
+  private ownKey = '';
+  private sample: QueriesKeys | undefined;
+  private performerLab: PerformerLab | undefined;
+  private reformerLab: ReformerLab | undefined;
+  private linformerLab: LinformerLab | undefined;
+  private patternResult: PatternResult | undefined;
+  private linkedSample: Sample1D | Sample2D | undefined;
+  private spanHistory: SpanSnapshot[] = [];
+  private latestSpans: LatestSpans | undefined;
+  private lastSamples = 0;
+  /** Counts runs of work; a run overtaken by a newer one stops at its next slice. */
+  private run = 0;
+  private workKey = '';
+  private chartsStale = true;
+  private chartsDrawnAt = 0;
+  private chartTimer: ReturnType<typeof setTimeout> | undefined;
+  private announced = '';
+
+  // ---- Properties ----
+
+  /** `performer`, `reformer`, `linformer`, `adaptive` or `patterns`. */
+  @property({ reflect: true, converter: word }) method: Method = 'performer';
+  /** Id of a `<shape-dataset-viewer>` (its 1D sample), or of a `<trainable-model attention="adaptive">` for `adaptive`. */
+  @property({ reflect: true, converter: word }) for?: string;
+  /** Seed of the element's own sample, when it follows no viewer. */
+  @property({ type: Number }) seed = 0;
+  /** Length of the element's own sample, 8 to 512 (default 400). */
+  @property({ type: Number }) length = 400;
+  /** performer: the random features m, 1 to 256 (default 16). */
+  @property({ type: Number }) features = 16;
+  /** performer: `orthogonal` (default) or `iid` features. */
+  @property({ converter: word }) draw: FeatureDraw = 'orthogonal';
+  /** performer: `positive` (default) or `trig` feature map. */
+  @property({ converter: word }) kernel: FeatureKernel = 'positive';
+  /** reformer: hashing rounds, 1 to 8 (default 2). */
+  @property({ type: Number }) hashes = 2;
+  /** reformer: hash buckets, 1 or even up to 64 (default 8). */
+  @property({ type: Number }) buckets = 8;
+  /** reformer: the chunk of sorted positions a query attends within, with the chunk before (default 32). */
+  @property({ type: Number }) chunk = 32;
+  /** reformer: the steps shown, up to `hash`, `sort`, `chunk` or `attend` (default, all). */
+  @property({ converter: word }) step: ReformerStep = 'attend';
+  /** linformer: the rows k the keys are projected to, 1 to 256 and at most the length (default 32). */
+  @property({ type: Number }) projected = 32;
+  /** patterns: `local` (default), `sparse` or `global`. */
+  @property({ converter: word }) pattern: PatternKind = 'local';
+  /** patterns: keys within this distance of the query are read (default 8). */
+  @property({ type: Number }) window = 8;
+  /** patterns, sparse: every stride-th key is read by all (default 8). */
+  @property({ type: Number }) stride = 8;
+  /** patterns, global: the positions that read and are read by all (default "0"). */
+  @property({ converter: numberList }) globals: number[] = [0];
+
+  /** The sample's length (the followed viewer's, or `length`). */
+  get sampleLength(): number {
+    const linked = sample1D(this.linkedSample);
+    return linked ? linked.input.length : this.length;
+  }
+
+  /** Where the sample comes from, in words. */
+  get sampleText(): string {
+    return sample1D(this.linkedSample)
+      ? `the followed viewer's sample (${this.sampleLength} positions), each position's queries and keys its local shape`
+      : `a 1D sample (seed ${this.seed}, ${this.length} positions), each position's queries and keys its local shape`;
+  }
+
+  /** The spans recorded from a followed adaptive model, one snapshot per attention-change. */
+  get spans(): readonly SpanSnapshot[] {
+    return this.spanHistory;
+  }
+
+  set(name: string, value: unknown): void {
+    (this as unknown as Record<string, unknown>)[name] = value;
+  }
+
+  // ---- Lifecycle ----
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) {
+      this.chartsStale = true;
+      this.requestUpdate();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.run++;
+    this.workKey = '';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('for')) this.link.follow(typeof this.for === 'string' ? this.for : undefined);
+    try {
+      this.validate();
+    } catch (error) {
+      this.clearWork();
+      this.reportError(error);
+      return;
+    }
+    this.clearError();
+    try {
+      this.refresh();
+    } catch (error) {
+      this.clearWork();
+      this.reportError(error);
+    }
+  }
+
+  protected override updated(): void {
+    if (this.errorMessage) return;
+    this.drawStrips();
+    if (this.chartsStale) this.scheduleCharts();
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const result = await super.getUpdateComplete();
+    const heatmaps = [...this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap')];
+    await Promise.all(heatmaps.map((heatmap) => heatmap.updateComplete));
+    await Promise.all([this.firstChart.settled, this.secondChart.settled]);
+    return result;
+  }
+
+  protected override themeChanged(_colors: ThemeColors): void {
+    this.chartsStale = true;
+    this.chartsDrawnAt = 0;
+    this.requestUpdate();
+  }
+
+  // ---- Validation ----
+
+  /** Checks the link, the sample and every setting under its attribute's name. */
+  private validate(): void {
+    this.validateTheme();
+    const problem = this.link.problem;
+    if (problem) throw new RangeError(problem);
+    const target = this.link.element;
+    const id = String(this.for);
+    const isModel = !!target && isTrainingSource(target);
+    if (this.method === 'adaptive') {
+      if (!target && !this.for)
+        throw new RangeError(
+          'method="adaptive" shows the spans of a model as it trains: set for to the id of a <trainable-model attention="adaptive">',
+        );
+      // Not found yet (later in the page, or not defined yet): the link names it if it never comes.
+      if (!target) return;
+      if (!isModel)
+        throw new RangeError(
+          `method="adaptive" follows a model as it trains: for="${id}" names a <${target.localName}>; name a <trainable-model attention="adaptive">`,
+        );
+      const attention = (target as TrainingSource).attention;
+      if (typeof attention === 'string' && attention !== 'adaptive')
+        throw new RangeError(
+          `for="${id}" names a <${target.localName}> with attention="${attention}"; method="adaptive" needs one with attention="adaptive"`,
+        );
+    } else if (isModel)
+      throw new RangeError(
+        `method="${String(this.method)}" works on a sample's queries and keys: for="${id}" names a <${target.localName}>; name a <shape-dataset-viewer> (a model serves method="adaptive")`,
+      );
+    if (target && !isModel && this.linkedSample && !sample1D(this.linkedSample))
+      throw new RangeError(
+        `for="${id}" names a viewer showing a 2D image; the explorer reads a 1D series: set its mode="1d"`,
+      );
+    const { min, max } = EXPLORER_LIMITS.length;
+    const length = this.sampleLength;
+    if (sample1D(this.linkedSample) && (length < min || length > max))
+      throw new RangeError(
+        `for="${id}": the followed sample has ${length} positions; the explorer takes ${min} to ${max}`,
+      );
+    validateSettings(this, length);
+  }
+
+  // ---- Linked elements ----
+
+  private attach(target: HTMLElement): void {
+    target.addEventListener('sample-change', this.onSampleChange);
+    target.addEventListener('attention-change', this.onAttentionChange);
+    target.addEventListener('training-progress', this.onProgress);
+    if (isSampleSource(target)) this.linkedSample = target.sample;
+    if (isTrainingSource(target)) this.recordSpans(target.currentAttention);
+    this.requestUpdate();
+  }
+
+  private detach(target: HTMLElement): void {
+    target.removeEventListener('sample-change', this.onSampleChange);
+    target.removeEventListener('attention-change', this.onAttentionChange);
+    target.removeEventListener('training-progress', this.onProgress);
+    this.linkedSample = undefined;
+    this.spanHistory = [];
+    this.latestSpans = undefined;
+    this.lastSamples = 0;
+    this.requestUpdate();
+  }
+
+  private readonly onSampleChange = (event: Event): void => {
+    const detail = (event as CustomEvent<{ sample?: Sample1D | Sample2D }>).detail;
+    if (detail && typeof detail === 'object' && detail.sample) {
+      this.linkedSample = detail.sample;
+      this.requestUpdate();
+    }
+  };
+
+  private readonly onProgress = (event: Event): void => {
+    const samples = samplesSeen(event);
+    if (samples === undefined) return;
+    // A new run starts from fewer samples: its spans make a new history.
+    if (samples < this.lastSamples) this.spanHistory = [];
+    this.lastSamples = samples;
+  };
+
+  private readonly onAttentionChange = (event: Event): void => {
+    this.recordSpans((event as CustomEvent<unknown>).detail);
+  };
+
+  private recordSpans(detail: unknown): void {
+    const read = readSpans(detail);
+    if (!read) return;
+    this.latestSpans = read;
+    this.spanHistory = addSnapshot(this.spanHistory, {
+      samples: this.lastSamples,
+      spans: read.spans,
+    });
+    this.chartsStale = true;
+    this.requestUpdate();
+  }
+
+  // ---- Work ----
+
+  private clearWork(): void {
+    this.run++;
+    this.workKey = '';
+    this.input = undefined;
+    this.sample = undefined;
+    this.performerLab = this.reformerLab = this.linformerLab = undefined;
+    this.patternResult = undefined;
+    this.firstChart.clear();
+    this.secondChart.clear();
+    this.chartsStale = true;
+  }
+
+  /** The sample's series: the followed viewer's, or the element's own (kept while its seed and length stay). */
+  private currentInput(): ArrayLike<number> {
+    const linked = sample1D(this.linkedSample);
+    if (linked) {
+      if (!Array.prototype.every.call(linked.input, (v: number) => Number.isFinite(v)))
+        throw new RangeError(
+          `for="${String(this.for)}": the followed sample holds a value that is not a finite number`,
+        );
+      return linked.input;
+    }
+    const key = `${this.seed} ${this.length}`;
+    if (key !== this.ownKey || !this.input || this.input === undefined) {
+      this.ownKey = key;
+      return ownSample(this.seed, this.length);
+    }
+    return this.input;
+  }
+
+  /** Works out what the method shows, from caches where it can, the rest in slices. */
+  private refresh(): void {
+    if (this.method === 'adaptive') return;
+    const input = this.currentInput();
+    if (input !== this.input || !this.sample) {
+      this.clearWork();
+      this.input = input;
+      this.sample = queriesKeys(input);
+    }
+    const sample = this.sample;
+    switch (this.method) {
+      case 'performer': {
+        this.performerLab ??= new PerformerLab(sample);
+        const lab = this.performerLab;
+        const { draw, kernel, features } = this;
+        this.start(`performer ${draw} ${kernel} ${features}`, (current) =>
+          lab.prepare(draw, kernel, features, current, () => this.shown()),
+        );
+        break;
+      }
+      case 'reformer': {
+        const { buckets, chunk, hashes } = this;
+        if (this.reformerLab?.buckets !== buckets || this.reformerLab.chunk !== chunk)
+          this.reformerLab = new ReformerLab(sample, buckets, chunk);
+        const lab = this.reformerLab;
+        this.start(`reformer ${buckets} ${chunk} ${hashes}`, (current) =>
+          lab.prepare(hashes, current, () => this.shown()),
+        );
+        break;
+      }
+      case 'linformer': {
+        this.linformerLab ??= new LinformerLab(sample);
+        const lab = this.linformerLab;
+        const { projected } = this;
+        this.start(`linformer ${projected}`, (current) =>
+          lab.prepare(projected, current, () => this.shown()),
+        );
+        break;
+      }
+      case 'patterns':
+        this.patternResult = workOutPattern(sample, this.pattern, {
+          window: this.window,
+          stride: this.stride,
+          globals: this.globals,
+        });
+        this.announce();
+        break;
+    }
+  }
+
+  /** Starts `work` unless the same work is under way or done; a new start overtakes the old. */
+  private start(key: string, work: (current: () => boolean) => Promise<void>): void {
+    if (key === this.workKey) return;
+    this.workKey = key;
+    const run = ++this.run;
+    const current = () => run === this.run && this.isConnected;
+    this.trackWork(
+      work(current).catch((error: unknown) => {
+        if (!current()) return;
+        this.clearWork();
+        this.reportError(error);
+      }),
+    );
+  }
+
+  /** Something the reader sees is ready: render, and redraw the charts soon. */
+  private shown(): void {
+    this.chartsStale = true;
+    this.requestUpdate();
+    this.announce();
+  }
+
+  // ---- Drawing ----
+
+  private drawStrips(): void {
+    const rounds = this.method === 'reformer' ? this.reformerLab?.rounds(this.hashes) : undefined;
+    if (!rounds) return;
+    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas.strip'))
+      drawStrips(canvas, rounds, canvas.dataset.step as 'hash', this.colors.background);
+  }
+
+  /** Draws the charts now, or after `CHART_EVERY_MS` since the last draw while curves fill in. */
+  private scheduleCharts(): void {
+    if (this.chartTimer !== undefined) return;
+    const wait = Math.max(0, this.chartsDrawnAt + CHART_EVERY_MS - performance.now());
+    const draw = () => {
+      this.chartTimer = undefined;
+      if (!this.isConnected || this.errorMessage) return;
+      this.chartsStale = false;
+      this.chartsDrawnAt = performance.now();
+      this.drawCharts();
+    };
+    if (wait === 0) {
+      draw();
+      return;
+    }
+    // The wait is part of the element's work: `updateComplete` resolves once the charts are drawn.
+    this.trackWork(
+      new Promise<void>((resolve) => {
+        this.chartTimer = setTimeout(() => {
+          draw();
+          resolve();
+        }, wait);
+      }),
+    );
+  }
+
+  private drawCharts(): void {
+    const colors = this.colors;
+    const container = (selector: string) =>
+      this.renderRoot.querySelector<HTMLElement>(selector) ?? undefined;
+    const first = container('.performer-chart, .spectrum-chart, .spans-chart');
+    const second = container('.linformer-chart');
+    const performer = this.method === 'performer' ? this.performerLab : undefined;
+    const linformer = this.method === 'linformer' ? this.linformerLab : undefined;
+    if (first && performer && performer.points.length > 0)
+      void this.firstChart.draw({
+        container: first,
+        spec: performerSpec(performer.points, this.features, chartWidth(first), colors),
+        colors,
+      });
+    else if (first && linformer?.singular)
+      void this.firstChart.draw({
+        container: first,
+        spec: spectrumSpec(linformer.singular, chartWidth(first)),
+        colors,
+      });
+    else if (first && this.method === 'adaptive' && this.spanHistory.length > 0)
+      void this.firstChart.draw({
+        container: first,
+        spec: spansSpec(this.spanHistory, this.latestSpans?.maxSpan, chartWidth(first)),
+        colors,
+      });
+    else this.firstChart.clear();
+    if (second && linformer && linformer.points.length > 0)
+      void this.secondChart.draw({
+        container: second,
+        spec: linformerSpec(
+          linformer.lowRank(),
+          linformer.points,
+          this.projected,
+          chartWidth(second),
+          colors,
+        ),
+        colors,
+      });
+    else this.secondChart.clear();
+  }
+
+  /** Moves the curves' marker to the slider's value, without drawing the chart anew. */
+  private moveMarker(value: number, chart: VegaChartController): void {
+    void chart.update(async (c) => {
+      await c.view.signal(MARKER_SIGNAL, value).runAsync();
+    });
+  }
+
+  protected override update(changed: PropertyValues<this>): void {
+    if (changed.has('features')) this.moveMarker(this.features, this.firstChart);
+    if (changed.has('projected')) this.moveMarker(this.projected, this.secondChart);
+    super.update(changed);
+  }
+
+  /** Fires `explorer-change` when the numbers shown change. */
+  private announce(): void {
+    const summary = this.summary();
+    if (!summary) return;
+    const text = JSON.stringify(summary);
+    if (text === this.announced) return;
+    this.announced = text;
+    this.emit<ExplorerChangeDetail>('explorer-change', { method: this.method, summary });
+  }
+
+  /** The headline numbers of the method shown, or undefined until they are worked out. */
+  private summary(): ExplorerChangeDetail['summary'] | undefined {
+    switch (this.method) {
+      case 'performer': {
+        const point = this.performerLab?.point(this.draw, this.kernel, this.features);
+        return point && { ...point };
+      }
+      case 'reformer': {
+        const r = this.reformerLab?.rounds(this.hashes);
+        return (
+          r && {
+            hashes: r.hashes,
+            buckets: this.buckets,
+            chunk: this.chunk,
+            share: r.share,
+            roundShares: r.roundShares,
+            cells: r.cells,
+            full: this.sampleLength ** 2,
+          }
+        );
+      }
+      case 'linformer': {
+        const point = this.linformerLab?.point(this.projected);
+        const lowRank = this.linformerLab?.lowRank()[this.projected - 1];
+        return point && { ...point, ...(lowRank ? { bestRankRelative: lowRank.relative } : {}) };
+      }
+      case 'patterns': {
+        const p = this.patternResult;
+        return (
+          p && {
+            pattern: p.kind,
+            window: this.window,
+            stride: this.stride,
+            globals: [...this.globals],
+            cells: p.cells,
+            full: p.full,
+            share: p.share,
+            reach: Number.isFinite(p.reach) ? p.reach : 'never',
+          }
+        );
+      }
+      case 'adaptive': {
+        const latest = this.latestSpans;
+        return latest && { spans: latest.spans, samples: this.lastSamples };
+      }
+    }
+  }
+
+  // ---- Public API ----
+
+  /** The method, its settings and the numbers it shows (with the curves), as plain data. */
+  toJSON(): Record<string, unknown> {
+    const { method, seed, length, features, draw, kernel, hashes, buckets, chunk, step } = this;
+    const { projected, pattern, window, stride, globals } = this;
+    const settings = {
+      method,
+      for: this.for || undefined,
+      seed,
+      length,
+      features,
+      draw,
+      kernel,
+      hashes,
+      buckets,
+      chunk,
+      step,
+      projected,
+      pattern,
+      window,
+      stride,
+      globals,
+    };
+    const data: Record<string, unknown> = {
+      settings,
+      sample: { length: this.sampleLength, from: sample1D(this.linkedSample) ? 'for' : 'seed' },
+      summary: this.summary(),
+    };
+    if (method === 'performer') data.curve = this.performerLab?.points;
+    if (method === 'linformer') {
+      data.curve = this.linformerLab?.points;
+      data.singularValues = this.linformerLab?.singular;
+    }
+    if (method === 'adaptive') data.spans = this.spanHistory;
+    return JSON.parse(toJsonText(data)) as Record<string, unknown>;
+  }
+
+  /** A PNG of what is shown: the matrices, the Reformer strips and the charts, side by side. */
+  async toPNG(): Promise<Blob> {
+    await this.updateComplete;
+    const heatmaps = [...this.renderRoot.querySelectorAll<AttentionHeatmap>('attention-heatmap')];
+    const strips = [...this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas.strip')];
+    const charts = [this.firstChart.chart, this.secondChart.chart].filter((c) => c !== undefined);
+    const sources: (ImageBitmap | HTMLCanvasElement)[] = [
+      ...(await Promise.all(heatmaps.map(async (h) => createImageBitmap(await h.toPNG())))),
+      ...strips,
+      ...(await Promise.all(charts.map((c) => c.toCanvas()))),
+    ];
+    if (sources.length === 0) throw new Error('Nothing to export: nothing is shown yet.');
+    const canvas = composeSideBySide(sources, { gap: 16, background: this.colors.background });
+    sources.forEach((s) => (s instanceof ImageBitmap ? s.close() : undefined));
+    return canvasToPng(canvas);
+  }
+
+  private async exportPng(): Promise<void> {
+    try {
+      downloadBlob(await this.toPNG(), `efficient-attention-${this.method}.png`);
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private exportJson(): void {
+    downloadJson(this.toJSON(), `efficient-attention-${this.method}.json`);
+  }
+
+  // ---- Render ----
+
+  override render(): TemplateResult {
+    return html`
+      <div class="toolbar controls" part="controls">
+        <strong>${DESCRIBED_METHOD[this.method] ?? 'Efficient attention'}</strong>
+        <button part="button" @click=${this.exportPng}>PNG</button>
+        <button part="button" @click=${this.exportJson}>JSON</button>
+        ${this.renderEmbedButton()}
+      </div>
+      ${this.renderError()} ${this.errorMessage ? '' : this.renderMethod()}
+    `;
+  }
+
+  private renderMethod(): TemplateResult | string {
+    switch (this.method) {
+      case 'performer':
+        return renderPerformer(this, this.performerLab);
+      case 'reformer':
+        return renderReformer(this, this.reformerLab);
+      case 'linformer':
+        return renderLinformer(this, this.linformerLab);
+      case 'patterns':
+        return renderPatterns(this, this.patternResult);
+      case 'adaptive':
+        return renderAdaptive(
+          this,
+          `<${this.link.element?.localName ?? 'trainable-model'} id="${String(this.for)}">`,
+          this.spanHistory,
+          this.latestSpans,
+        );
+      default:
+        return '';
+    }
+  }
+}
