@@ -15,6 +15,7 @@ import {
   DecodingElement,
   ElementLink,
   VegaChartController,
+  fittedWidth,
   canvasToPng,
   composeSideBySide,
   downloadBlob,
@@ -33,7 +34,7 @@ import {
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { encodingMenu, featureToggles, numberField } from './controls.js';
-import { chartWidth, curveRows, curvesSpec, offsetSpec } from './charts.js';
+import { curveRows, curvesSpec, offsetSpec } from './charts.js';
 import {
   ENCODING_ABOUT,
   attentionKinds,
@@ -477,8 +478,10 @@ export class PositionalEncodingExplorer extends DecodingElement {
       const rows = curveRows(this.worked, this.shownFeatures, this.length, this.dim);
       void this.curvesChart.draw({
         container: curves,
-        spec: curvesSpec(rows, this.length, chartWidth(curves), colors),
+        spec: curvesSpec(rows, this.length, fittedWidth(curves), colors),
         colors,
+        // The heatmap beside it may arrive or leave after the draw: the chart follows its panel.
+        followWidth: {},
         setUp: (chart) => {
           chart.view.addSignalListener('hover', (_name, value: { position?: number[] } | null) =>
             this.hoverPosition(value?.position?.[0] ?? -1, 'curves'),
@@ -490,8 +493,9 @@ export class PositionalEncodingExplorer extends DecodingElement {
     if (offsets && this.offsets) {
       void this.offsetsChart.draw({
         container: offsets,
-        spec: offsetSpec(this.offsets.rows, chartWidth(offsets)),
+        spec: offsetSpec(this.offsets.rows, fittedWidth(offsets)),
         colors,
+        followWidth: {},
       });
     } else this.offsetsChart.clear();
   }

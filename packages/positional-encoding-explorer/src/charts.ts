@@ -9,11 +9,6 @@ export interface CurveRow {
   encoding: string;
 }
 
-/** A chart's width in its container: the container's, less a margin, never under 260 pixels. */
-export function chartWidth(container: HTMLElement): number {
-  return Math.max(260, Math.floor(container.clientWidth) - 10);
-}
-
 /** The curves' rows: `features` of each encoding's `length x dim` table, over position. */
 export function curveRows(
   encodings: readonly { kind: string; pe: Float32Array }[],

@@ -41,7 +41,8 @@ export const explorerStyles = css`
   }
   .chart {
     flex: 1 1 320px;
-    min-width: 280px;
+    /* Never wider than the element, on a phone too. */
+    min-width: min(280px, 100%);
   }
   .features {
     display: flex;
