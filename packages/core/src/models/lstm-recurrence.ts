@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedLstm, fusedLstmAvailable } from '@decoding-attention/wasm-kernels/lstm';
 
 /**
  * The LSTM recurrence over a whole sequence as one op with its own gradient (backpropagation
@@ -7,7 +8,9 @@ import * as tf from '@tensorflow/tfjs';
  * Written with tfjs ops, each time step is a dozen small kernels forward and twice as many
  * backward: at length 400 a two-layer bidirectional LSTM runs some 60,000 kernels per training
  * step, and the per-kernel overhead (not the arithmetic) sets the pace, whatever the batch size.
- * Here the whole loop is one kernel each way.
+ * Here the whole loop is one kernel each way: on the wasm backend with
+ * @decoding-attention/wasm-kernels, their fused SIMD recurrence (`fusedLstm`); elsewhere, the
+ * loops below on typed arrays.
  *
  * `projected` is `x W + b` for every position, `[batch, length, 4 units]`, gates in Keras's order
  * (input, forget, cell, output); `recurrent` is `[units, 4 units]`. Returns the hidden states
@@ -18,6 +21,8 @@ export function lstmRecurrence(
   recurrent: tf.Tensor2D,
   reverse = false,
 ): tf.Tensor3D {
+  if (projected.dtype === 'float32' && fusedLstmAvailable())
+    return fusedLstm(projected, recurrent, reverse);
   const run = tf.customGrad((...args: unknown[]) => {
     const [p, r] = args as [tf.Tensor3D, tf.Tensor2D];
     const [batch, length, width] = p.shape;
