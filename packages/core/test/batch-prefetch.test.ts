@@ -76,13 +76,13 @@ describe('2D batches made a step ahead on a second thread', () => {
       snapshotEvery: 1e9,
       budget: { steps: 6 },
     };
-    const losses = async (trainer: Trainer) => {
+    const losses = async (trainer: Trainer, batchesAhead = true) => {
       const seen: number[] = [];
       const onProgress = (event: Event) =>
         seen.push((event as CustomEvent<{ trainLoss: number }>).detail.trainLoss);
       trainer.addEventListener('progress', onProgress);
       const done = next(trainer, 'done');
-      trainer.start(config);
+      trainer.start({ ...config, batchesAhead });
       const message: Extract<TrainerMessage, { type: 'done' }> = await done;
       trainer.removeEventListener('progress', onProgress);
       return { seen, ahead: message.batchesAhead };
@@ -102,6 +102,10 @@ describe('2D batches made a step ahead on a second thread', () => {
       }
       expect(inWorker.ahead).to.equal(5);
       expect(inWorker.seen).to.deep.equal(onPage.seen);
+      // batchesAhead: false makes every batch between steps.
+      const between = await losses(worker, false);
+      expect(between.ahead).to.equal(0);
+      expect(between.seen).to.deep.equal(onPage.seen);
     } finally {
       worker.dispose();
     }

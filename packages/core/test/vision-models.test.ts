@@ -390,6 +390,36 @@ describe('vision attention through the fused op (wasm backend, our kernels)', ()
     layers.forEach((layer) => layer.dispose());
   });
 
+  it('TokenDense without an input gradient (the patch embedding): the same weight gradients as Dense, nothing made for its input', async () => {
+    const x = tf.randomNormal([4, 6, 48], 0, 1, 'float32', 31);
+    const r = tf.randomNormal([4, 6, 8], 0, 1, 'float32', 32);
+    const run = async (layer: tf.layers.Layer) => {
+      tf.dispose(layer.apply(x) as tf.Tensor); // builds its weights
+      let out: tf.Tensor[] = [];
+      const info = await tf.profile(() => {
+        const { value, grads } = tf.variableGrads(
+          () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, r)) as tf.Scalar,
+          layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val),
+        );
+        out = [value, ...Object.values(grads)];
+      });
+      return { out, kernels: info.kernels.map((k) => k.name) };
+    };
+    const args = { units: 8, seed: 3, inputGradient: false };
+    const ours = await run(new TokenDense({ ...args, name: 'embed-tokens' }));
+    const theirs = await run(new Dense({ ...args, name: 'embed-dense' }));
+    // Dense returns zeros for its input; ours makes no tensor of x's size at all.
+    expect(theirs.kernels.includes('ZerosLike')).to.equal(true);
+    expect(ours.kernels.includes('ZerosLike')).to.equal(false);
+    expect(ours.kernels.filter((k) => k === 'BatchMatMul')).to.have.length(2);
+    ours.out.forEach((t, i) =>
+      expect(tf.max(tf.abs(tf.sub(t, theirs.out[i]))).dataSync()[0], `output ${i}`).to.be.below(
+        1e-4,
+      ),
+    );
+    tf.dispose([x, r, ...ours.out, ...theirs.out]);
+  });
+
   it('vit: patch tokens and images by one kernel each way, no rank-5 transpose, the same tokens', async () => {
     const image = positionsImage(32);
     const on = imageToTokens(image, 8);

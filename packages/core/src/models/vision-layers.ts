@@ -123,7 +123,9 @@ export function tokensToImage(
  * x W + bias for x [rows, in], as one op, through our kernels: the product by the packed matrix
  * multiply (where tfjs-wasm's fused product with bias is about twice as slow at a vision
  * model's shapes), the bias by one pass over the rows; backward, two products and the bias
- * gradient as column sums in one pass. x's gradient is zeros without `inputGradient`.
+ * gradient as column sums in one pass. Without `inputGradient`, x is not an input of the op at
+ * all, so no gradient is made for it (not even the zeros a gradient function would have to
+ * return: a tensor the size of x, the patch embedding's whole batch, each step).
  */
 function kernelAffine(
   x: tf.Tensor2D,
@@ -131,6 +133,20 @@ function kernelAffine(
   bias: tf.Tensor1D,
   inputGradient: boolean,
 ): tf.Tensor2D {
+  if (!inputGradient) {
+    const weightsOnly = tf.customGrad((...args: unknown[]) => {
+      const [w, b, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+      save([x]);
+      return {
+        value: addRowVector(tf.matMul(x, w), b),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], [input]: tf.Tensor[]) => {
+          const d = dy as tf.Tensor2D;
+          return [tf.matMul(input as tf.Tensor2D, d, true, false), columnSums(d)];
+        },
+      };
+    });
+    return weightsOnly(kernel, bias) as tf.Tensor2D;
+  }
   const op = tf.customGrad((...args: unknown[]) => {
     const [a, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     save([a, w]);
@@ -139,7 +155,7 @@ function kernelAffine(
       gradFunc: (dy: tf.Tensor | tf.Tensor[], [input, weights]: tf.Tensor[]) => {
         const d = dy as tf.Tensor2D;
         return [
-          inputGradient ? tf.matMul(d, weights as tf.Tensor2D, false, true) : tf.zerosLike(input),
+          tf.matMul(d, weights as tf.Tensor2D, false, true),
           tf.matMul(input as tf.Tensor2D, d, true, false),
           columnSums(d),
         ];

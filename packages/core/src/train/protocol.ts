@@ -105,6 +105,12 @@ export interface TrainingConfig extends ModelOptions, VisionModelOptions, Attent
    * one thread. It takes effect when the wasm backend first starts in this trainer.
    */
   threads?: number;
+  /**
+   * Generate each 2D batch on a second thread while the step before trains (default true),
+   * where the trainer runs in a Worker that can start one (see batch-prefetch.ts); false
+   * generates every batch between steps, on the training thread. The batches are the same.
+   */
+  batchesAhead?: boolean;
 }
 
 export type ResolvedTrainingConfig = Required<

@@ -77,6 +77,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     keepWeights: config.keepWeights ?? false,
     wasmKernels: config.wasmKernels ?? true,
     fusedAttention: config.fusedAttention ?? true,
+    batchesAhead: config.batchesAhead ?? true,
     threads:
       config.threads ?? Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1)),
   };
@@ -89,7 +90,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
   checkNumber('evaluateEvery', resolved.evaluateEvery, 0);
   checkNumber('snapshotEvery', resolved.snapshotEvery, 0);
   checkOneOf('backend', resolved.backend, TRAINING_BACKENDS);
-  for (const name of ['wasmKernels', 'fusedAttention', 'keepWeights'] as const) {
+  for (const name of ['wasmKernels', 'fusedAttention', 'keepWeights', 'batchesAhead'] as const) {
     if (typeof resolved[name] !== 'boolean')
       throw new RangeError(`${name} must be true or false, got ${String(resolved[name])}`);
   }
@@ -307,7 +308,7 @@ export class TrainingSession {
     // 2D batches are made a step ahead on a second thread where one can be started (see
     // batch-prefetch.ts): the same samples, generated while the previous step trains.
     const batches =
-      task.id === 'shapes-2d'
+      task.id === 'shapes-2d' && c.batchesAhead
         ? (this.batches ??= new BatchPrefetcher())
         : new BatchPrefetcher(false);
     const helperBefore = batches.made.helper;
