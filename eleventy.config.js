@@ -7,6 +7,7 @@ const ELEMENTS = [
   'positional-encoding-explorer',
   'patch-tokenizer',
   'trainable-model',
+  'attention-cost',
 ];
 // Markdown wraps a custom element standing alone in a paragraph: the wrapper goes too.
 const TAG = new RegExp(

@@ -16,6 +16,7 @@ export const ELEMENT_TAGS = [
   'positional-encoding-explorer',
   'patch-tokenizer',
   'trainable-model',
+  'attention-cost',
 ];
 
 /** Builds the bundles into `outdir`; returns esbuild's metafile. */

@@ -75,6 +75,10 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
           `<patch-tokenizer id="tokens" seed="5" patch-size="32" encoding="rope"></patch-tokenizer>`,
           ['patch-tokenizer.js'],
         ),
+        '/cost.html': page(
+          `<attention-cost id="cost" variants="full local" lengths="64 128" kv-tokens="16" budget="60000"></attention-cost>`,
+          ['attention-cost.js'],
+        ),
         '/twice.html': page(`<attention-heatmap id="heatmap"></attention-heatmap>`, [
           'attention-heatmap.js',
           'patch-tokenizer.js',
@@ -274,6 +278,51 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
       [],
       'a tokenizer page loads neither vega nor tfjs',
     );
+  });
+
+  it('measures attention costs in the bundled Worker under a strict CSP, loading tfjs only then', async () => {
+    const tfjs = outputsWith(metafile, /@tensorflow/);
+    const { page, problems, requested } = await open('/cost.html');
+    const before = await page.evaluate(async () => {
+      await customElements.whenDefined('attention-cost');
+      await document.querySelector('#cost').updateComplete;
+      return performance.getEntriesByType('resource').length;
+    });
+    assert.ok(before > 0);
+    assert.deepEqual(
+      requested.filter((name) => tfjs.has(name)),
+      [],
+      'nothing of tfjs loads before measuring',
+    );
+    const state = await page.evaluate(async () => {
+      const cost = document.querySelector('#cost');
+      const done = new Promise((resolve) =>
+        cost.addEventListener('cost-done', (event) => resolve(event.detail), { once: true }),
+      );
+      cost.start();
+      const detail = await done;
+      await cost.updateComplete;
+      const data = cost.toJSON();
+      return {
+        cancelled: detail.cancelled,
+        points: data.points.map((p) => `${p.variant} ${p.length}`),
+        sameTokens: data.kvCache.sameTokens,
+        rows: cost.shadowRoot.querySelectorAll('tbody tr').length,
+        chart: cost.shadowRoot.querySelector('.sweep-chart svg') !== null,
+        tensors: await cost.tensorsInUse(),
+        alert: cost.shadowRoot.querySelector('[role="alert"]')?.textContent ?? '',
+      };
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(state, {
+      cancelled: false,
+      points: ['full 64', 'local 64', 'full 128', 'local 128'],
+      sameTokens: true,
+      rows: 2,
+      chart: true,
+      tensors: 0,
+      alert: '',
+    });
   });
 
   it('registers each tag once when several bundles are loaded', async () => {

@@ -1,6 +1,6 @@
 /**
  * Every decoding-attention element, registered: `<shape-dataset-viewer>`, `<attention-heatmap>`,
- * `<positional-encoding-explorer>`, `<patch-tokenizer>` and `<trainable-model>`. Load
+ * `<positional-encoding-explorer>`, `<patch-tokenizer>`, `<trainable-model>` and `<attention-cost>`. Load
  * `dist/elements.js` with a script tag, or one element's own file (`dist/attention-heatmap.js`, …)
  * for that tag alone.
  */
@@ -9,9 +9,11 @@ import '@decoding-attention/attention-heatmap/attention-heatmap.js';
 import '@decoding-attention/positional-encoding-explorer/positional-encoding-explorer.js';
 import '@decoding-attention/patch-tokenizer/patch-tokenizer.js';
 import '@decoding-attention/trainable-model/trainable-model.js';
+import '@decoding-attention/attention-cost/attention-cost.js';
 
 export { ShapeDatasetViewer } from '@decoding-attention/shape-dataset-viewer';
 export { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
 export { PositionalEncodingExplorer } from '@decoding-attention/positional-encoding-explorer';
 export { PatchTokenizer } from '@decoding-attention/patch-tokenizer';
 export { TrainableModel } from '@decoding-attention/trainable-model';
+export { AttentionCost } from '@decoding-attention/attention-cost';
