@@ -51,6 +51,58 @@ function axpy(alpha: f32, from: usize, to: usize, n: i32): void {
   }
 }
 
+/** The dot product of n floats at a and b. */
+@inline
+function dot(a: usize, b: usize, n: i32): f32 {
+  let sum0 = f32x4.splat(0);
+  let sum1 = f32x4.splat(0);
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const o = (<usize>j) << 2;
+    sum0 = f32x4.add(sum0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    sum1 = f32x4.add(sum1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+  }
+  const sum = f32x4.add(sum0, sum1);
+  let total =
+    f32x4.extract_lane(sum, 0) +
+    f32x4.extract_lane(sum, 1) +
+    f32x4.extract_lane(sum, 2) +
+    f32x4.extract_lane(sum, 3);
+  for (; j < n; j++) {
+    const o = (<usize>j) << 2;
+    total += load<f32>(a + o) * load<f32>(b + o);
+  }
+  return total;
+}
+
+/**
+ * C[m x n] (row stride ldc) = or += the m windows of depth k starting every `step` floats from a,
+ * times B [k x n] (rows of n floats). With one column (a layer in or out of one channel), dot
+ * products: the packed product would fill a whole tile of 8 columns for each.
+ */
+function windowsTimes(
+  a: usize,
+  step: i32,
+  b: usize,
+  c: usize,
+  ldc: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  pack: usize,
+  add: bool,
+): void {
+  if (n !== 1) {
+    product(a, step, 1, b, n, 1, c, ldc, m, n, k, pack, add);
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const to = c + <usize>(i * ldc) * 4;
+    const value = dot(a + <usize>(i * step) * 4, b, k);
+    store<f32>(to, add ? load<f32>(to) + value : value);
+  }
+}
+
 /** The output rows [first, end) whose windows lie wholly inside the input. */
 @inline
 function interiorStart(before: i32): i32 {
@@ -93,13 +145,10 @@ export function conv1dForward(
       else memory.fill(to, 0, outRow);
     }
     if (end > first)
-      product(
+      windowsTimes(
         xb + <usize>(first - before) * inRow,
         inChannels,
-        1,
         kernel,
-        outChannels,
-        1,
         yb + <usize>first * outRow,
         outChannels,
         end - first,
@@ -165,13 +214,10 @@ export function conv1dInputGrad(
     const dyb = dy + <usize>b * <usize>outLength * outRow;
     const dxb = dx + <usize>b * <usize>length * inRow;
     if (end > first)
-      product(
+      windowsTimes(
         dyb + <usize>(first - shift) * outRow,
         outChannels,
-        1,
         flipped,
-        inChannels,
-        1,
         dxb + <usize>first * inRow,
         inChannels,
         end - first,
@@ -226,7 +272,17 @@ export function conv1dFilterGrad(
   for (let b = 0; b < batch; b++) {
     const xb = x + <usize>b * <usize>length * inRow;
     const dyb = dy + <usize>b * <usize>outLength * outRow;
-    if (end > first)
+    if (end > first && outChannels === 1) {
+      // One output channel: each window, times its value of dy, added to the kernel's column.
+      const depth = size * inChannels;
+      for (let s = first; s < end; s++)
+        axpy(
+          load<f32>(dyb + <usize>s * outRow),
+          xb + <usize>(s - before) * inRow,
+          dkernel,
+          depth,
+        );
+    } else if (end > first)
       product(
         xb + <usize>(first - before) * inRow,
         1,
