@@ -191,6 +191,14 @@ describe('Trainer with attention variants, in a module Worker on wasm', function
     // Each query's weights over the k rows sum to 1.
     const row = variant.projected!.subarray(5 * 8, 6 * 8);
     expect([...row].reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-4);
+    // E and F, k x L each, are the layer's trained weights as exported.
+    const file = await trainer.exportWeights();
+    for (const which of ['e', 'f'] as const) {
+      // The last attention layer: the one the snapshot describes.
+      const weight = file.weights.filter((w) => w.name.endsWith(`projection/${which}`)).at(-1)!;
+      expect(weight.shape).to.deep.equal([8, 64]);
+      expect([...variant[which]!]).to.deep.equal([...Float32Array.from(weight.values)]);
+    }
   });
 
   it('a performer snapshot carries exact softmax attention on the same queries and keys', async () => {

@@ -232,6 +232,8 @@ export interface VariantDetail {
   maxSpan?: number;
   /** linformer: [head][position][k], weights over the k projected rows. */
   projected?: number[][][];
+  /** linformer: the learned projections of the keys (`e`) and values (`f`), each [k][position]. */
+  projections?: { e: number[][]; f: number[][] };
   /** performer: [head][query][key], exact softmax attention on the same q, k. */
   exact?: number[][][];
 }
@@ -258,6 +260,10 @@ export function variantDetail(layer: AttentionSnapshot | undefined): VariantDeta
   if (v.spans) detail.spans = Array.from(v.spans);
   if (v.maxSpan !== undefined) detail.maxSpan = v.maxSpan;
   if (v.projected && v.rows) detail.projected = nested(v.projected, heads, length, v.rows);
+  if (v.e && v.f && v.rows) {
+    const [e, f] = [v.e, v.f].map((m) => nested(m, 1, v.rows!, m.length / v.rows!)[0]);
+    detail.projections = { e, f };
+  }
   if (v.exact) detail.exact = nested(v.exact, heads, length, length);
   return detail;
 }

@@ -221,6 +221,17 @@ describe('<trainable-model> attention variants: training', function () {
     expect(l.projected![0]).to.have.length(48);
     expect(l.projected![0][0]).to.have.length(8);
     expect(l.projected![0][0].reduce((x, y) => x + y, 0)).to.be.closeTo(1, 1e-4);
+    // E and F are the trained weights themselves, [k][position], as the weights file holds them.
+    const file = await linformer.el.exportWeights();
+    for (const which of ['e', 'f'] as const) {
+      // The last attention layer: the one the snapshot describes.
+      const weight = file.weights.filter((w) => w.name.endsWith(`projection/${which}`)).at(-1)!;
+      expect(weight.shape).to.deep.equal([8, 48]);
+      expect(l.projections![which]).to.have.length(8);
+      expect(l.projections![which].flat()).to.deep.equal(
+        Array.from(Float32Array.from(weight.values)),
+      );
+    }
   });
 
   it('says the maps are not shown past the display limit instead of showing nothing', async () => {

@@ -229,6 +229,9 @@ export interface VariantSnapshot {
   projected?: Float32Array;
   /** linformer: the rows k. */
   rows?: number;
+  /** linformer: the learned projections of the keys (E) and of the values (F), each [k, length] row-major. */
+  e?: Float32Array;
+  f?: Float32Array;
   /** performer: exact softmax attention on the same queries and keys, [heads, length, length], to compare with `data`. */
   exact?: Float32Array;
 }

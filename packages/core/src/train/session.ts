@@ -522,7 +522,9 @@ export class TrainingSession {
       [
         ...values.slice(0, 3 + layerCount).map((v) => v.buffer),
         ...variants.flatMap((v) =>
-          [v?.buckets, v?.spans, v?.projected, v?.exact].flatMap((a) => (a ? [a.buffer] : [])),
+          [v?.buckets, v?.spans, v?.projected, v?.e, v?.f, v?.exact].flatMap((a) =>
+            a ? [a.buffer] : [],
+          ),
         ),
       ],
     );

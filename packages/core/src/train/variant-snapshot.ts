@@ -113,6 +113,13 @@ export async function variantSnapshots(
       shot.projected = Float32Array.from(layer.lastProjected[0].flat(2));
       shot.rows = o.projected;
     }
+    // E and F are k x L, small at any length: sent past the display limit too.
+    const projections = layer.attention === 'linformer' ? layer.projections() : undefined;
+    if (projections) {
+      shot.e = Float32Array.from(projections.e.flat());
+      shot.f = Float32Array.from(projections.f.flat());
+      shot.rows = o.projected;
+    }
     if (reported && layer.attention === 'performer') {
       const input = inputs[inspector.performers.indexOf(layer)];
       const exact = exactAttention(layer, input, heads);
