@@ -48,8 +48,11 @@ export function validateSettings(s: ExplorerSettings, length: number): void {
     throw new RangeError(`buckets must be 1 or even (hashing by [xR, −xR]), got ${buckets}`);
   checkInteger('chunk', s.chunk as number, 1, EXPLORER_LIMITS.length.max);
   checkOneOf('step', asText(s.step), REFORMER_STEPS);
-  const most = Math.min(EXPLORER_LIMITS.projected, length);
-  checkInteger('projected', s.projected as number, 1, most);
+  const projected = checkInteger('projected', s.projected as number, 1, EXPLORER_LIMITS.projected);
+  if (projected > length)
+    throw new RangeError(
+      `projected (${projected}) must not exceed the sample's length (${length}): Linformer projects its positions to k rows`,
+    );
   checkOneOf('pattern', asText(s.pattern), PATTERNS);
   checkInteger('window', s.window as number, 0, EXPLORER_LIMITS.length.max);
   checkInteger('stride', s.stride as number, 1, EXPLORER_LIMITS.length.max);

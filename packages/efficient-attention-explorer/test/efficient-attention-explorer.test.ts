@@ -198,7 +198,9 @@ describe(`<${TAG}> linformer`, function () {
 
   it('refuses a k above the sample length, naming projected', async () => {
     const el = await explorer(`<${TAG} method="linformer" length="16" projected="32"></${TAG}>`);
-    expect(shownError(el)).to.equal('projected must be a whole number in [1, 16], got 32');
+    expect(shownError(el)).to.equal(
+      "projected (32) must not exceed the sample's length (16): Linformer projects its positions to k rows",
+    );
   });
 });
 
