@@ -8,6 +8,7 @@ const ELEMENTS = [
   'patch-tokenizer',
   'trainable-model',
   'attention-cost',
+  'efficient-attention-explorer',
 ];
 // Markdown wraps a custom element standing alone in a paragraph: the wrapper goes too.
 const TAG = new RegExp(

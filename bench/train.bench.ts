@@ -26,11 +26,14 @@
  * throughput cell), `lessonSeconds=120`, `lesson={"batchSize":32}` (overrides of the element's defaults), `lessonCompare=false` (time to lesson only), `tableSamples=2560`,
  * `tableBatch=32`, `tableModels=…`, `visionSamples=3200`, `visionModels=vit,vit-encdec,…`,
  * `crossSeconds=60` (the element's budget), `crossSamples=9600` (a budget in samples instead, to
- * see what a longer run learns), `crossImages=64`, `crossQueries=encoder,learned`.
+ * see what a longer run learns), `crossImages=64`, `crossQueries=encoder,learned`,
+ * `crossPriors=none,content,locality,both` (cross-attention's starting prior; the default's alone
+ * unless given).
  */
 import * as tf from '@tensorflow/tfjs';
 import {
   MODEL_IDS,
+  VISION_DEFAULTS,
   baselineScores1D,
   crossAttentionMass,
   isVisionModel,
@@ -405,6 +408,8 @@ async function vision(report: Report): Promise<void> {
   }
 }
 
+type CrossPrior = NonNullable<VisionModelOptions['crossPrior']>;
+
 /** The validation set of a shapes-2d run of seed 0: its images' seed (the trainer's). */
 const VALIDATION_SEED_2D = 1_000_003;
 
@@ -499,11 +504,16 @@ async function crossAttention(report: Report): Promise<void> {
   // The attention is read on this page, on tfjs's plain JavaScript backend (exact, and no wasm
   // set-up needed for a few forward passes).
   await tf.setBackend('cpu');
-  for (const queries of list('crossQueries', ['encoder', 'learned'])) {
+  const priors = list('crossPriors', [VISION_DEFAULTS.crossPrior]) as CrossPrior[];
+  const choices = list('crossQueries', ['encoder', 'learned']).flatMap((queries) =>
+    priors.map((crossPrior) => ({ queries: queries as 'encoder' | 'learned', crossPrior })),
+  );
+  for (const { queries, crossPrior } of choices) {
     const config: TrainingConfig = {
       task: 'shapes-2d',
       model: 'vit-encdec',
-      queries: queries as 'encoder' | 'learned',
+      queries,
+      crossPrior,
       batchSize: 32,
       learningRate: 1e-3,
       backend,
@@ -526,7 +536,7 @@ async function crossAttention(report: Report): Promise<void> {
         w.write(tf.tensor(stored.values, stored.shape));
       });
       const after = crossMasses(model, validation.inputs, samples, heads, patchSize);
-      const name = `vit-encdec (queries ${queries}, ${budgetText}, ${steps} steps, val MSE x 1e-3 ${validationLoss.toFixed(1)})`;
+      const name = `vit-encdec (queries ${queries}, cross prior ${crossPrior}, ${budgetText}, ${steps} steps, val MSE x 1e-3 ${validationLoss.toFixed(1)})`;
       after.forEach((mass, l) => {
         const start = before[l];
         console.log(

@@ -17,6 +17,7 @@ export const ELEMENT_TAGS = [
   'patch-tokenizer',
   'trainable-model',
   'attention-cost',
+  'efficient-attention-explorer',
 ];
 
 /** Builds the bundles into `outdir`; returns esbuild's metafile. */

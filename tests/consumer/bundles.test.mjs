@@ -79,9 +79,14 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
           `<attention-cost id="cost" variants="full local" lengths="64 128" kv-tokens="16" budget="60000"></attention-cost>`,
           ['attention-cost.js'],
         ),
+        '/explorer.html': page(
+          `<efficient-attention-explorer id="explorer" method="patterns" length="64" window="4"></efficient-attention-explorer>`,
+          ['efficient-attention-explorer.js'],
+        ),
         '/twice.html': page(`<attention-heatmap id="heatmap"></attention-heatmap>`, [
           'attention-heatmap.js',
           'patch-tokenizer.js',
+          'efficient-attention-explorer.js',
           'elements.js',
           'trainable-model.js',
         ]),
@@ -128,8 +133,9 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
       'attention-heatmap',
       'positional-encoding-explorer',
       'patch-tokenizer',
+      'efficient-attention-explorer',
     ]) {
-      // Through static and dynamic imports alike: no tfjs for these four.
+      // Through static and dynamic imports alike: no tfjs for these five.
       const entry = Object.keys(metafile.outputs).find((file) => file.endsWith(`/${tag}.js`));
       const reached = new Set();
       const visit = (file) => {
@@ -278,6 +284,29 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
       [],
       'a tokenizer page loads neither vega nor tfjs',
     );
+    // The explorer's own file, showing a pattern (no chart): its cost and reach, neither vega nor tfjs.
+    const explorerPage = await open('/explorer.html');
+    const explored = await explorerPage.page.evaluate(async () => {
+      await customElements.whenDefined('efficient-attention-explorer');
+      const explorer = document.querySelector('#explorer');
+      await explorer.updateComplete;
+      const { cells, full, reach } = explorer.toJSON().summary;
+      return {
+        cells,
+        full,
+        reach,
+        heatmaps: explorer.shadowRoot.querySelectorAll('attention-heatmap').length,
+        alert: explorer.shadowRoot.querySelector('[role="alert"]')?.textContent ?? '',
+      };
+    });
+    // A window of 4 on 64 positions: 64 + 2 x (63 + 62 + 61 + 60) cells, 63 / 4 rounded up steps.
+    assert.deepEqual(explored, { cells: 556, full: 4096, reach: 16, heatmaps: 1, alert: '' });
+    assert.deepEqual(explorerPage.problems, []);
+    assert.deepEqual(
+      explorerPage.requested.filter((name) => vega.has(name) || tfjs.has(name)),
+      [],
+      'an explorer page showing a pattern loads neither vega nor tfjs',
+    );
   });
 
   it('measures attention costs in the bundled Worker under a strict CSP, loading tfjs only then', async () => {
@@ -335,6 +364,7 @@ ${scripts.map((src) => `<script type="module" src="/${src}"></script>`).join('\n
         'positional-encoding-explorer',
         'patch-tokenizer',
         'trainable-model',
+        'efficient-attention-explorer',
       ].map((tag) => customElements.get(tag)?.version);
     });
     assert.deepEqual(problems, []);

@@ -284,6 +284,13 @@ export interface VisionModelOptions {
    */
   queries?: 'encoder' | 'learned';
   /**
+   * vit-encdec: what cross-attention's scores favour from the first step: `locality` (default:
+   * a trained 2D distance bias per head, started peaked on the query's own patch and its
+   * neighbours), `content` (keys projected as the queries are, so a query first reads the
+   * tokens that look like its own), `both`, or `none` (random projections: every key alike).
+   */
+  crossPrior?: 'none' | 'content' | 'locality' | 'both';
+  /**
    * vit-channels: a patch's R, G and B planes are tokens of their own; they attend `within`
    * their channel (three maps, default) or `across` channels (one map over all of them).
    */
@@ -297,6 +304,7 @@ export const VISION_DEFAULTS: Readonly<Required<VisionModelOptions>> = Object.fr
   patchSize: 16,
   decoderBlocks: 2,
   queries: 'encoder',
+  crossPrior: 'locality',
   channelAttention: 'within',
 });
 
@@ -378,6 +386,7 @@ function resolveVisionSizes(
   checkInteger('seed', o.seed, 0, Number.MAX_SAFE_INTEGER);
   checkOneOf('positional', o.positional, VISION_ENCODINGS);
   checkOneOf('queries', o.queries, ['encoder', 'learned'] as const);
+  checkOneOf('crossPrior', o.crossPrior, ['none', 'content', 'locality', 'both'] as const);
   checkOneOf('channelAttention', o.channelAttention, ['within', 'across'] as const);
   if (id !== 'unet') {
     if (o.hidden % o.heads !== 0)
@@ -425,6 +434,7 @@ const VISION_DESCRIPTIONS: Record<
       'blocks',
       'decoderBlocks',
       'queries',
+      'crossPrior',
       'positional',
     ],
   ],
@@ -464,7 +474,19 @@ export function visionParameterCount(
       const encoder = patch * d + d + table + o.blocks * encoderBlock(d) + 2 * d;
       // The decoder's queries: a learned table or none, plus its own learnable position table.
       const queries = (o.queries === 'learned' ? grid * d : 0) + table;
-      return encoder + queries + o.decoderBlocks * decoderBlock(d) + 2 * d + d * patch + patch;
+      // Each cross-attention layer: a trained strength per head for a locality prior, a trained
+      // sharpness per head for a content prior.
+      const locality =
+        (o.crossPrior === 'locality' || o.crossPrior === 'both' ? o.heads : 0) +
+        (o.crossPrior === 'content' || o.crossPrior === 'both' ? o.heads : 0);
+      return (
+        encoder +
+        queries +
+        o.decoderBlocks * (decoderBlock(d) + locality) +
+        2 * d +
+        d * patch +
+        patch
+      );
     }
     case 'vit-channels': {
       const plane = o.patchSize * o.patchSize;

@@ -331,6 +331,8 @@ export function buildVisionModel(
           const [crossAttended] = new CrossAttention({
             seed: seed(),
             ...attention(),
+            prior: o.crossPrior,
+            grid: grid(),
             name: `${prefix}/cross-attention`,
           }).apply([norm(x, `${prefix}/norm2`), memory]) as tf.SymbolicTensor[];
           x = add(x, crossAttended, `${prefix}/residual-cross`);

@@ -543,7 +543,7 @@ export class SelfAttention extends SeededLayer {
   private readonly groups: number;
   /** What the layer is in its model: `self`, `encoder-self`, `decoder-self`, `cross`, ... */
   readonly role: string;
-  private weightsOf: Record<string, tf.LayerVariable> = {};
+  protected weightsOf: Record<string, tf.LayerVariable> = {};
   private constants: {
     mask?: tf.Tensor2D;
     cos?: tf.Tensor2D;
@@ -668,10 +668,13 @@ export class SelfAttention extends SeededLayer {
       }
       // Scaling the queries rather than the scores: the same products, on length / size times
       // fewer numbers (and so in the gradient too).
-      const scaled = tf.mul(q, 1 / Math.sqrt(size)) as tf.Tensor4D;
+      let scaled = tf.mul(q, 1 / Math.sqrt(size)) as tf.Tensor4D;
+      const sharpness = this.sharpness();
+      if (sharpness) scaled = tf.mul(scaled, sharpness) as tf.Tensor4D;
+      const bias = this.scoreBias();
       let attended: tf.Tensor4D;
       let weights: tf.Tensor;
-      if (training && fusedAttentionAvailable()) {
+      if (training && !bias && fusedAttentionAvailable()) {
         // Training on the wasm backend with @decoding-attention/wasm-kernels: one fused op that
         // never forms the [batch, heads, length, length] weights, forward or backward. Training
         // reads only the prediction, so the weights output is left empty.
@@ -680,6 +683,7 @@ export class SelfAttention extends SeededLayer {
       } else {
         let scores = tf.matMul(scaled, k, false, true) as tf.Tensor4D;
         if (mask) scores = tf.add(scores, mask) as tf.Tensor4D;
+        if (bias) scores = tf.add(scores, bias) as tf.Tensor4D;
         weights = tf.softmax(scores, -1);
         attended = tf.matMul(weights, v);
       }
@@ -690,6 +694,19 @@ export class SelfAttention extends SeededLayer {
       const out = this.outputProjection ? this.project(joined, 'output') : joined;
       return [tf.reshape(out, [batch, length, width]), weights];
     });
+  }
+
+  /**
+   * A trained addition to the scores, [heads, queries, keys], or undefined for none; a layer with
+   * one attends without the fused op (whose mask is fixed).
+   */
+  protected scoreBias(): tf.Tensor3D | undefined {
+    return undefined;
+  }
+
+  /** A trained factor on each head's scores, [heads, 1, 1], or undefined for none. */
+  protected sharpness(): tf.Tensor3D | undefined {
+    return undefined;
   }
 
   override dispose(): DisposeResult {
@@ -713,6 +730,31 @@ export class SelfAttention extends SeededLayer {
   }
 }
 
+/** The content prior's starting factor on the scores (docs/design/models.md, "Vision"). */
+const CONTENT_SHARPNESS = 4;
+
+/** How a cross-attention layer starts: see `CrossAttentionArgs.prior`. */
+export type CrossAttentionPrior = 'none' | 'content' | 'locality' | 'both';
+
+export interface CrossAttentionArgs extends SelfAttentionArgs {
+  /**
+   * What a query's scores favour from the first step (docs/design/models.md, "Vision"):
+   * - `none`: random projections, every key alike on average (the layer's default; vit-encdec's
+   *   is `locality`);
+   * - `content`: the key projection starts as a copy of the query projection, so a query scores
+   *   highest the memory tokens that look like itself (its own patch first, when the queries
+   *   start from the memory's tokens), and a trained factor per head, started at 4, sharpens
+   *   the scores;
+   * - `locality`: a trained 2D locality bias per head, -strength x the squared distance between
+   *   the query's patch and the key's on `grid`, started at 1 / (2 sigma^2) with sigma 1, 2, 4, ...
+   *   patches, the last head at 0 (it reads by content alone);
+   * - `both`: the two together.
+   */
+  prior?: CrossAttentionPrior;
+  /** With a locality prior: the patch grid both the queries and the keys lie on, raster order. */
+  grid?: RopeGrid;
+}
+
 /**
  * Cross-attention: the same layer as SelfAttention, applied to two inputs, `[queries, memory]`:
  * queries [batch, Lq, width] are projected from the first, keys and values from the second
@@ -721,9 +763,25 @@ export class SelfAttention extends SeededLayer {
  */
 export class CrossAttention extends SelfAttention {
   static override className = 'DACrossAttention';
+  private readonly prior: CrossAttentionPrior;
+  private readonly grid: RopeGrid | undefined;
+  private strength: tf.LayerVariable | undefined;
+  private sharpnessOf: tf.LayerVariable | undefined;
+  private distances: tf.Tensor2D | undefined;
 
-  constructor(args: SelfAttentionArgs) {
+  constructor(args: CrossAttentionArgs) {
     super({ role: 'cross', ...args });
+    this.prior = args.prior ?? 'none';
+    this.grid = args.grid;
+    if (
+      this.prior !== 'none' &&
+      this.prior !== 'content' &&
+      this.prior !== 'locality' &&
+      this.prior !== 'both'
+    )
+      throw new RangeError(`unknown cross-attention prior ${String(this.prior)}`);
+    if ((this.prior === 'locality' || this.prior === 'both') && !this.grid)
+      throw new RangeError('a locality prior needs the patch grid');
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -734,6 +792,52 @@ export class CrossAttention extends SelfAttention {
     if (memoryWidth !== width)
       throw new RangeError(`cross-attention needs memory of width ${width}, got ${memoryWidth}`);
     this.buildFor(queries, width, keys);
+    if (this.prior === 'content' || this.prior === 'both') {
+      this.weightsOf['key/kernel'].write(tf.clone(this.weightsOf['query/kernel'].read()));
+      // Alike tokens differ little in their scores at first (they share most of their
+      // features); a sharper start lets those differences show in the weights.
+      this.sharpnessOf = this.addWeight(
+        'content/sharpness',
+        [this.heads, 1, 1],
+        'float32',
+        tf.initializers.constant({ value: CONTENT_SHARPNESS }),
+      );
+    }
+    if (this.prior === 'locality' || this.prior === 'both') {
+      const grid = this.grid as RopeGrid;
+      const cells = grid.rows * grid.cols;
+      if (queries !== cells || keys !== cells)
+        throw new RangeError(
+          `a locality prior needs ${cells} queries and keys (the ${grid.rows} x ${grid.cols} grid), got ${queries} and ${keys}`,
+        );
+      const start = Float32Array.from({ length: this.heads }, (_, h) =>
+        h === this.heads - 1 && this.heads > 1 ? 0 : 1 / (2 * 4 ** h),
+      );
+      this.strength = this.addWeight(
+        'locality/strength',
+        [this.heads, 1, 1],
+        'float32',
+        tf.initializers.zeros(),
+      );
+      this.strength.write(tf.tensor3d(start, [this.heads, 1, 1]));
+      const squared = new Float32Array(cells * cells);
+      for (let q = 0; q < cells; q++)
+        for (let k = 0; k < cells; k++) {
+          const dy = Math.floor(q / grid.cols) - Math.floor(k / grid.cols);
+          const dx = (q % grid.cols) - (k % grid.cols);
+          squared[q * cells + k] = -(dy * dy + dx * dx);
+        }
+      this.distances = tf.keep(tf.tensor2d(squared, [cells, cells]));
+    }
+  }
+
+  protected override sharpness(): tf.Tensor3D | undefined {
+    return this.sharpnessOf?.read() as tf.Tensor3D | undefined;
+  }
+
+  protected override scoreBias(): tf.Tensor3D | undefined {
+    if (!this.strength || !this.distances) return undefined;
+    return tf.mul(this.strength.read(), this.distances) as tf.Tensor3D;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape[] {
@@ -750,6 +854,21 @@ export class CrossAttention extends SelfAttention {
   ): tf.Tensor[] {
     const [x, memory] = inputs as tf.Tensor3D[];
     return this.attend(x, memory, kwargs['training'] === true);
+  }
+
+  override dispose(): DisposeResult {
+    const result = super.dispose();
+    this.distances?.dispose();
+    this.distances = undefined;
+    return result;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      ...(this.prior !== 'none' ? { prior: this.prior } : {}),
+      ...(this.grid ? { grid: { ...this.grid } } : {}),
+    };
   }
 }
 
