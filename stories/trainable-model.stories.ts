@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { MODEL_IDS, VISION_MODEL_IDS } from '@decoding-attention/core';
+import { ATTENTION_VARIANTS, MODEL_IDS, VISION_MODEL_IDS } from '@decoding-attention/core';
 import { html, nothing } from 'lit';
 import '@decoding-attention/trainable-model/trainable-model.js';
 import '@decoding-attention/attention-heatmap/attention-heatmap.js';
@@ -12,6 +12,10 @@ interface Args {
   queries?: string;
   'channel-attention'?: string;
   models?: string;
+  attention?: string;
+  attentions?: string;
+  window?: number;
+  features?: number;
   budget: string;
   length?: number;
   'batch-size'?: number;
@@ -41,6 +45,7 @@ const meta: Meta<Args> = {
     queries: { control: 'inline-radio', options: ['encoder', 'learned'] },
     'channel-attention': { control: 'inline-radio', options: ['within', 'across'] },
     backend: { control: 'inline-radio', options: ['auto', 'wasm', 'webgl', 'cpu'] },
+    attention: { control: 'select', options: [...ATTENTION_VARIANTS] },
   },
   args: {
     budget: '60s',
@@ -51,6 +56,10 @@ const meta: Meta<Args> = {
       task=${args.task ?? nothing}
       model=${args.model ?? nothing}
       models=${args.models ?? nothing}
+      attention=${args.attention ?? nothing}
+      attentions=${args.attentions ?? nothing}
+      window=${args.window ?? nothing}
+      features=${args.features ?? nothing}
       filter=${args.filter ?? nothing}
       patch-size=${args['patch-size'] ?? nothing}
       queries=${args.queries ?? nothing}
@@ -81,6 +90,31 @@ export const Transformer: Story = { args: { model: 'transformer' } };
 /** The post-1 line-up on the same data and budget: the results table says who wins. */
 export const Comparison: Story = {
   args: { models: 'fcn cnn lstm attention mha', budget: '2000 samples' },
+};
+
+/** Post 2: the transformer with local attention, a window of 20 keys each side. */
+export const LocalAttention: Story = {
+  name: 'Efficient attention: local',
+  args: { attention: 'local', window: 20 },
+};
+
+/** Post 2: attention variants of the transformer on the same samples, a results row each. */
+export const VariantComparison: Story = {
+  name: 'Efficient attention: variants compared',
+  args: { attentions: 'full local linformer performer', budget: '2000 samples' },
+};
+
+/** Post 2: adaptive span; the heatmap below draws each head's learned span over its map. */
+export const AdaptiveSpanFollowed: Story = {
+  name: 'Efficient attention: adaptive span, followed',
+  render: (args) => html`
+    <trainable-model
+      id="adaptive-model"
+      attention="adaptive"
+      budget=${args.budget}
+    ></trainable-model>
+    <attention-heatmap for="adaptive-model" label="Each head's learned span"></attention-heatmap>
+  `,
 };
 
 /** A trained multi-head model's heads, followed by a heatmap elsewhere on the page. */

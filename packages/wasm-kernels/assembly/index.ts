@@ -6,3 +6,4 @@ export { geluBackward, geluForward } from './gelu';
 export { addRowVector, columnSums, patchTokens } from './layout';
 export { conv1dFilterGrad, conv1dForward, conv1dInputGrad, conv1dScratchFloats } from './conv1d';
 export { lstmBackward, lstmForward, lstmScratchFloats } from './lstm';
+export { layerNormBackward, layerNormForward } from './layernorm';
