@@ -14,6 +14,7 @@ import {
   visionParameterCount,
   withAttentionOutputs,
 } from '../src/models/index.js';
+import { generateBatch2D } from '../src/shapes2d.js';
 import { VISION_TOKEN_LIMIT, resolveVisionOptions } from '../src/model-catalog.js';
 import { useBackend } from '../src/train/backends.js';
 import { fusedAttentionAvailable, useWasmKernels } from '@decoding-attention/wasm-kernels';
@@ -420,6 +421,58 @@ describe('vision attention through the fused op (wasm backend, our kernels)', ()
       ),
     );
     tf.dispose([x, r, ...ours.out, ...theirs.out]);
+  });
+
+  it("vit: three Adam steps on our kernels (layer norm, dense layers, GELU, attention) give tfjs's own kernels' losses", async () => {
+    const batch = generateBatch2D(4, { seed: 6, width: 32, height: 32 });
+    const train = async () => {
+      const model = buildModel('vit', {
+        imageSize: 32,
+        patchSize: 8,
+        hidden: 16,
+        heads: 2,
+        seed: 2,
+      });
+      const optimizer = tf.train.adam(1e-2);
+      const xs = tf.tensor4d(batch.inputs, [4, 32, 32, 3]);
+      const ys = tf.tensor4d(batch.targets, [4, 32, 32, 3]);
+      const losses: number[] = [];
+      const kernels = new Set<string>();
+      for (let step = 0; step < 3; step++) {
+        const info = await tf.profile(() => {
+          const loss = optimizer.minimize(
+            () =>
+              tf.losses.meanSquaredError(
+                ys,
+                model.apply(xs, { training: true }) as tf.Tensor,
+              ) as tf.Scalar,
+            true,
+          )!;
+          losses.push(loss.dataSync()[0]);
+          loss.dispose();
+        });
+        info.kernels.forEach((k) => kernels.add(k.name));
+      }
+      tf.dispose([xs, ys]);
+      optimizer.dispose();
+      model.dispose();
+      return { losses, kernels };
+    };
+    const ours = await train();
+    await useWasmKernels(false);
+    const theirs = await train();
+    await useWasmKernels(true);
+    expect(
+      ['DALayerNorm', 'DALayerNormGrad', 'DAGelu', 'DAFusedAttention'].map((k) =>
+        ours.kernels.has(k),
+      ),
+    ).to.deep.equal([true, true, true, true]);
+    expect(theirs.kernels.has('DALayerNorm')).to.equal(false);
+    // The losses fall, and agree step by step.
+    expect(ours.losses[2]).to.be.below(ours.losses[0]);
+    ours.losses.forEach((loss, i) =>
+      expect(loss, `step ${i + 1}`).to.be.closeTo(theirs.losses[i], 1e-4 * theirs.losses[i]),
+    );
   });
 
   it('vit: patch tokens and images by one kernel each way, no rank-5 transpose, the same tokens', async () => {

@@ -24,6 +24,7 @@ import {
 import { GemmPool } from './pool.js';
 import { registerLstm, type LstmExports } from './lstm-kernels.js';
 import { registerConv1d, type Conv1dExports } from './conv1d-kernels.js';
+import { registerLayerNorm, type LayerNormExports } from './layernorm-kernels.js';
 import { VIEW_KERNELS } from './views.js';
 
 const NAME = 'BatchMatMul';
@@ -555,6 +556,11 @@ export async function useWasmKernels(
   registerGelu(on && inTfjsHeap);
   // Bias rows, column sums and patch tokens likewise.
   registerLayout(on && inTfjsHeap);
+  // Layer normalisation in one pass each way, likewise.
+  registerLayerNorm(
+    on && inTfjsHeap,
+    (heapOf, ...inputs) => attentionHeap(heapOf, ...inputs).kernels as unknown as LayerNormExports,
+  );
   // The 1D convolution and its gradients as products (one thread), likewise.
   registerConv1d(on && inTfjsHeap, (heapOf, ...inputs) => {
     const heap = attentionHeap(heapOf, ...inputs);

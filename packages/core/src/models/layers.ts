@@ -6,6 +6,10 @@ import {
   fusedGeluAvailable,
 } from '@decoding-attention/wasm-kernels/attention';
 import { conv1d, conv1dAvailable } from '@decoding-attention/wasm-kernels/conv1d';
+import {
+  layerNorm as fusedLayerNorm,
+  layerNormAvailable,
+} from '@decoding-attention/wasm-kernels/layernorm';
 import { attentionMask, type MaskKind, type MaskOptions } from '../attention.js';
 import {
   pairFrequency,
@@ -305,6 +309,10 @@ export class Conv1DSame extends SeededLayer {
  * the plain ops would keep each step's tensor and gradient.
  */
 function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  // On the wasm backend with @decoding-attention/wasm-kernels: one kernel each way, keeping x
+  // and two floats a row for the backward pass.
+  if (x.dtype === 'float32' && layerNormAvailable())
+    return fusedLayerNorm(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
   const op = tf.customGrad((...args: unknown[]) => {
     const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const centered = tf.sub(input, tf.mean(input, -1, true));
