@@ -36,9 +36,29 @@ function flippedFloats(inChannels: i32, outChannels: i32, size: i32): i32 {
   return (size * inChannels * outChannels + 3) & ~3;
 }
 
+/** flipped [size, out, in] = the kernel [size, in, out] with its taps reversed, each transposed. */
+export function flipKernel(
+  kernel: usize,
+  flipped: usize,
+  inChannels: i32,
+  outChannels: i32,
+  size: i32,
+): void {
+  for (let j = 0; j < size; j++) {
+    const tap = kernel + <usize>((size - 1 - j) * inChannels * outChannels) * 4;
+    const into = flipped + <usize>(j * outChannels * inChannels) * 4;
+    for (let c = 0; c < inChannels; c++)
+      for (let o = 0; o < outChannels; o++)
+        store<f32>(
+          into + <usize>(o * inChannels + c) * 4,
+          load<f32>(tap + <usize>(c * outChannels + o) * 4),
+        );
+  }
+}
+
 /** to[0 .. n) += alpha from[0 .. n). */
 @inline
-function axpy(alpha: f32, from: usize, to: usize, n: i32): void {
+export function axpy(alpha: f32, from: usize, to: usize, n: i32): void {
   const a = f32x4.splat(alpha);
   let j = 0;
   for (; j + 4 <= n; j += 4) {
@@ -193,17 +213,7 @@ export function conv1dInputGrad(
 ): void {
   const flipped = scratch;
   const pack = scratch + (<usize>flippedFloats(inChannels, outChannels, size) << 2);
-  // flipped[j][o][c] = kernel[size - 1 - j][c][o]
-  for (let j = 0; j < size; j++) {
-    const tap = kernel + <usize>((size - 1 - j) * inChannels * outChannels) * 4;
-    const into = flipped + <usize>(j * outChannels * inChannels) * 4;
-    for (let c = 0; c < inChannels; c++)
-      for (let o = 0; o < outChannels; o++)
-        store<f32>(
-          into + <usize>(o * inChannels + c) * 4,
-          load<f32>(tap + <usize>(c * outChannels + o) * 4),
-        );
-  }
+  flipKernel(kernel, flipped, inChannels, outChannels, size);
   // Input row t's window of dy starts at output row t + before - (size - 1).
   const shift = size - 1 - before;
   const first = max(shift, 0);

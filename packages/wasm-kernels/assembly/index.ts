@@ -5,5 +5,11 @@ export { attentionBackward, attentionForward, attentionScratchFloats } from './a
 export { geluBackward, geluForward } from './gelu';
 export { addRowVector, columnSums, patchTokens } from './layout';
 export { conv1dFilterGrad, conv1dForward, conv1dInputGrad, conv1dScratchFloats } from './conv1d';
+export {
+  winogradFilterGrad,
+  winogradForward,
+  winogradInputGrad,
+  winogradScratchFloats,
+} from './winograd';
 export { lstmBackward, lstmForward, lstmScratchFloats } from './lstm';
 export { layerNormBackward, layerNormForward } from './layernorm';

@@ -1,9 +1,46 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { CONV1D, CONV1D_GRAD, type Conv1dAttrs } from './conv1d-op.js';
+import { winogradMatrices } from './winograd.js';
 
-/** The conv1d kernels' WebAssembly exports (assembly/conv1d.ts); heap byte offsets throughout. */
+/** Arguments the direct and the Winograd kernels share: sizes, then where the padding starts. */
+type Shape = [
+  batch: number,
+  length: number,
+  outLength: number,
+  inChannels: number,
+  outChannels: number,
+  size: number,
+  before: number,
+];
+
+/**
+ * The conv1d kernels' WebAssembly exports (assembly/conv1d.ts, assembly/winograd.ts); heap byte
+ * offsets throughout.
+ */
 export interface Conv1dExports {
+  memory: WebAssembly.Memory;
+  winogradScratchFloats(inChannels: number, outChannels: number, m: number, r: number): number;
+  winogradForward(
+    x: number,
+    kernel: number,
+    bias: number,
+    y: number,
+    ...rest: [...Shape, number, number]
+  ): void;
+  winogradInputGrad(
+    dy: number,
+    kernel: number,
+    dx: number,
+    ...rest: [...Shape, number, number]
+  ): void;
+  winogradFilterGrad(
+    x: number,
+    dy: number,
+    dkernel: number,
+    biasGrad: number,
+    ...rest: [...Shape, number, number]
+  ): void;
   conv1dScratchFloats(
     length: number,
     outLength: number,
@@ -73,6 +110,51 @@ function sizes(x: tf.TensorInfo, filter: tf.TensorInfo) {
   return { batch, length, inChannels, outChannels, size };
 }
 
+/** The points of the Winograd transforms: the kernels hold a tile's 8 rows in registers. */
+const POINTS = 8;
+
+/**
+ * F(m, size) with 8 points where it pays and the kernels take it: kernels of 2 to 5 taps (4 to 7
+ * outputs per tile) between channel counts of at least 8 that fill whole vectors. Otherwise the
+ * direct products (one channel in or out, odd counts, long kernels).
+ */
+function winogradOutputs(size: number, inChannels: number, outChannels: number): number {
+  const fits = (channels: number) => channels >= 8 && channels % 4 === 0;
+  return size >= 2 && size <= 5 && fits(inChannels) && fits(outChannels) ? POINTS + 1 - size : 0;
+}
+
+/** The matrices of F(m, r), each number four times over, as the kernels read them; by r. */
+const replicated = new Map<number, Float32Array>();
+
+function matricesFor(m: number, r: number): Float32Array {
+  let found = replicated.get(r);
+  if (!found) {
+    const { at, g, bt } = winogradMatrices(m, r);
+    const all = [...at, ...g, ...bt];
+    found = Float32Array.from({ length: all.length * 4 }, (_, i) => all[i >> 2]);
+    replicated.set(r, found);
+  }
+  return found;
+}
+
+/**
+ * Scratch for a convolution, from the heap: for the Winograd kernels (m > 0) with their matrices
+ * written at its start.
+ */
+function scratchFor(heap: Conv1dHeap, m: number, shape: Shape): number {
+  const [, length, outLength, inChannels, outChannels, size] = shape;
+  if (m === 0)
+    return heap.scratch(
+      heap.kernels.conv1dScratchFloats(length, outLength, inChannels, outChannels, size),
+    );
+  const scratch = heap.scratch(
+    heap.kernels.winogradScratchFloats(inChannels, outChannels, m, size),
+  );
+  const matrices = matricesFor(m, size);
+  new Float32Array(heap.kernels.memory.buffer, scratch, matrices.length).set(matrices);
+  return scratch;
+}
+
 function kernelFuncs(heapFor: Conv1dHeapFor): Record<string, tf.KernelFunc> {
   const forward = (args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo => {
     const { x, filter, bias } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -82,25 +164,13 @@ function kernelFuncs(heapFor: Conv1dHeapFor): Record<string, tf.KernelFunc> {
     const { batch, length, inChannels, outChannels, size } = sizes(x!, filter!);
     const y = backend.makeOutput([batch, outLength, outChannels], 'float32');
     if (batch * outLength * outChannels === 0) return y;
+    const shape: Shape = [batch, length, outLength, inChannels, outChannels, size, before];
+    const m = winogradOutputs(size, inChannels, outChannels);
     // Scratch first: offsets are taken after every allocation (malloc may grow the heap).
-    const scratch = heap.scratch(
-      heap.kernels.conv1dScratchFloats(length, outLength, inChannels, outChannels, size),
-    );
+    const scratch = scratchFor(heap, m, shape);
     const [px, pf, pb, py] = [x, filter, bias, y].map((info) => offset(backend, info));
-    heap.kernels.conv1dForward(
-      px,
-      pf,
-      pb,
-      py,
-      batch,
-      length,
-      outLength,
-      inChannels,
-      outChannels,
-      size,
-      before,
-      scratch,
-    );
+    if (m > 0) heap.kernels.winogradForward(px, pf, pb, py, ...shape, m, scratch);
+    else heap.kernels.conv1dForward(px, pf, pb, py, ...shape, scratch);
     return y;
   };
 
@@ -118,15 +188,19 @@ function kernelFuncs(heapFor: Conv1dHeapFor): Record<string, tf.KernelFunc> {
       for (const grad of outputs) backend.typedArrayFromHeap(grad).fill(0);
       return outputs;
     }
-    const scratch = heap.scratch(
-      heap.kernels.conv1dScratchFloats(length, outLength, inChannels, outChannels, size),
-    );
+    const shape: Shape = [batch, length, outLength, inChannels, outChannels, size, before];
+    const m = winogradOutputs(size, inChannels, outChannels);
+    const scratch = scratchFor(heap, m, shape);
     const [px, pf, pdy, pdx, pdf, pdb] = [x, filter, dy, dx, dFilter, dBias].map((info) =>
       offset(backend, info),
     );
-    const shape = [batch, length, outLength, inChannels, outChannels, size, before] as const;
-    heap.kernels.conv1dInputGrad(pdy, pf, pdx, ...shape, scratch);
-    heap.kernels.conv1dFilterGrad(px, pdy, pdf, pdb, ...shape, scratch);
+    if (m > 0) {
+      heap.kernels.winogradInputGrad(pdy, pf, pdx, ...shape, m, scratch);
+      heap.kernels.winogradFilterGrad(px, pdy, pdf, pdb, ...shape, m, scratch);
+    } else {
+      heap.kernels.conv1dInputGrad(pdy, pf, pdx, ...shape, scratch);
+      heap.kernels.conv1dFilterGrad(px, pdy, pdf, pdb, ...shape, scratch);
+    }
     return outputs;
   };
 

@@ -99,6 +99,14 @@ describe('conv1d on the wasm backend', () => {
     { batch: 2, length: 37, inChannels: 3, outChannels: 7, size: 3, padding: 'valid' },
     { batch: 2, length: 41, inChannels: 12, outChannels: 16, size: 6, padding: 'valid' },
     { batch: 2, length: 300, inChannels: 33, outChannels: 40, size: 9, padding: 'valid' },
+    // Winograd's tiles (kernels of 2 to 5 taps, channels in whole vectors), 'same' and 'valid',
+    // with a last tile part past the end.
+    { batch: 2, length: 57, inChannels: 8, outChannels: 12, size: 3, padding: 'same' },
+    { batch: 2, length: 50, inChannels: 16, outChannels: 8, size: 4, padding: 'same' },
+    { batch: 2, length: 45, inChannels: 12, outChannels: 20, size: 2, padding: 'same' },
+    { batch: 3, length: 61, inChannels: 16, outChannels: 16, size: 5, padding: 'valid' },
+    { batch: 2, length: 3, inChannels: 8, outChannels: 8, size: 5, padding: 'same' },
+    { batch: 1, length: 6, inChannels: 8, outChannels: 8, size: 5, padding: 'valid' },
     // Sequences shorter than the kernel: every row is an edge row.
     { batch: 2, length: 3, inChannels: 4, outChannels: 5, size: 7, padding: 'same' },
     { batch: 2, length: 7, inChannels: 4, outChannels: 5, size: 7, padding: 'valid' },
