@@ -36,7 +36,7 @@ import {
 } from './charts.js';
 import { explorerStyles } from './efficient-attention-explorer.styles.js';
 import type { ExplorerChangeDetail, Method, PatternKind, ReformerStep } from './events.js';
-import { EXPLORER_LIMITS } from './limits.js';
+import { EFFICIENT_EXPLORER_LIMITS } from './limits.js';
 import { LinformerLab } from './linformer.js';
 import { workOutPattern, type PatternResult } from './patterns.js';
 import { PerformerLab } from './performer.js';
@@ -286,7 +286,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
       throw new RangeError(
         `for="${id}" names a viewer showing a 2D image; the explorer reads a 1D series: set its mode="1d"`,
       );
-    const { min, max } = EXPLORER_LIMITS.length;
+    const { min, max } = EFFICIENT_EXPLORER_LIMITS.length;
     const length = this.sampleLength;
     if (sample1D(this.linkedSample) && (length < min || length > max))
       throw new RangeError(

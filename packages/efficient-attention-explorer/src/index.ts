@@ -9,7 +9,7 @@ export {
   type PatternKind,
   type ReformerStep,
 } from './events.js';
-export { EXPLORER_LIMITS, FEATURE_STEPS, PROJECTED_STEPS } from './limits.js';
+export { EFFICIENT_EXPLORER_LIMITS, FEATURE_STEPS, PROJECTED_STEPS } from './limits.js';
 export { FEATURE_DRAWS, FEATURE_KERNELS, FEATURE_SEED } from './performer.js';
 export { ROTATION_SEED } from './reformer.js';
 export { PROJECTION_SEED } from './linformer.js';

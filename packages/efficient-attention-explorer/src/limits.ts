@@ -3,7 +3,7 @@
  * `length` 512 the heaviest piece of work (Performer's estimate at 256 features) is cut into
  * slices of rows that each take a few milliseconds.
  */
-export const EXPLORER_LIMITS = {
+export const EFFICIENT_EXPLORER_LIMITS = {
   /** Shortest and longest sample, the element's own or a followed viewer's. */
   length: { min: 8, max: 512 },
   /** Most random features (Performer's m). */

@@ -8,7 +8,7 @@ import {
   unitRows,
   type Matrix,
 } from '@decoding-attention/core';
-import { EXPLORER_LIMITS } from './limits.js';
+import { EFFICIENT_EXPLORER_LIMITS } from './limits.js';
 import type { QueriesKeys } from './sample.js';
 import type { StillCurrent } from './slices.js';
 
@@ -33,7 +33,7 @@ export interface ReformerRounds {
 
 /**
  * Reformer on one sample with one bucket count and chunk: every count of rounds from 1 to
- * `EXPLORER_LIMITS.hashes` (the rounds of a count are the first rounds of a larger one, drawn
+ * `EFFICIENT_EXPLORER_LIMITS.hashes` (the rounds of a count are the first rounds of a larger one, drawn
  * from one seed), kept, so that the rounds slider shows a computed result at once. Keys are the
  * queries' directions (shared QK), so the exact attention to compare with is on them too.
  */
@@ -57,7 +57,7 @@ export class ReformerLab {
   /** Works out `hashes` rounds first, then every other count, a count per task. */
   async prepare(hashes: number, current: StillCurrent, shown: () => void): Promise<void> {
     const counts = [hashes];
-    for (let h = 1; h <= EXPLORER_LIMITS.hashes; h++) if (h !== hashes) counts.push(h);
+    for (let h = 1; h <= EFFICIENT_EXPLORER_LIMITS.hashes; h++) if (h !== hashes) counts.push(h);
     for (const h of counts) {
       if (this.results.has(h)) continue;
       await nextTask();

@@ -1,6 +1,6 @@
 import { checkInteger, checkOneOf, shownValue } from '@decoding-attention/core';
 import { METHODS, PATTERNS, REFORMER_STEPS } from './events.js';
-import { EXPLORER_LIMITS } from './limits.js';
+import { EFFICIENT_EXPLORER_LIMITS } from './limits.js';
 import { FEATURE_DRAWS, FEATURE_KERNELS } from './performer.js';
 
 /** The explorer's settings as set, before any is checked. */
@@ -36,26 +36,36 @@ export function validateSettings(s: ExplorerSettings, length: number): void {
   checkInteger(
     'length',
     s.length as number,
-    EXPLORER_LIMITS.length.min,
-    EXPLORER_LIMITS.length.max,
+    EFFICIENT_EXPLORER_LIMITS.length.min,
+    EFFICIENT_EXPLORER_LIMITS.length.max,
   );
-  checkInteger('features', s.features as number, 1, EXPLORER_LIMITS.features);
+  checkInteger('features', s.features as number, 1, EFFICIENT_EXPLORER_LIMITS.features);
   checkOneOf('draw', asText(s.draw), FEATURE_DRAWS);
   checkOneOf('kernel', asText(s.kernel), FEATURE_KERNELS);
-  checkInteger('hashes', s.hashes as number, 1, EXPLORER_LIMITS.hashes);
-  const buckets = checkInteger('buckets', s.buckets as number, 1, EXPLORER_LIMITS.buckets);
+  checkInteger('hashes', s.hashes as number, 1, EFFICIENT_EXPLORER_LIMITS.hashes);
+  const buckets = checkInteger(
+    'buckets',
+    s.buckets as number,
+    1,
+    EFFICIENT_EXPLORER_LIMITS.buckets,
+  );
   if (buckets > 1 && buckets % 2 !== 0)
     throw new RangeError(`buckets must be 1 or even (hashing by [xR, −xR]), got ${buckets}`);
-  checkInteger('chunk', s.chunk as number, 1, EXPLORER_LIMITS.length.max);
+  checkInteger('chunk', s.chunk as number, 1, EFFICIENT_EXPLORER_LIMITS.length.max);
   checkOneOf('step', asText(s.step), REFORMER_STEPS);
-  const projected = checkInteger('projected', s.projected as number, 1, EXPLORER_LIMITS.projected);
+  const projected = checkInteger(
+    'projected',
+    s.projected as number,
+    1,
+    EFFICIENT_EXPLORER_LIMITS.projected,
+  );
   if (projected > length)
     throw new RangeError(
       `projected (${projected}) must not exceed the sample's length (${length}): Linformer projects its positions to k rows`,
     );
   checkOneOf('pattern', asText(s.pattern), PATTERNS);
-  checkInteger('window', s.window as number, 0, EXPLORER_LIMITS.length.max);
-  checkInteger('stride', s.stride as number, 1, EXPLORER_LIMITS.length.max);
+  checkInteger('window', s.window as number, 0, EFFICIENT_EXPLORER_LIMITS.length.max);
+  checkInteger('stride', s.stride as number, 1, EFFICIENT_EXPLORER_LIMITS.length.max);
   const globals = s.globals;
   if (!Array.isArray(globals) || globals.length > length)
     throw new RangeError(

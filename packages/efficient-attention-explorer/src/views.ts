@@ -10,7 +10,7 @@ import {
   stepSlider,
 } from './controls.js';
 import { PATTERNS, REFORMER_STEPS, type PatternKind, type ReformerStep } from './events.js';
-import { EXPLORER_LIMITS, FEATURE_STEPS } from './limits.js';
+import { EFFICIENT_EXPLORER_LIMITS, FEATURE_STEPS } from './limits.js';
 import { projectedSteps, projections, type LinformerLab } from './linformer.js';
 import { reachText, type PatternResult } from './patterns.js';
 import { FEATURE_DRAWS, FEATURE_KERNELS, type PerformerLab } from './performer.js';
@@ -121,7 +121,7 @@ export function renderReformer(view: ExplorerView, lab: ReformerLab | undefined)
       L². Several rounds of hashing catch what one round splits apart. On ${view.sampleText}.
     </p>
     <div class="settings">
-      ${rangeSlider('Hash rounds', 'hashes', 1, EXPLORER_LIMITS.hashes, view.hashes, (v) => view.set('hashes', v))}
+      ${rangeSlider('Hash rounds', 'hashes', 1, EFFICIENT_EXPLORER_LIMITS.hashes, view.hashes, (v) => view.set('hashes', v))}
       ${stepSlider('Buckets', 'buckets', [2, 4, 8, 16, 32, 64], view.buckets, (v) => view.set('buckets', v))}
       ${stepSlider('Chunk', 'chunk', [4, 8, 16, 32, 64, 128], view.chunk, (v) => view.set('chunk', v))}
       <span class="steps" role="group" aria-label="Step">
