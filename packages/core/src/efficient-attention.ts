@@ -191,17 +191,61 @@ export function performerErrorCurve(
 }
 
 /**
+ * Linformer's attention over positions with given projections E and F, each [k x L] (a trained
+ * model's, say): `softmax(q (E K)^T / sqrt d) F`, [L x L]; as `linformerPattern` with its drawn ones.
+ */
+export function linformerApproximation(q: Matrix, k: Matrix, e: Matrix, f: Matrix): Matrix {
+  if (e.cols !== k.rows || f.cols !== k.rows || e.rows !== f.rows)
+    throw new RangeError(
+      `E and F must both be k x ${k.rows} (k rows over the ${k.rows} positions), got ${e.rows} x ${e.cols} and ${f.rows} x ${f.cols}`,
+    );
+  const d = q.cols;
+  const rows = e.rows;
+  // E K: the keys projected along the sequence to k rows.
+  const projectedKeys = new Float64Array(rows * d);
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < k.rows; j++) {
+      const w = e.data[r * k.rows + j];
+      for (let c = 0; c < d; c++) projectedKeys[r * d + c] += w * k.data[j * d + c];
+    }
+  const scale = 1 / Math.sqrt(d);
+  const out = new Float32Array(q.rows * k.rows);
+  const p = new Float64Array(rows);
+  for (let i = 0; i < q.rows; i++) {
+    let top = -Infinity;
+    for (let r = 0; r < rows; r++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += q.data[i * d + c] * projectedKeys[r * d + c];
+      p[r] = dot * scale;
+      top = Math.max(top, p[r]);
+    }
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += p[r] = Math.exp(p[r] - top);
+    for (let j = 0; j < k.rows; j++) {
+      let w = 0;
+      for (let r = 0; r < rows; r++) w += (p[r] / sum) * f.data[r * k.rows + j];
+      out[i * k.rows + j] = w;
+    }
+  }
+  return { data: out, rows: q.rows, cols: k.rows };
+}
+
+/**
  * Linformer's attention over positions (`P F`, its weights over the k projected rows mapped back
- * through F; see `linformerPattern`) against exact attention.
+ * through F; see `linformerPattern`) against exact attention; E and F drawn from `seed`, or
+ * given (`projections`, each [k x L], when `projected` is their k).
  */
 export function linformerError(
   q: Matrix,
   k: Matrix,
   projected: number,
-  options: { seed?: number; exact?: Matrix } = {},
+  options: { seed?: number; exact?: Matrix; projections?: { e: Matrix; f: Matrix } } = {},
 ): AttentionError {
   checkInteger('projected', projected, 1);
-  const { weights } = linformerPattern(q, k, projected, options.seed ?? 1);
+  const { projections } = options;
+  const weights = projections
+    ? linformerApproximation(q, k, projections.e, projections.f)
+    : linformerPattern(q, k, projected, options.seed ?? 1).weights;
   return attentionError(weights, options.exact ?? exactAttention(q, k));
 }
 

@@ -172,6 +172,7 @@ export {
   bucketMassShare,
   bucketOrder,
   gaussianFeatures,
+  linformerApproximation,
   linformerError,
   lowRankError,
   patternCost,

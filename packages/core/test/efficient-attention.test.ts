@@ -6,6 +6,7 @@ import {
   attentionError,
   bucketMassShare,
   bucketOrder,
+  linformerApproximation,
   linformerError,
   lowRankError,
   patternCost,
@@ -18,7 +19,12 @@ import {
 } from '../src/efficient-attention.js';
 import type { Matrix } from '../src/matrix.js';
 import { SeededRandom } from '../src/random.js';
-import { exactAttention, performerPattern, sequenceProjections } from '../src/variant-patterns.js';
+import {
+  exactAttention,
+  linformerPattern,
+  performerPattern,
+  sequenceProjections,
+} from '../src/variant-patterns.js';
 
 const matrix = (rows: readonly (readonly number[])[]): Matrix => ({
   data: Float32Array.from(rows.flat()),
@@ -247,6 +253,37 @@ describe('Linformer error', () => {
     const error = linformerError(matrix([[0.3, -0.2]]), matrix([[1, 2]]), 1, { seed: 4 });
     expect(error.mean).to.be.closeTo(Math.abs(f.data[0] - 1), 1e-6);
     expect(error.relative).to.be.closeTo(Math.abs(f.data[0] - 1), 1e-6);
+  });
+});
+
+describe('Linformer with given projections', () => {
+  it("with the layer's drawn E and F, the layer's pattern", () => {
+    const q = gaussian(20, 6, 31, 0.7);
+    const k = gaussian(20, 6, 32, 0.7);
+    const { e, f } = sequenceProjections(5, 20, 3);
+    close(
+      linformerApproximation(q, k, e, f).data,
+      [...linformerPattern(q, k, 5, 3).weights.data],
+      1e-6,
+    );
+  });
+
+  it('one projected row: P is 1, so each row is F', () => {
+    const e = matrix([[0.5, -1, 2]]);
+    const f = matrix([[0.25, 0.5, 0.25]]);
+    const out = linformerApproximation(gaussian(3, 2, 1), gaussian(3, 2, 2), e, f);
+    close(out.data, [0.25, 0.5, 0.25, 0.25, 0.5, 0.25, 0.25, 0.5, 0.25]);
+  });
+
+  it('names the shapes E and F must have', () => {
+    expect(() =>
+      linformerApproximation(
+        gaussian(3, 2, 1),
+        gaussian(3, 2, 2),
+        matrix([[1, 2]]),
+        matrix([[1, 2]]),
+      ),
+    ).to.throw('E and F must both be k x 3 (k rows over the 3 positions), got 1 x 2 and 1 x 2');
   });
 });
 
