@@ -113,6 +113,12 @@ function packPanelsA(a: usize, ars: i32, acs: i32, m: i32, kc: i32, to: usize): 
   for (let ir = 0; ir < m; ir += MR) {
     const mr = min(MR, m - ir);
     const panel = to + <usize>(ir * kc) * 4;
+    if (mr === MR && ars === 1) {
+      // A transposed: the panel's MR values at each depth lie side by side.
+      for (let p = 0; p < kc; p++)
+        v128.store(panel + <usize>(p * MR) * 4, v128.load(a + <usize>(ir + p * acs) * 4));
+      continue;
+    }
     for (let i = 0; i < MR; i++) {
       if (i < mr) {
         const row = a + <usize>((ir + i) * ars) * 4;

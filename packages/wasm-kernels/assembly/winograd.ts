@@ -403,6 +403,24 @@ export function winogradFilterGrad(
       const from = dy + (<usize>b * <usize>outLength + <usize>start) * outRow;
       for (let o = 0; o < outChannels; o += 4) {
         let to = v + <usize>t * outRow + (<usize>o << 2);
+        if (rows === 4) {
+          // The models' case (5 taps, 4 rows a tile): the rows held in registers.
+          const row = from + (<usize>o << 2);
+          const d0 = v128.load(row);
+          const d1 = v128.load(row + outRow);
+          const d2 = v128.load(row + 2 * outRow);
+          const d3 = v128.load(row + 3 * outRow);
+          for (let xi = 0; xi < 8; xi++) {
+            const coefficient = at + (<usize>xi << 4);
+            let sum = f32x4.mul(v128.load(coefficient), d0);
+            sum = f32x4.add(sum, f32x4.mul(v128.load(coefficient, 128), d1));
+            sum = f32x4.add(sum, f32x4.mul(v128.load(coefficient, 256), d2));
+            sum = f32x4.add(sum, f32x4.mul(v128.load(coefficient, 384), d3));
+            v128.store(to, sum);
+            to += plane;
+          }
+          continue;
+        }
         for (let xi = 0; xi < 8; xi++) {
           let sum = f32x4.splat(0);
           let row = from + (<usize>o << 2);
