@@ -102,8 +102,14 @@ export class SeededRandom {
       return j > 0 ? ZIGGURAT_R + tail : -ZIGGURAT_R - tail;
     }
     const f = ZIGGURAT_F;
-    if (f[layer] + this.float() * (f[layer - 1] - f[layer]) < portableExp(-0.5 * x * x)) return x;
-    return undefined;
+    const height = f[layer] + this.float() * (f[layer - 1] - f[layer]);
+    // The wedge test against portableExp, whose result is the same everywhere: the engine's own
+    // exp (within a few units in the last place, 1e-9 is far beyond that) settles all but the
+    // draws within a hair of the curve, at a fraction of the cost. Same decisions, same bits.
+    const density = Math.exp(-0.5 * x * x);
+    if (height < density * (1 - 1e-9)) return x;
+    if (height > density * (1 + 1e-9)) return undefined;
+    return height < portableExp(-0.5 * x * x) ? x : undefined;
   }
 
   /** `count` distinct items of `items`, in random order (a partial Fisher-Yates shuffle). */
