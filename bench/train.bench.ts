@@ -14,7 +14,8 @@
  *    of a step, and each model's validation MSE x 1,000 after the same samples against predicting
  *    black (encoder-started decoder queries against learned ones among them). Then (`parts=cross`,
  *    run by default, not by `parts=vision`) whether vit-encdec's cross-attention concentrates: trained at
- *    `<trainable-model>`'s image defaults for its budget (queries `encoder` and `learned`), the
+ *    `<trainable-model>`'s image defaults for its budget (queries `encoder` and `learned`, with
+ *    the default cross-attention prior unless `crossPriors` names others), the
  *    share of each decoder query's cross-attention on its own patch, its own shape and its
  *    group-mates, against chance, over the run's validation images, per layer, at initialisation
  *    and after training (`crossAttentionMass`, packages/core/src/attention-mass.ts).
