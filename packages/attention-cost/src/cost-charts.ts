@@ -39,7 +39,8 @@ export function sweepSpec(
     axis: { title: 'Length L (tokens, log)', format: '~s' },
   };
   const panel = (field: 'ms' | 'mib', title: string, rules: boolean) => ({
-    width: Math.max(160, Math.floor((width - 60) / 2)),
+    // Each panel's axes and titles take about 90 pixels beside its plot.
+    width: Math.max(160, Math.floor((width - 200) / 2)),
     height: 220,
     layer: [
       {
@@ -100,7 +101,7 @@ export function kvSpec(width: number): VisualizationSpec {
     $schema: SCHEMA,
     description:
       'Time per generated token against the length of the sequence so far, with and without a key-value cache',
-    width: Math.max(200, width - 40),
+    width: Math.max(200, width - 90),
     height: 180,
     data: { name: 'kv' },
     mark: { type: 'line', point: { size: 20 } },

@@ -229,6 +229,20 @@ describe('<attention-cost>', function () {
       expect($(el, 'table')).to.not.equal(null);
     });
 
+  it('measures on arrival with autostart', async () => {
+    const container = document.createElement('div');
+    const done = new Promise<CustomEvent>((resolve) =>
+      container.addEventListener('cost-done', (e) => resolve(e as CustomEvent), { once: true }),
+    );
+    container.innerHTML = `<attention-cost autostart variants="full" lengths="32" kv-tokens="0"></attention-cost>`;
+    document.body.append(container);
+    try {
+      expect((await done).detail).to.include({ cancelled: false, points: 1 });
+    } finally {
+      container.remove();
+    }
+  });
+
   it('is operable by keyboard: Measure, then Stop, are buttons in order', async () => {
     const el = await fixture<AttentionCost>(html`<attention-cost></attention-cost>`);
     const labels = $$<HTMLButtonElement>(el, 'button').map((b) => b.textContent!.trim());
