@@ -37,7 +37,7 @@ import {
 import { explorerStyles } from './efficient-attention-explorer.styles.js';
 import type { ExplorerChangeDetail, Method, PatternKind, ReformerStep } from './events.js';
 import { EFFICIENT_EXPLORER_LIMITS } from './limits.js';
-import { LinformerLab } from './linformer.js';
+import { LinformerLab, readProjections, type LearnedProjections } from './linformer.js';
 import { workOutPattern, type PatternResult } from './patterns.js';
 import { PerformerLab } from './performer.js';
 import { ReformerLab } from './reformer.js';
@@ -133,6 +133,8 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   private spanHistory: SpanSnapshot[] = [];
   private latestSpans: LatestSpans | undefined;
   private lastSamples = 0;
+  /** A followed Linformer model's learned E and F, and the samples it had seen then. */
+  private learned: (LearnedProjections & { samples: number }) | undefined;
   /** Counts runs of work; a run overtaken by a newer one stops at its next slice. */
   private run = 0;
   private workKey = '';
@@ -176,10 +178,17 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   /** patterns, global: the positions that read and are read by all (default "0"). */
   @property({ converter: numberList }) globals: number[] = [0];
 
-  /** The sample's length (the followed viewer's, or `length`). */
+  /** The sample's length (the followed viewer's, a followed Linformer model's, or `length`). */
   get sampleLength(): number {
     const linked = sample1D(this.linkedSample);
-    return linked ? linked.input.length : this.length;
+    if (linked) return linked.input.length;
+    return this.followsModel && this.learned ? this.learned.e.cols : this.length;
+  }
+
+  /** True while `for` names a model (a `<trainable-model>` or anything that reports attention). */
+  private get followsModel(): boolean {
+    const target = this.link.element;
+    return !!target && isTrainingSource(target);
   }
 
   /** Where the sample comes from, in words. */
@@ -278,9 +287,15 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         throw new RangeError(
           `for="${id}" names a <${target.localName}> with attention="${attention}"; method="adaptive" needs one with attention="adaptive"`,
         );
+    } else if (isModel && this.method === 'linformer') {
+      const attention = (target as TrainingSource).attention;
+      if (typeof attention === 'string' && attention !== 'linformer')
+        throw new RangeError(
+          `for="${id}" names a <${target.localName}> with attention="${attention}"; method="linformer" takes learned E and F from one with attention="linformer"`,
+        );
     } else if (isModel)
       throw new RangeError(
-        `method="${String(this.method)}" works on a sample's queries and keys: for="${id}" names a <${target.localName}>; name a <shape-dataset-viewer> (a model serves method="adaptive")`,
+        `method="${String(this.method)}" works on a sample's queries and keys: for="${id}" names a <${target.localName}>; name a <shape-dataset-viewer> (a model serves method="adaptive", or method="linformer" with attention="linformer")`,
       );
     if (target && !isModel && this.linkedSample && !sample1D(this.linkedSample))
       throw new RangeError(
@@ -314,6 +329,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     this.spanHistory = [];
     this.latestSpans = undefined;
     this.lastSamples = 0;
+    this.learned = undefined;
     this.requestUpdate();
   }
 
@@ -338,6 +354,11 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   };
 
   private recordSpans(detail: unknown): void {
+    const projections = readProjections(detail);
+    if (projections) {
+      this.learned = { ...projections, samples: this.lastSamples };
+      this.requestUpdate();
+    }
     const read = readSpans(detail);
     if (!read) return;
     this.latestSpans = read;
@@ -373,10 +394,11 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         );
       return linked.input;
     }
-    const key = `${this.seed} ${this.length}`;
-    if (key !== this.ownKey || !this.input || this.input === undefined) {
+    const length = this.sampleLength;
+    const key = `${this.seed} ${length}`;
+    if (key !== this.ownKey || !this.input) {
       this.ownKey = key;
-      return ownSample(this.seed, this.length);
+      return ownSample(this.seed, length);
     }
     return this.input;
   }
@@ -384,6 +406,8 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   /** Works out what the method shows, from caches where it can, the rest in slices. */
   private refresh(): void {
     if (this.method === 'adaptive') return;
+    // A followed Linformer model shows its learned E and F once it has trained.
+    if (this.method === 'linformer' && this.followsModel && !this.learned) return;
     const input = this.currentInput();
     if (input !== this.input || !this.sample) {
       this.clearWork();
@@ -412,10 +436,13 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         break;
       }
       case 'linformer': {
-        this.linformerLab ??= new LinformerLab(sample);
+        const learned = this.followsModel ? this.learned : undefined;
+        if (!this.linformerLab || this.linformerLab.learned !== learned)
+          this.linformerLab = new LinformerLab(sample, learned);
         const lab = this.linformerLab;
-        const { projected } = this;
-        this.start(`linformer ${projected}`, (current) =>
+        const projected = learned ? learned.e.rows : this.projected;
+        const from = learned ? `learned ${learned.samples}` : 'drawn';
+        this.start(`linformer ${from} ${projected}`, (current) =>
           lab.prepare(projected, current, () => this.shown()),
         );
         break;
@@ -521,7 +548,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         spec: linformerSpec(
           linformer.lowRank(),
           linformer.points,
-          this.projected,
+          linformer.learned?.e.rows ?? this.projected,
           chartWidth(second),
           colors,
         ),
@@ -575,8 +602,9 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         );
       }
       case 'linformer': {
-        const point = this.linformerLab?.point(this.projected);
-        const lowRank = this.linformerLab?.lowRank()[this.projected - 1];
+        const k = this.linformerLab?.learned?.e.rows ?? this.projected;
+        const point = this.linformerLab?.point(k);
+        const lowRank = this.linformerLab?.lowRank()[k - 1];
         return point && { ...point, ...(lowRank ? { bestRankRelative: lowRank.relative } : {}) };
       }
       case 'patterns': {
@@ -689,7 +717,16 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
       case 'reformer':
         return renderReformer(this, this.reformerLab);
       case 'linformer':
-        return renderLinformer(this, this.linformerLab);
+        return renderLinformer(
+          this,
+          this.linformerLab,
+          this.followsModel
+            ? {
+                tag: `<${this.link.element?.localName ?? 'trainable-model'} id="${String(this.for)}">`,
+                samples: this.learned?.samples,
+              }
+            : undefined,
+        );
       case 'patterns':
         return renderPatterns(this, this.patternResult);
       case 'adaptive':

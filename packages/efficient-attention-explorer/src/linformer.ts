@@ -1,6 +1,7 @@
 import {
   attentionError,
   exactAttention,
+  linformerApproximation,
   linformerPattern,
   lowRankError,
   nextTask,
@@ -27,6 +28,46 @@ export function projections(projected: number, length: number): { e: Matrix; f: 
   return sequenceProjections(projected, length, PROJECTION_SEED);
 }
 
+/** A trained model's projections E and F, each [k x L]. */
+export interface LearnedProjections {
+  e: Matrix;
+  f: Matrix;
+}
+
+/** A list of rows as a matrix, or undefined unless rectangular, non-empty and finite. */
+function rowsMatrix(value: unknown): Matrix | undefined {
+  if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) return undefined;
+  const rows = value.length;
+  const cols = (value[0] as unknown[]).length;
+  if (cols === 0) return undefined;
+  const data = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = value[r] as unknown;
+    if (!Array.isArray(row) || row.length !== cols) return undefined;
+    for (let c = 0; c < cols; c++) {
+      const v = row[c] as unknown;
+      if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+      data[r * cols + c] = v;
+    }
+  }
+  return { data, rows, cols };
+}
+
+/**
+ * The learned E and F of a Linformer model's `attention-change` detail (`variant.projections`,
+ * each [k][position]), or undefined when the detail carries none (or none well formed).
+ */
+export function readProjections(detail: unknown): LearnedProjections | undefined {
+  const variant = (detail as { variant?: { attention?: unknown; projections?: unknown } } | null)
+    ?.variant;
+  if (variant?.attention !== 'linformer') return undefined;
+  const projections = variant.projections as { e?: unknown; f?: unknown } | undefined;
+  const e = rowsMatrix(projections?.e);
+  const f = rowsMatrix(projections?.f);
+  if (!e || !f || e.rows !== f.rows || e.cols !== f.cols) return undefined;
+  return { e, f };
+}
+
 /** The k the slider moves along on a sample of `length` positions (none above the length). */
 export function projectedSteps(length: number, projected: number): number[] {
   const steps: number[] = PROJECTED_STEPS.filter((k) => k <= length);
@@ -45,7 +86,11 @@ export class LinformerLab {
   readonly points: LinformerPoint[] = [];
   private readonly matrices = new Map<number, Matrix>();
 
-  constructor(private readonly sample: QueriesKeys) {
+  /** With `learned`, E and F are a trained model's (its k alone); else drawn for every k. */
+  constructor(
+    private readonly sample: QueriesKeys,
+    readonly learned?: LearnedProjections,
+  ) {
     this.exact = exactAttention(sample.queries, sample.keys);
   }
 
@@ -83,7 +128,7 @@ export class LinformerLab {
       this.singular = next.value;
       shown();
     }
-    for (const k of projectedSteps(length, projected)) {
+    for (const k of this.learned ? [] : projectedSteps(length, projected)) {
       if (!(await this.work(k, current))) return;
       shown();
     }
@@ -92,10 +137,14 @@ export class LinformerLab {
   private async work(projected: number, current: StillCurrent): Promise<boolean> {
     if (this.matrices.has(projected)) return true;
     const { queries, keys } = this.sample;
+    const learned = this.learned;
     const matrix = await bySlices(
       queries,
       keys.rows,
-      (slice) => linformerPattern(slice, keys, projected, PROJECTION_SEED).weights,
+      (slice) =>
+        learned
+          ? linformerApproximation(slice, keys, learned.e, learned.f)
+          : linformerPattern(slice, keys, projected, PROJECTION_SEED).weights,
       current,
       keys.rows * projected,
     );

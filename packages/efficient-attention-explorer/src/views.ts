@@ -59,6 +59,20 @@ function heatmap(
   ></attention-heatmap>`;
 }
 
+/** A projection E or F, [k x L]: rows against positions, in a diverging map. */
+function projection(matrix: Matrix, label: string, theme: string): TemplateResult {
+  return html`<attention-heatmap
+    class="projection"
+    compact
+    label=${label}
+    theme=${theme}
+    colormap="rdbu"
+    query-label="Row"
+    key-label="Position"
+    .matrix=${matrix}
+  ></attention-heatmap>`;
+}
+
 /** The largest weight of a matrix, for two matrices drawn in one range. */
 function domainOf(matrix: Matrix): readonly [number, number] {
   let top = 0;
@@ -140,7 +154,7 @@ export function renderReformer(view: ExplorerView, lab: ReformerLab | undefined)
     <p class="readout" role="status">
       ${
         rounds
-          ? `${rounds.hashes} round${rounds.hashes === 1 ? '' : 's'} keep ${formatShare(rounds.share)} of exact attention's mass, computing ${formatCount(rounds.cells)} of ${formatCount(full)} cells (${formatShare(rounds.cells / full)})`
+          ? `${rounds.hashes} round${rounds.hashes === 1 ? '' : 's'} keep ${formatShare(rounds.share)} of exact attention's mass; their buckets let queries see ${formatCount(rounds.cells)} of ${formatCount(full)} query–key cells, added over the rounds (${formatShare(rounds.cells / full)})`
           : 'Working out the buckets…'
       }
     </p>
@@ -194,22 +208,47 @@ export function renderReformer(view: ExplorerView, lab: ReformerLab | undefined)
   </section>`;
 }
 
-export function renderLinformer(view: ExplorerView, lab: LinformerLab | undefined): TemplateResult {
-  const k = view.projected;
+/**
+ * Linformer; `model` when following a trained model (its tag, and the samples it had seen when
+ * its E and F were read, undefined before it has trained).
+ */
+export function renderLinformer(
+  view: ExplorerView,
+  lab: LinformerLab | undefined,
+  model?: { tag: string; samples: number | undefined },
+): TemplateResult {
+  const learned = lab?.learned;
+  if (model && !learned)
+    return html`<section part="section" aria-labelledby="linformer-title">
+      <h2 id="linformer-title">Linformer: attention is nearly low rank</h2>
+      <p class="readout" role="status">
+        Waiting for ${model.tag} to train: its learned E and F appear with its first attention
+        snapshot.
+      </p>
+    </section>`;
+  const k = learned ? learned.e.rows : view.projected;
   const point = lab?.point(k);
-  const { e, f } = projections(k, view.sampleLength);
+  const { e, f } = learned ?? projections(k, view.sampleLength);
   const lowRank = lab?.lowRank()[k - 1];
+  const source = learned
+    ? `learned by ${model?.tag ?? 'the followed model'} after ${formatCount(model?.samples ?? 0)} samples`
+    : 'random, seeded';
   return html`<section part="section" aria-labelledby="linformer-title">
     <h2 id="linformer-title">Linformer: attention is nearly low rank</h2>
     <p class="about">
       The exact attention matrix's singular values fall fast: a few directions hold most of it, so a
       rank-k matrix is close (the best one, from the SVD, is the lower curve). Linformer projects
       the L keys and values along the sequence to k rows with E and F (random here, learned in a
-      trained model) and attends over those k rows: L × k cells. On ${view.sampleText}.
+      trained model) and attends over those k rows: L × k cells. E and F here: ${source}. On
+      ${view.sampleText}.
     </p>
-    <div class="settings">
-      ${stepSlider('Rows k', 'projected', projectedSteps(view.sampleLength, k), k, (v) => view.set('projected', v))}
-    </div>
+    ${
+      learned
+        ? nothing
+        : html`<div class="settings">
+            ${stepSlider('Rows k', 'projected', projectedSteps(view.sampleLength, k), k, (v) => view.set('projected', v))}
+          </div>`
+    }
     <p class="readout" role="status">
       ${
         point
@@ -231,8 +270,8 @@ export function renderLinformer(view: ExplorerView, lab: LinformerLab | undefine
     <div class="row">
       ${heatmap(lab?.exact, 'Exact softmax attention', view.theme)}
       ${heatmap(lab?.matrix(k), `Linformer P F, k = ${k}`, view.theme)}
-      ${heatmap(e, `Projection E (${k} × ${view.sampleLength})`, view.theme, { colormap: 'rdbu', cls: 'projection' })}
-      ${heatmap(f, `Projection F (${k} × ${view.sampleLength})`, view.theme, { colormap: 'rdbu', cls: 'projection' })}
+      ${projection(e, `Projection E (${k} × ${view.sampleLength})`, view.theme)}
+      ${projection(f, `Projection F (${k} × ${view.sampleLength})`, view.theme)}
     </div>
   </section>`;
 }

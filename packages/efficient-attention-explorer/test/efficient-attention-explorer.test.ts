@@ -72,6 +72,12 @@ function slide(el: EfficientAttentionExplorer, name: string, index: number): voi
   input.dispatchEvent(new Event('input'));
 }
 
+class FakeModel extends HTMLElement {
+  attention = 'adaptive';
+  currentAttention: unknown = undefined;
+}
+customElements.define('fake-adaptive-model', FakeModel);
+
 describe(`<${TAG}> performer`, function () {
   this.timeout(300_000);
 
@@ -196,6 +202,45 @@ describe(`<${TAG}> linformer`, function () {
     expect($(el, '.linformer-chart').querySelector('svg, canvas')).to.not.equal(null);
   });
 
+  it("takes a trained model's learned E and F, once it has trained", async () => {
+    const el = await explorer(
+      `<fake-adaptive-model id="lin"></fake-adaptive-model><${TAG} method="linformer" seed="2"></${TAG}>`,
+    );
+    const model = document.getElementById('lin') as FakeModel;
+    model.attention = 'linformer';
+    el.for = 'lin';
+    await el.updateComplete;
+    expect(shownError(el)).to.equal('');
+    expect(readout(el)).to.contain('Waiting for <fake-adaptive-model id="lin"> to train');
+    const { e, f } = sequenceProjections(4, 32, 9);
+    const rows = (m: Matrix) =>
+      Array.from({ length: m.rows }, (_, r) => [...m.data.subarray(r * m.cols, (r + 1) * m.cols)]);
+    model.dispatchEvent(new CustomEvent('training-progress', { detail: { samplesSeen: 640 } }));
+    model.dispatchEvent(
+      new CustomEvent('attention-change', {
+        detail: { variant: { attention: 'linformer', projections: { e: rows(e), f: rows(f) } } },
+      }),
+    );
+    await el.updateComplete;
+    // The element's own sample at the model's length, with the model's E and F.
+    expect(el.sampleLength).to.equal(32);
+    const { q, k } = own(2, 32);
+    expect(summary(el).projected).to.equal(4);
+    expect(summary(el).relative).to.be.closeTo(
+      linformerError(q, k, 4, { projections: { e, f } }).relative,
+      1e-12,
+    );
+    const [shownE] = $$<AttentionHeatmap>(el, 'attention-heatmap.projection');
+    expect([...(shownE.matrix as Matrix).data]).to.deep.equal([...e.data]);
+    expect($(el, 'input[name="projected"]')).to.equal(null);
+    expect($(el, '.about').textContent).to.contain(
+      'learned by <fake-adaptive-model id="lin"> after 640 samples',
+    );
+    model.attention = 'full';
+    el.requestUpdate('for');
+    await capturingWarnings(() => el.updateComplete);
+  });
+
   it('refuses a k above the sample length, naming projected', async () => {
     const el = await explorer(`<${TAG} method="linformer" length="16" projected="32"></${TAG}>`);
     expect(shownError(el)).to.equal(
@@ -238,12 +283,6 @@ describe(`<${TAG}> patterns`, function () {
     await expect(el).to.be.accessible();
   });
 });
-
-class FakeModel extends HTMLElement {
-  attention = 'adaptive';
-  currentAttention: unknown = undefined;
-}
-customElements.define('fake-adaptive-model', FakeModel);
 
 describe(`<${TAG}> adaptive`, function () {
   this.timeout(120_000);
@@ -308,7 +347,7 @@ describe(`<${TAG}> adaptive`, function () {
     el.method = 'performer';
     await capturingWarnings(() => el.updateComplete);
     expect(shownError(el)).to.equal(
-      'method="performer" works on a sample\'s queries and keys: for="full" names a <fake-adaptive-model>; name a <shape-dataset-viewer> (a model serves method="adaptive")',
+      'method="performer" works on a sample\'s queries and keys: for="full" names a <fake-adaptive-model>; name a <shape-dataset-viewer> (a model serves method="adaptive", or method="linformer" with attention="linformer")',
     );
   });
 });
