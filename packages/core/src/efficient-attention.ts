@@ -550,3 +550,33 @@ export function patternReach(mask: ArrayLike<number>, length: number): number {
   }
   return reach;
 }
+
+/**
+ * How many attention steps information from `source` needs to reach each position, when query
+ * i reads key j in one step where `mask[i * L + j]` is set: 0 at the source, -1 where it never
+ * arrives. A breadth-first search from the source.
+ */
+export function reachFrom(mask: ArrayLike<number>, length: number, source: number): Int32Array {
+  if (mask.length !== length * length)
+    throw new RangeError(
+      `the mask holds ${mask.length} cells; ${length} x ${length} is ${length * length}`,
+    );
+  checkInteger('source', source, 0, length - 1);
+  const steps = new Int32Array(length).fill(-1);
+  steps[source] = 0;
+  let frontier = [source];
+  for (let step = 1; frontier.length > 0; step++) {
+    const next: number[] = [];
+    for (let i = 0; i < length; i++) {
+      if (steps[i] >= 0) continue;
+      for (const j of frontier)
+        if (mask[i * length + j]) {
+          steps[i] = step;
+          next.push(i);
+          break;
+        }
+    }
+    frontier = next;
+  }
+  return steps;
+}

@@ -180,6 +180,7 @@ export {
   performerApproximation,
   performerErrorCurve,
   randomFeatures,
+  reachFrom,
   runSteps,
   singularValues,
   singularValuesInSteps,

@@ -14,6 +14,7 @@ import {
   performerApproximation,
   performerErrorCurve,
   randomFeatures,
+  reachFrom,
   singularValues,
   singularValuesInSteps,
 } from '../src/efficient-attention.js';
@@ -325,6 +326,18 @@ describe('pattern cost and reach', () => {
     expect(patternReach(attentionMask('local', 400, 400, { window: 8 }), 400)).to.equal(50);
     expect(patternReach(attentionMask('local', 10, 10, { window: 0 }), 10)).to.equal(Infinity);
     expect(patternReach([1], 1)).to.equal(0);
+  });
+
+  it('reach from one position: steps to each, -1 where it never arrives', () => {
+    expect([...reachFrom(attentionMask('local', 8, 8, { window: 2 }), 8, 0)]).to.deep.equal([
+      0, 1, 1, 2, 2, 3, 3, 4,
+    ]);
+    expect([
+      ...reachFrom(attentionMask('global', 6, 6, { window: 1, globals: [5] }), 6, 0),
+    ]).to.deep.equal([0, 1, 2, 2, 2, 1]);
+    expect([...reachFrom(attentionMask('local', 4, 4, { window: 0 }), 4, 1)]).to.deep.equal([
+      -1, 0, -1, -1,
+    ]);
   });
 
   it('reach: a global token makes it 2; strided columns take the walk to the nearest column', () => {
