@@ -310,11 +310,22 @@ function renderShapes2D(
   else paintScratch.fill(0);
   const base = paintScratch;
   for (const shape of shapes) {
-    paint(shape, o.width, (p, c) => (base[c * pixels + p] = shape.color[c]));
-    if (shape.inTarget) {
-      const unit = shape.groupColor.map((v) => BYTE_TO_UNIT[v]);
-      paint(shape, o.width, (p, c) => (targets[offset + 3 * p + c] = unit[c]));
-    }
+    // One pass over the shape's pixels for both images (their boxes never overlap, so the
+    // order of the writes does not matter).
+    const [r, g, b] = shape.color;
+    const [tr, tg, tb] = shape.groupColor.map((v) => BYTE_TO_UNIT[v]);
+    const inTarget = shape.inTarget;
+    paint(shape, o.width, (p) => {
+      base[p] = r;
+      base[pixels + p] = g;
+      base[2 * pixels + p] = b;
+      if (inTarget) {
+        const t = offset + 3 * p;
+        targets[t] = tr;
+        targets[t + 1] = tg;
+        targets[t + 2] = tb;
+      }
+    });
   }
   noisyBlurredImage(base, o.width, o.height, o.noiseStd, random, kernel, inputs, offset);
   return shapes;
@@ -415,18 +426,15 @@ function applyFilter(filter: FilterMode2D, shapes: Shape2D[], random: SeededRand
   }
 }
 
-/** Calls `set(p, c)` for each channel `c` of each pixel `p` (`y * imageWidth + x`) of `shape`. */
-function paint(shape: Shape2D, imageWidth: number, set: (p: number, c: number) => void): void {
+/** Calls `set(p)` for each pixel `p` (`y * imageWidth + x`) of `shape`. */
+function paint(shape: Shape2D, imageWidth: number, set: (p: number) => void): void {
   const distance = distanceFunction(shape);
   const thickness = shape.thickness === 0 ? Infinity : shape.thickness;
   for (let py = shape.y; py < shape.y + shape.height; py++) {
     for (let px = shape.x; px < shape.x + shape.width; px++) {
       const d = distance(px, py);
       if (d < 0 || d >= thickness) continue;
-      const p = py * imageWidth + px;
-      set(p, 0);
-      set(p, 1);
-      set(p, 2);
+      set(py * imageWidth + px);
     }
   }
 }
