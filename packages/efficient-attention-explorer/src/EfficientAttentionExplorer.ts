@@ -17,7 +17,7 @@ import {
   type ThemeColors,
 } from '@decoding-attention/ui';
 import { html, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import {
   addSnapshot,
   isTrainingSource,
@@ -38,7 +38,7 @@ import { explorerStyles } from './efficient-attention-explorer.styles.js';
 import type { ExplorerChangeDetail, Method, PatternKind, ReformerStep } from './events.js';
 import { EFFICIENT_EXPLORER_LIMITS } from './limits.js';
 import { LinformerLab, readProjections, type LearnedProjections } from './linformer.js';
-import { workOutPattern, type PatternResult } from './patterns.js';
+import { drawSpread, spreadFrom, workOutPattern, type PatternResult } from './patterns.js';
 import { PerformerLab } from './performer.js';
 import { ReformerLab } from './reformer.js';
 import { ownSample, queriesKeys, type QueriesKeys } from './sample.js';
@@ -177,6 +177,9 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   @property({ type: Number }) stride = 8;
   /** patterns, global: the positions that read and are read by all (default "0"). */
   @property({ converter: numberList }) globals: number[] = [0];
+
+  /** patterns: the position whose information the spread figure follows (its slider). */
+  @state() spreadSource = 0;
 
   /** The sample's length (the followed viewer's, a followed Linformer model's, or `length`). */
   get sampleLength(): number {
@@ -483,6 +486,13 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   // ---- Drawing ----
 
   private drawStrips(): void {
+    const spread = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.spread-canvas');
+    const pattern = this.method === 'patterns' ? this.patternResult : undefined;
+    if (spread && pattern) {
+      const { background, text, accent } = this.colors;
+      const source = Math.min(this.spreadSource, pattern.weights.rows - 1);
+      drawSpread(spread, spreadFrom(pattern, source), { background, reached: accent, fresh: text });
+    }
     const rounds = this.method === 'reformer' ? this.reformerLab?.rounds(this.hashes) : undefined;
     if (!rounds) return;
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas.strip'))

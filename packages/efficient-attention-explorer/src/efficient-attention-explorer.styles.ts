@@ -82,6 +82,13 @@ export const explorerStyles = css`
     image-rendering: pixelated;
     border: 1px solid var(--_border);
   }
+  .spread canvas {
+    display: block;
+    width: 100%;
+    max-width: 48rem;
+    image-rendering: pixelated;
+    border: 1px solid var(--_border);
+  }
   .steps {
     display: inline-flex;
     gap: 0.25rem;

@@ -12,7 +12,7 @@ import {
 import { PATTERNS, REFORMER_STEPS, type PatternKind, type ReformerStep } from './events.js';
 import { EFFICIENT_EXPLORER_LIMITS, FEATURE_STEPS } from './limits.js';
 import { projectedSteps, projections, type LinformerLab } from './linformer.js';
-import { reachText, type PatternResult } from './patterns.js';
+import { reachText, spreadFrom, spreadText, type PatternResult } from './patterns.js';
 import { FEATURE_DRAWS, FEATURE_KERNELS, type PerformerLab } from './performer.js';
 import type { ReformerLab } from './reformer.js';
 import { STEP_ABOUT, stripsText } from './strips.js';
@@ -32,6 +32,8 @@ export interface ExplorerView {
   window: number;
   stride: number;
   globals: number[];
+  /** patterns: the position whose information the spread figure follows. */
+  spreadSource: number;
   /** The sample's length, and where it comes from, in words. */
   readonly sampleLength: number;
   readonly sampleText: string;
@@ -320,6 +322,7 @@ export function renderPatterns(
           : ''
       }
     </p>
+    ${result ? renderSpread(view, result) : nothing}
     <div class="row">
       ${
         result
@@ -338,6 +341,23 @@ export function renderPatterns(
       }
     </div>
   </section>`;
+}
+
+/** How information from one position spreads, step by step, with a slider for the position. */
+function renderSpread(view: ExplorerView, result: PatternResult): TemplateResult {
+  const source = Math.min(view.spreadSource, view.sampleLength - 1);
+  const steps = spreadFrom(result, source);
+  return html`<figure class="spread">
+    <div class="settings">
+      ${rangeSlider('Information from position', 'spread-source', 0, view.sampleLength - 1, source, (v) => view.set('spreadSource', v))}
+    </div>
+    <figcaption>
+      One row per attention step, top to bottom: the positions that have heard from it (the newest
+      darker). The rows it takes to fill are the steps a model needs in layers.
+    </figcaption>
+    <canvas class="spread-canvas" role="img" aria-label=${spreadText(steps, source)}></canvas>
+    <p class="note">${spreadText(steps, source)}</p>
+  </figure>`;
 }
 
 /** The latest spans of a followed adaptive model, with the heads they shape. */

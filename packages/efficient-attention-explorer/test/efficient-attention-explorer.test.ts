@@ -262,6 +262,16 @@ describe(`<${TAG}> patterns`, function () {
       reach: 8,
     });
     expect(readout(el)).to.contain('Reach: 8 steps to cross 64 positions');
+    // Information from position 0 fills the series in 8 steps, one row each; from 32, in 4.
+    expect($(el, '.spread .note').textContent).to.equal(
+      'From position 0: every position reached within 8 steps.',
+    );
+    expect($<HTMLCanvasElement>(el, 'canvas.spread-canvas').height).to.equal(8 * 4);
+    slide(el, 'spread-source', 32);
+    await el.updateComplete;
+    expect($(el, '.spread .note').textContent).to.equal(
+      'From position 32: every position reached within 4 steps.',
+    );
     slide(el, 'window', 16);
     await frame();
     expect(readout(el)).to.contain('Reach: 4 steps');
@@ -276,6 +286,9 @@ describe(`<${TAG}> patterns`, function () {
     await el.updateComplete;
     expect(summary(el).reach).to.equal('never');
     expect(readout(el)).to.contain('never');
+    expect($(el, '.spread .note').textContent).to.equal(
+      'From position 32: no other position ever hears from it.',
+    );
   });
 
   it('is accessible', async () => {
