@@ -107,7 +107,7 @@ describe('<attention-cost>', function () {
     expect(points.map((p) => `${p.variant} ${p.length}`)).to.deep.equal(['full 64', 'local 64']);
     expect(stops.map((s) => `${s.variant} ${s.reason}`)).to.deep.equal(['full time', 'local time']);
     expect($(el, '.stops li[data-variant="local"]').textContent).to.match(
-      /measured to 64; stopped after 64: its forward\+backward took .* \(over the 0.001 s cap\)/,
+      /measured to 64; stopped after 64: its forward\+backward took .* \(over the 0.001 s budget\)/,
     );
   });
 

@@ -53,6 +53,8 @@ export interface SweepOptions {
   batch?: number;
   /** A forward+backward predicted (or measured) to take longer than this, ms, ends a curve (default 120 s). */
   cap?: number;
+  /** What the messages call `cap` (default "cap"). */
+  capName?: string;
   /** Tensor bytes a step may be predicted to need before a curve ends (default 3 GiB). */
   heap?: number;
   /** Checked between steps: true ends the sweep where it is. */
@@ -215,6 +217,7 @@ export async function sweepAttentionCost(options: SweepOptions): Promise<SweepRe
     lengths,
     batch = 1,
     cap = 120_000,
+    capName = 'cap',
     heap = 3072 * MiB,
     stopped: cancelled = () => false,
     onPoint,
@@ -265,7 +268,7 @@ export async function sweepAttentionCost(options: SweepOptions): Promise<SweepRe
               variant,
               length,
               'time',
-              `stopped before ${shortLength(length)}: a forward+backward there would take about ${formatMs(time)} (over the ${cap / 1000} s cap)`,
+              `stopped before ${shortLength(length)}: a forward+backward there would take about ${formatMs(time)} (over the ${cap / 1000} s ${capName})`,
             );
             continue;
           }
@@ -291,7 +294,7 @@ export async function sweepAttentionCost(options: SweepOptions): Promise<SweepRe
               variant,
               length,
               'time',
-              `stopped after ${shortLength(length)}: its forward+backward took ${formatMs(point.both)} (over the ${cap / 1000} s cap)`,
+              `stopped after ${shortLength(length)}: its forward+backward took ${formatMs(point.both)} (over the ${cap / 1000} s ${capName})`,
             );
         } catch (error) {
           const { memory, message } = describeError(error);

@@ -43,6 +43,7 @@ export class CostSession {
           lengths: request.lengths,
           batch: request.batch,
           cap: request.budget,
+          capName: 'budget',
           stopped,
           onPoint: (point) => this.post({ type: 'cost-point', ...point } as CostMessage),
           onStop: (stop) => this.post({ type: 'cost-stop', ...stop } as CostMessage),
