@@ -291,10 +291,17 @@ describe(`<${TAG}> patterns`, function () {
     );
   });
 
-  it('is accessible', async () => {
-    const el = await explorer(`<${TAG} method="patterns" length="32"></${TAG}>`);
-    await expect(el).to.be.accessible();
-  });
+  for (const method of ['patterns', 'performer', 'reformer', 'linformer']) {
+    it(`is accessible: method="${method}", light and dark`, async () => {
+      const el = await explorer(`<${TAG} method="${method}" length="32"></${TAG}>`);
+      await expect(el).to.be.accessible();
+      el.theme = 'dark';
+      await el.updateComplete;
+      // The embedded heatmaps follow the element's theme.
+      expect(heatmaps(el).every((h) => h.theme === 'dark')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+  }
 });
 
 describe(`<${TAG}> adaptive`, function () {
