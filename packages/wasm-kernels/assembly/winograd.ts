@@ -13,7 +13,7 @@
 // registers.
 
 import { flipKernel } from './conv1d';
-import { packFloats, product } from './gemm';
+import { fma, packFloats, product } from './gemm';
 
 /** Tiles in one block. */
 const TILES: i32 = 128;
@@ -30,20 +30,25 @@ function matrixFloats(m: i32, r: i32): i32 {
   return 4 * (m * alpha + alpha * r + alpha * alpha);
 }
 
+/** Floats of the panels the general products pack into. */
+@inline
+function panelFloats(inChannels: i32, outChannels: i32): i32 {
+  return max(
+    max(packFloats(TILES, outChannels, inChannels), packFloats(TILES, inChannels, outChannels)),
+    packFloats(inChannels, outChannels, TILES),
+  );
+}
+
 /** Floats of scratch the winograd kernels need, the matrices included. */
 export function winogradScratchFloats(inChannels: i32, outChannels: i32, m: i32, r: i32): i32 {
   const alpha = m + r - 1;
   const wide = max(inChannels, outChannels);
-  const panels = max(
-    max(packFloats(TILES, outChannels, inChannels), packFloats(TILES, inChannels, outChannels)),
-    packFloats(inChannels, outChannels, TILES),
-  );
   return (
     matrixFloats(m, r) +
     whole(r * inChannels * outChannels) +
-    whole(alpha * inChannels * outChannels) +
+    2 * whole(alpha * inChannels * outChannels) +
     2 * alpha * TILES * wide +
-    panels
+    whole(panelFloats(inChannels, outChannels))
   );
 }
 
@@ -83,6 +88,83 @@ function partV(scratch: usize, inChannels: i32, outChannels: i32, m: i32, r: i32
 function partPack(scratch: usize, inChannels: i32, outChannels: i32, m: i32, r: i32): usize {
   const wide = max(inChannels, outChannels);
   return partV(scratch, inChannels, outChannels, m, r) + (<usize>((m + r - 1) * TILES * wide) << 2);
+}
+
+/** The kernel's points packed in panels of 8 columns, for blockProduct. */
+@inline
+function partPacked(scratch: usize, inChannels: i32, outChannels: i32, m: i32, r: i32): usize {
+  return (
+    partPack(scratch, inChannels, outChannels, m, r) +
+    (<usize>whole(panelFloats(inChannels, outChannels)) << 2)
+  );
+}
+
+/** packed [alpha][n / 8][k][8] = points [alpha][k][n], n a multiple of 8. */
+function packPoints(points: usize, packed: usize, alpha: i32, k: i32, n: i32): void {
+  for (let xi = 0; xi < alpha; xi++) {
+    const from = points + <usize>(xi * k * n) * 4;
+    let to = packed + <usize>(xi * k * n) * 4;
+    for (let jr = 0; jr < n; jr += 8)
+      for (let p = 0; p < k; p++) {
+        const at = from + <usize>(p * n + jr) * 4;
+        v128.store(to, v128.load(at));
+        v128.store(to, v128.load(at, 16), 16);
+        to += 32;
+      }
+  }
+}
+
+/**
+ * C [rows, n] (row stride n) = A [rows, k] (row stride k, read where it lies) times B packed
+ * [n / 8][k][8]: rows a multiple of 4, n of 8. The general product would pack A and B again for
+ * every block of tiles; B (the kernel's points) is packed once a call, and A's rows are read
+ * four at a time as they are.
+ */
+function blockProduct(a: usize, packedB: usize, c: usize, rows: i32, n: i32, k: i32): void {
+  const rowA = (<usize>k) << 2;
+  const rowC = (<usize>n) << 2;
+  for (let i = 0; i < rows; i += 4) {
+    const a0 = a + <usize>i * rowA;
+    for (let jr = 0; jr < n; jr += 8) {
+      let pb = packedB + <usize>(jr * k) * 4;
+      let c00 = f32x4.splat(0);
+      let c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0);
+      let c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0);
+      let c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0);
+      let c31 = f32x4.splat(0);
+      let pa = a0;
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        let x = v128.load32_splat(pa);
+        c00 = fma(x, b0, c00);
+        c01 = fma(x, b1, c01);
+        x = v128.load32_splat(pa + rowA);
+        c10 = fma(x, b0, c10);
+        c11 = fma(x, b1, c11);
+        x = v128.load32_splat(pa + 2 * rowA);
+        c20 = fma(x, b0, c20);
+        c21 = fma(x, b1, c21);
+        x = v128.load32_splat(pa + 3 * rowA);
+        c30 = fma(x, b0, c30);
+        c31 = fma(x, b1, c31);
+        pa += 4;
+        pb += 32;
+      }
+      const to = c + <usize>i * rowC + (<usize>jr << 2);
+      v128.store(to, c00);
+      v128.store(to, c01, 16);
+      v128.store(to + rowC, c10);
+      v128.store(to + rowC, c11, 16);
+      v128.store(to + 2 * rowC, c20);
+      v128.store(to + 2 * rowC, c21, 16);
+      v128.store(to + 3 * rowC, c30);
+      v128.store(to + 3 * rowC, c31, 16);
+    }
+  }
 }
 
 /** points [alpha, rows x cols] = G times the taps of kernel [r, rows x cols]. */
@@ -189,10 +271,17 @@ function correlate(
   u: usize,
   v: usize,
   pack: usize,
+  packedArea: usize,
 ): void {
   const tilesPerSequence = (outLength + m - 1) / m;
   const tiles = batch * tilesPerSequence;
   const outRow = (<usize>outChannels) << 2;
+  // The kernel's points packed once, where the output's channels fill whole panels of 8.
+  let packed: usize = 0;
+  if (outChannels % 8 === 0) {
+    packed = packedArea;
+    packPoints(points, packed, alpha, inChannels, outChannels);
+  }
   for (let first = 0; first < tiles; first += TILES) {
     const count = min(TILES, tiles - first);
     inputPoints(
@@ -207,22 +296,36 @@ function correlate(
       before,
       m,
     );
-    for (let xi = 0; xi < alpha; xi++)
-      product(
-        u + <usize>(xi * TILES * inChannels) * 4,
-        inChannels,
-        1,
-        points + <usize>(xi * inChannels * outChannels) * 4,
-        outChannels,
-        1,
-        v + <usize>(xi * TILES) * outRow,
-        outChannels,
-        count,
-        outChannels,
-        inChannels,
-        pack,
-        false,
-      );
+    for (let xi = 0; xi < alpha; xi++) {
+      const ux = u + <usize>(xi * TILES * inChannels) * 4;
+      const vx = v + <usize>(xi * TILES) * outRow;
+      // Rows past `count` (up to a multiple of 4) are computed from stale rows, and never read.
+      if (packed)
+        blockProduct(
+          ux,
+          packed + <usize>(xi * inChannels * outChannels) * 4,
+          vx,
+          (count + 3) & ~3,
+          outChannels,
+          inChannels,
+        );
+      else
+        product(
+          ux,
+          inChannels,
+          1,
+          points + <usize>(xi * inChannels * outChannels) * 4,
+          outChannels,
+          1,
+          vx,
+          outChannels,
+          count,
+          outChannels,
+          inChannels,
+          pack,
+          false,
+        );
+    }
     // Back from the points: output row t m + i = bias + sum over points of AT[i][xi] v[xi][t].
     const plane = <usize>TILES * outRow;
     for (let t = 0; t < count; t++) {
@@ -299,6 +402,7 @@ export function winogradForward(
     partU(scratch, inChannels, outChannels, m, r),
     partV(scratch, inChannels, outChannels, m, r),
     partPack(scratch, inChannels, outChannels, m, r),
+    partPacked(scratch, inChannels, outChannels, m, r),
   );
 }
 
@@ -343,6 +447,7 @@ export function winogradInputGrad(
     partU(scratch, inChannels, outChannels, m, r),
     partV(scratch, inChannels, outChannels, m, r),
     partPack(scratch, inChannels, outChannels, m, r),
+    partPacked(scratch, inChannels, outChannels, m, r),
   );
 }
 
@@ -379,6 +484,8 @@ export function winogradFilterGrad(
   const outRow = (<usize>outChannels) << 2;
   const n = inChannels * outChannels;
   memory.fill(points, 0, <usize>(alpha * n) << 2);
+  // dy's column sums, added up while its points are formed (a tile's rows are read there).
+  if (biasGrad) memory.fill(biasGrad, 0, outRow);
   for (let first = 0; first < tiles; first += TILES) {
     const count = min(TILES, tiles - first);
     inputPoints(
@@ -410,6 +517,11 @@ export function winogradFilterGrad(
           const d1 = v128.load(row + outRow);
           const d2 = v128.load(row + 2 * outRow);
           const d3 = v128.load(row + 3 * outRow);
+          if (biasGrad) {
+            const at = biasGrad + (<usize>o << 2);
+            const rowSum = f32x4.add(f32x4.add(d0, d1), f32x4.add(d2, d3));
+            v128.store(at, f32x4.add(v128.load(at), rowSum));
+          }
           for (let xi = 0; xi < 8; xi++) {
             const coefficient = at + (<usize>xi << 4);
             let sum = f32x4.mul(v128.load(coefficient), d0);
@@ -420,6 +532,13 @@ export function winogradFilterGrad(
             to += plane;
           }
           continue;
+        }
+        if (biasGrad) {
+          const at = biasGrad + (<usize>o << 2);
+          let rowSum = v128.load(at);
+          for (let i = 0; i < rows; i++)
+            rowSum = f32x4.add(rowSum, v128.load(from + <usize>i * outRow + (<usize>o << 2)));
+          v128.store(at, rowSum);
         }
         for (let xi = 0; xi < 8; xi++) {
           let sum = f32x4.splat(0);
@@ -469,22 +588,6 @@ export function winogradFilterGrad(
       for (; j < n; j++) {
         const o = (<usize>j) << 2;
         store<f32>(to + o, load<f32>(to + o) + coefficient * load<f32>(from + o));
-      }
-    }
-  }
-  if (biasGrad) {
-    memory.fill(biasGrad, 0, outRow);
-    const rows = batch * outLength;
-    for (let s = 0; s < rows; s++) {
-      const from = dy + <usize>s * outRow;
-      let o = 0;
-      for (; o + 4 <= outChannels; o += 4) {
-        const at = (<usize>o) << 2;
-        v128.store(biasGrad + at, f32x4.add(v128.load(biasGrad + at), v128.load(from + at)));
-      }
-      for (; o < outChannels; o++) {
-        const at = (<usize>o) << 2;
-        store<f32>(biasGrad + at, load<f32>(biasGrad + at) + load<f32>(from + at));
       }
     }
   }
