@@ -118,10 +118,20 @@ for (const name of suites) {
   tab.on('console', (message) => {
     if (message.type() === 'log') console.log(`  ${message.text()}`);
   });
-  await tab.waitForFunction(() => window.benchResult?.done === true, {
-    timeout: 120 * 60 * 1000,
-    polling: 500,
-  });
+  // Waited for in slices: one wait is one protocol call, which the browser's protocol timeout
+  // (30 minutes) would cut short in a long suite.
+  const deadline = Date.now() + 120 * 60 * 1000;
+  for (;;) {
+    try {
+      await tab.waitForFunction(() => window.benchResult?.done === true, {
+        timeout: 10 * 60 * 1000,
+        polling: 500,
+      });
+      break;
+    } catch (error) {
+      if (error?.name !== 'TimeoutError' || Date.now() > deadline) throw error;
+    }
+  }
   const result = await tab.evaluate(() => window.benchResult);
   await tab.close();
   printTable(result);
