@@ -580,3 +580,69 @@ export function reachFrom(mask: ArrayLike<number>, length: number, source: numbe
   }
   return steps;
 }
+
+/**
+ * Reformer's shared-QK scores, as `reformerPattern` computes them: the keys are the queries'
+ * directions (`unitRows`), the scores `q . k / sqrt(d)`, [L x L].
+ */
+export function reformerScores(q: Matrix): { keys: Matrix; scores: Float64Array } {
+  const keys = unitRows(q);
+  const { rows, cols: d } = q;
+  const scores = new Float64Array(rows * rows);
+  const scale = 1 / Math.sqrt(d);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < rows; j++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += q.data[i * d + c] * keys.data[j * d + c];
+      scores[i * rows + j] = dot * scale;
+    }
+  return { keys, scores };
+}
+
+/** One Reformer round: each query's softmax over the keys `mask` lets it see, and its log-sum-exp. */
+export interface ReformerRound {
+  weights: Float64Array;
+  lse: Float64Array;
+}
+
+/** One round of `reformerPattern` on its scores [L x L] and the round's mask (`bucketMask`). */
+export function reformerRound(
+  scores: Float64Array,
+  length: number,
+  mask: ArrayLike<number>,
+): ReformerRound {
+  const weights = new Float64Array(length * length);
+  const lse = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    let top = -Infinity;
+    for (let j = 0; j < length; j++)
+      if (mask[i * length + j] === 1) top = Math.max(top, scores[i * length + j]);
+    let sum = 0;
+    for (let j = 0; j < length; j++)
+      if (mask[i * length + j] === 1) sum += Math.exp(scores[i * length + j] - top);
+    lse[i] = top + Math.log(sum);
+    for (let j = 0; j < length; j++)
+      if (mask[i * length + j] === 1)
+        weights[i * length + j] = Math.exp(scores[i * length + j] - lse[i]);
+  }
+  return { weights, lse };
+}
+
+/**
+ * Reformer's rounds combined as `reformerPattern` combines them: each round's weights by the
+ * share of its log-sum-exp, per query. The first h rounds of a seed give the h-round pattern.
+ */
+export function combineRounds(rounds: readonly ReformerRound[], length: number): Matrix {
+  const data = new Float32Array(length * length);
+  for (let i = 0; i < length; i++) {
+    const top = Math.max(...rounds.map((round) => round.lse[i]));
+    const shares = rounds.map((round) => Math.exp(round.lse[i] - top));
+    const total = shares.reduce((a, b) => a + b, 0);
+    for (let j = 0; j < length; j++) {
+      let w = 0;
+      rounds.forEach((round, r) => (w += (shares[r] / total) * round.weights[i * length + j]));
+      data[i * length + j] = w;
+    }
+  }
+  return { data, rows: length, cols: length };
+}

@@ -171,6 +171,7 @@ export {
   attentionError,
   bucketMassShare,
   bucketOrder,
+  combineRounds,
   gaussianFeatures,
   linformerApproximation,
   linformerError,
@@ -181,6 +182,8 @@ export {
   performerErrorCurve,
   randomFeatures,
   reachFrom,
+  reformerRound,
+  reformerScores,
   runSteps,
   singularValues,
   singularValuesInSteps,
@@ -192,6 +195,7 @@ export type {
   FeatureDraw,
   FeatureKernel,
   PerformerOptions,
+  ReformerRound,
 } from './efficient-attention.js';
 // What each attention variant costs, by formula and as measured curves read (no tfjs).
 export {

@@ -6,6 +6,7 @@ import {
   attentionError,
   bucketMassShare,
   bucketOrder,
+  combineRounds,
   linformerApproximation,
   linformerError,
   lowRankError,
@@ -15,15 +16,21 @@ import {
   performerErrorCurve,
   randomFeatures,
   reachFrom,
+  reformerRound,
+  reformerScores,
   singularValues,
   singularValuesInSteps,
 } from '../src/efficient-attention.js';
 import type { Matrix } from '../src/matrix.js';
 import { SeededRandom } from '../src/random.js';
 import {
+  bucketMask,
   exactAttention,
+  hashBuckets,
   linformerPattern,
   performerPattern,
+  randomRotations,
+  reformerPattern,
   sequenceProjections,
 } from '../src/variant-patterns.js';
 
@@ -294,6 +301,26 @@ describe('Reformer buckets', () => {
     expect([...order]).to.deep.equal([1, 3, 0, 2, 4]);
     expect([...chunkOf]).to.deep.equal([1, 0, 1, 0, 2]);
     expect(chunks).to.equal(3);
+  });
+
+  it("rounds one at a time, combined, are core's Reformer pattern of that many rounds", () => {
+    const q = gaussian(40, 6, 41, 1.5);
+    const { keys, scores } = reformerScores(q);
+    const size = 6 * 2;
+    const rotations = randomRotations(3, 6, 4, 1);
+    const rounds = [0, 1, 2].map((r) =>
+      reformerRound(
+        scores,
+        40,
+        bucketMask(hashBuckets(keys, rotations.subarray(r * size, (r + 1) * size), 4), 8),
+      ),
+    );
+    for (const hashes of [1, 2, 3]) {
+      const expected = reformerPattern(q, { buckets: 4, hashes, chunk: 8, seed: 1 }).weights;
+      expect([...combineRounds(rounds.slice(0, hashes), 40).data]).to.deep.equal([
+        ...expected.data,
+      ]);
+    }
   });
 
   it('the share of exact attention mass the rounds keep, together and each', () => {
