@@ -47,6 +47,23 @@ describe('2D batches made a step ahead on a second thread', () => {
     }
   });
 
+  it('rests a helper that keeps the training thread waiting longer than generating here takes', async () => {
+    const batches = new BatchPrefetcher(new URL('./batch-slow-helper.worker.ts', import.meta.url));
+    try {
+      expect(await batches.started).to.equal(true);
+      let last = await batches.take(wanted(0), size);
+      for (let step = 1; step <= 24; step++) {
+        batches.ahead(wanted(step), size);
+        last = await batches.take(wanted(step), size);
+      }
+      // Steps 1 to 3 waited for the helper; 4 to 23 were made here; then the helper again.
+      expect(batches.made).to.deep.equal({ helper: 4, here: 21 });
+      expect([...last.inputs]).to.deep.equal([...expected(24).inputs]);
+    } finally {
+      batches.dispose();
+    }
+  });
+
   it('generates every batch itself without a helper, or when the helper cannot start', async () => {
     for (const helper of [false, new URL('./no-such-helper.worker.js', import.meta.url)]) {
       const batches = new BatchPrefetcher(helper);

@@ -71,6 +71,11 @@ export function answerBatchRequests(scope: Worker): void {
   });
 }
 
+/** Waits in a row longer than generating here, after which the helper rests. */
+const SLOW_WAITS = 3;
+/** Batches generated here while the helper rests. */
+const SKIPPED_STEPS = 20;
+
 const keyOf = (w: BatchWanted) =>
   `${w.spec.task} ${w.spec.length} ${w.spec.imageSize} ${w.spec.filter} ${w.count} ${w.seed} ${w.firstIndex}`;
 
@@ -103,6 +108,11 @@ export class BatchPrefetcher {
   private free: TaskBatch[] = [];
   private size = 0;
   private held: TaskBatch | undefined;
+  /** How long the last batch generated here took (ms); Infinity before the first. */
+  private hereMs = Infinity;
+  private slowWaits = 0;
+  /** Batches still to be generated here before the helper is asked again. */
+  private skipSteps = 0;
 
   /**
    * A prefetcher whose helper runs `helper`, a module Worker script that answers batch requests
@@ -168,28 +178,46 @@ export class BatchPrefetcher {
     const key = keyOf(wanted);
     const asked = this.pending.get(key);
     this.pending.delete(key);
+    const waitStart = performance.now();
     const fromHelper = asked ? await asked.batch : undefined;
     if (fromHelper && fromHelper.inputs.length === size) {
+      this.judgeWait(performance.now() - waitStart);
       this.held = fromHelper;
       this.made.helper++;
       return fromHelper;
     }
     this.made.here++;
+    if (this.skipSteps > 0) this.skipSteps--;
     const into = this.buffers();
+    const start = performance.now();
     const batch = trainingTask(wanted.spec).generate(
       wanted.count,
       wanted.seed,
       wanted.firstIndex,
       into,
     );
+    this.hereMs = performance.now() - start;
     this.held = batch;
     return batch;
+  }
+
+  /**
+   * Where the helper has no core of its own (a loaded machine), the training thread can wait
+   * longer for its batch than generating the batch itself takes: after three such waits in a
+   * row, the next 20 batches are generated here, then the helper is tried again.
+   */
+  private judgeWait(waitMs: number): void {
+    // A few milliseconds are a message's turn on a busy thread, not a starved helper.
+    this.slowWaits = waitMs > Math.max(this.hereMs, 5) ? this.slowWaits + 1 : 0;
+    if (this.slowWaits < SLOW_WAITS) return;
+    this.slowWaits = 0;
+    this.skipSteps = SKIPPED_STEPS;
   }
 
   /** Asks the helper for `wanted` now, so that it is ready by the time it is taken. */
   ahead(wanted: BatchWanted, size: number): void {
     const worker = this.worker;
-    if (!worker || !this.ready) return;
+    if (!worker || !this.ready || this.skipSteps > 0) return;
     this.resize(size);
     const key = keyOf(wanted);
     if (this.pending.has(key)) return;
