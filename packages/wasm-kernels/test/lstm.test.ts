@@ -192,10 +192,14 @@ describe('fusedLstm on the wasm backend', () => {
     });
   }
 
-  for (const reverse of [false, true])
-    it(`has the gradients of central differences in doubles${reverse ? ', backwards' : ''}`, async () => {
+  // A single step too: no step before it, so no recurrent product at all.
+  for (const [reverse, [batch, length, units]] of [
+    [false, [2, 5, 3]],
+    [true, [2, 5, 3]],
+    [false, [1, 1, 5]],
+  ] as const)
+    it(`has the gradients of central differences in doubles (batch ${batch}, length ${length}, ${units} units${reverse ? ', backwards' : ''})`, async () => {
       await useWasmKernels(true);
-      const [batch, length, units] = [2, 5, 3];
       const w = 4 * units;
       const p = draws(batch * length * w, 71, 1.5);
       const r = draws(units * w, 72, 0.8);
