@@ -54,6 +54,12 @@ export const trainableModelStyles = css`
     align-items: center;
     color: var(--_muted);
     font-size: 0.85em;
+    /* On a phone the file field and the model menu shrink to the element's width. */
+    max-width: 100%;
+  }
+  .controls input[type='file'],
+  .controls select {
+    min-width: 0;
   }
   button.primary {
     background: var(--_accent);
