@@ -1,5 +1,6 @@
 // `npm test`: finds (or on a fresh Debian machine, installs) Chromium, then runs lint, type checks
-// and every package's browser tests through turbo. Pass turbo flags after `--`, e.g. `npm test -- --filter=@decoding-attention/core`.
+// and every package's browser tests through turbo, then the stories' screenshot tests and the
+// consumer tests. Pass turbo flags after `--`, e.g. `npm test -- --filter=@decoding-attention/core`.
 import { spawnSync } from 'node:child_process';
 import { ensureChrome } from './chrome.js';
 
@@ -22,6 +23,14 @@ const run = (args) => {
 // Browser tests one package at a time: each starts a Chromium, and two cores are shared.
 run(['lint', 'lint:root', 'typecheck', 'typecheck:root', 'build']);
 run(['test', '--concurrency=1']);
+
+// Screenshot tests: every story at two widths against its baseline picture (tests/screenshots/).
+const screenshots = spawnSync(
+  'npx',
+  ['wtr', '--config', 'tests/screenshots/web-test-runner.config.js'],
+  { stdio: 'inherit', env: process.env },
+);
+if (screenshots.status !== 0) process.exit(screenshots.status ?? 1);
 
 // Consumer tests: the built packages as a blogger loads them, in Chromium.
 const consumer = spawnSync('node', ['--test', '--test-concurrency=1', 'tests/consumer/'], {
