@@ -29,7 +29,7 @@
  * `crossSeconds=60` (the element's budget), `crossSamples=9600` (a budget in samples instead, to
  * see what a longer run learns), `crossImages=64`, `crossQueries=encoder,learned`,
  * `crossPriors=none,content,locality,both` (cross-attention's starting prior; the default's alone
- * unless given).
+ * unless given), `cross={"heads":2}` (overrides of the cross part's training settings).
  */
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -521,6 +521,7 @@ async function crossAttention(report: Report): Promise<void> {
       threads: 1,
       budget,
       snapshotEvery: 1e9,
+      ...(JSON.parse(query.get('cross') ?? '{}') as Partial<TrainingConfig>),
     };
     const { weights, validationLoss, steps } = await trainAndExport(config);
     const options = weights.options;
@@ -537,7 +538,7 @@ async function crossAttention(report: Report): Promise<void> {
         w.write(tf.tensor(stored.values, stored.shape));
       });
       const after = crossMasses(model, validation.inputs, samples, heads, patchSize);
-      const name = `vit-encdec (queries ${queries}, cross prior ${crossPrior}, ${budgetText}, ${steps} steps, val MSE x 1e-3 ${validationLoss.toFixed(1)})`;
+      const name = `vit-encdec (queries ${queries}, cross prior ${crossPrior}${query.get('cross') ? `, ${query.get('cross')}` : ''}, ${budgetText}, ${steps} steps, val MSE x 1e-3 ${validationLoss.toFixed(1)})`;
       after.forEach((mass, l) => {
         const start = before[l];
         console.log(
