@@ -455,12 +455,11 @@ export function bucketMassShare(
     const w = exact.data[i];
     total += w;
     let seen = false;
-    masks.forEach((mask, r) => {
-      if (mask[i]) {
+    for (let r = 0; r < masks.length; r++)
+      if (masks[r][i]) {
         seen = true;
         rounds[r] += w;
       }
-    });
     if (seen) kept += w;
   }
   return {
@@ -634,15 +633,21 @@ export function reformerRound(
  */
 export function combineRounds(rounds: readonly ReformerRound[], length: number): Matrix {
   const data = new Float32Array(length * length);
+  const row = new Float64Array(length);
+  const shares = new Float64Array(rounds.length);
   for (let i = 0; i < length; i++) {
-    const top = Math.max(...rounds.map((round) => round.lse[i]));
-    const shares = rounds.map((round) => Math.exp(round.lse[i] - top));
-    const total = shares.reduce((a, b) => a + b, 0);
-    for (let j = 0; j < length; j++) {
-      let w = 0;
-      rounds.forEach((round, r) => (w += (shares[r] / total) * round.weights[i * length + j]));
-      data[i * length + j] = w;
+    let top = -Infinity;
+    for (const round of rounds) top = Math.max(top, round.lse[i]);
+    let total = 0;
+    for (let r = 0; r < rounds.length; r++) total += shares[r] = Math.exp(rounds[r].lse[i] - top);
+    // Round by round into one row: the same sums, in the same order, as cell by cell.
+    row.fill(0);
+    for (let r = 0; r < rounds.length; r++) {
+      const share = shares[r] / total;
+      const weights = rounds[r].weights;
+      for (let j = 0; j < length; j++) row[j] += share * weights[i * length + j];
     }
+    for (let j = 0; j < length; j++) data[i * length + j] = row[j];
   }
   return { data, rows: length, cols: length };
 }
