@@ -2,11 +2,16 @@ import {
   bucketMask,
   bucketMassShare,
   bucketOrder,
+  combineRounds,
   exactAttention,
+  hashBuckets,
   nextTask,
-  reformerPattern,
+  randomRotations,
+  reformerRound,
+  reformerScores,
   unitRows,
   type Matrix,
+  type ReformerRound,
 } from '@decoding-attention/core';
 import { EFFICIENT_EXPLORER_LIMITS } from './limits.js';
 import type { QueriesKeys } from './sample.js';
@@ -27,20 +32,32 @@ export interface ReformerRounds {
   /** The share of exact attention's mass the rounds keep together, and each round alone. */
   share: number;
   roundShares: number[];
-  /** Cells the rounds compute, added up over the rounds. */
+  /** Cells the rounds let queries see, added up over the rounds. */
+  cells: number;
+}
+
+/** One round, worked out once and shared by every count of rounds that includes it. */
+interface Round {
+  bucket: Int32Array;
+  mask: Uint8Array;
+  order: ReturnType<typeof bucketOrder>;
+  softmax: ReformerRound;
   cells: number;
 }
 
 /**
- * Reformer on one sample with one bucket count and chunk: every count of rounds from 1 to
- * `EFFICIENT_EXPLORER_LIMITS.hashes` (the rounds of a count are the first rounds of a larger one, drawn
- * from one seed), kept, so that the rounds slider shows a computed result at once. Keys are the
- * queries' directions (shared QK), so the exact attention to compare with is on them too.
+ * Reformer on one sample with one bucket count and chunk (core's `reformerPattern`, a round at
+ * a time): each of the `EFFICIENT_EXPLORER_LIMITS.hashes` rounds is worked out once, in a task
+ * of its own, and a count of rounds combines the first ones (the rounds of a count are the first
+ * rounds of a larger one, drawn from one seed); every count is kept, so that the rounds slider
+ * shows a worked-out result at once. Keys are the queries' directions (shared QK), so the exact
+ * attention to compare with is on them too.
  */
 export class ReformerLab {
   readonly exact: Matrix;
   private readonly results = new Map<number, ReformerRounds>();
-  private readonly masks: Uint8Array[] = [];
+  private readonly done: Round[] = [];
+  private scores: { keys: Matrix; scores: Float64Array } | undefined;
 
   constructor(
     private readonly sample: QueriesKeys,
@@ -54,36 +71,63 @@ export class ReformerLab {
     return this.results.get(hashes);
   }
 
-  /** Works out `hashes` rounds first, then every other count, a count per task. */
+  /** Works out the rounds up to `hashes` and shows them, then the other rounds and counts. */
   async prepare(hashes: number, current: StillCurrent, shown: () => void): Promise<void> {
+    const most = EFFICIENT_EXPLORER_LIMITS.hashes;
     const counts = [hashes];
-    for (let h = 1; h <= EFFICIENT_EXPLORER_LIMITS.hashes; h++) if (h !== hashes) counts.push(h);
+    for (let h = 1; h <= most; h++) if (h !== hashes) counts.push(h);
     for (const h of counts) {
+      while (this.done.length < h) {
+        await nextTask();
+        if (!current()) return;
+        this.done.push(this.round(this.done.length));
+      }
       if (this.results.has(h)) continue;
       await nextTask();
       if (!current()) return;
-      this.results.set(h, this.work(h));
+      this.results.set(h, this.combine(h));
       if (h === hashes) shown();
     }
   }
 
-  private work(hashes: number): ReformerRounds {
+  private round(r: number): Round {
     const { queries, length } = this.sample;
     const { buckets, chunk } = this;
-    const pattern = reformerPattern(queries, { buckets, hashes, chunk, seed: ROTATION_SEED });
-    pattern.buckets.forEach((bucket, r) => (this.masks[r] ??= bucketMask(bucket, chunk)));
-    const masks = this.masks.slice(0, hashes);
-    const { share, rounds } = bucketMassShare(this.exact, masks);
+    this.scores ??= reformerScores(queries);
+    const { keys, scores } = this.scores;
+    const size = queries.cols * Math.max(1, buckets / 2);
+    // The rotations of round r are the same whatever the count drawn (one seed, in sequence).
+    const rotations = randomRotations(r + 1, queries.cols, buckets, ROTATION_SEED);
+    const bucket = hashBuckets(keys, rotations.subarray(r * size, (r + 1) * size), buckets);
+    const mask = bucketMask(bucket, chunk);
     let cells = 0;
-    for (const mask of masks) for (let i = 0; i < length * length; i++) cells += mask[i];
+    for (let i = 0; i < length * length; i++) cells += mask[i];
+    return {
+      bucket,
+      mask,
+      order: bucketOrder(bucket, chunk),
+      softmax: reformerRound(scores, length, mask),
+      cells,
+    };
+  }
+
+  private combine(hashes: number): ReformerRounds {
+    const rounds = this.done.slice(0, hashes);
+    const { share, rounds: roundShares } = bucketMassShare(
+      this.exact,
+      rounds.map((r) => r.mask),
+    );
     return {
       hashes,
-      weights: pattern.weights,
-      buckets: pattern.buckets,
-      orders: pattern.buckets.map((bucket) => bucketOrder(bucket, chunk)),
+      weights: combineRounds(
+        rounds.map((r) => r.softmax),
+        this.sample.length,
+      ),
+      buckets: rounds.map((r) => r.bucket),
+      orders: rounds.map((r) => r.order),
       share,
-      roundShares: rounds,
-      cells,
+      roundShares,
+      cells: rounds.reduce((sum, r) => sum + r.cells, 0),
     };
   }
 }
