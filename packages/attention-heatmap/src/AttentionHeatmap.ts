@@ -29,6 +29,14 @@ import {
   wordList,
   type HeatmapStyle,
   word,
+  drawVariant,
+  shownMatrix,
+  reformerSeen,
+  renderVariant,
+  spanOverlay,
+  spanText,
+  type VariantInternals,
+  type VariantState,
 } from '@decoding-attention/ui';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
@@ -70,17 +78,9 @@ import {
 } from './sources.js';
 import { valuesTable } from './values-table.js';
 import {
-  drawVariant,
   readVariant,
-  shownMatrix,
-  reformerSeen,
-  renderVariant,
-  spanOverlay,
-  spanText,
   type SampleVariant,
   type VariantDetail,
-  type VariantInternals,
-  type VariantState,
   type VariantViewName,
 } from './variant-view.js';
 import { VERSION } from './version.js';

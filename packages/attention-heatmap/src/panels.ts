@@ -7,6 +7,7 @@ import {
   type MaskOptions,
   type Matrix,
 } from '@decoding-attention/core';
+export { formatWeight } from '@decoding-attention/ui';
 import { CHANNEL_NAMES, type ChannelName } from './layers.js';
 import type { HeatmapData } from './sources.js';
 
@@ -63,11 +64,4 @@ export function buildPanels(data: HeatmapData, { masks, head, ...options }: Pane
     });
   }
   return panels;
-}
-
-/** A weight as the tooltip, colour bar and table show it: three decimals, or exponent form. */
-export function formatWeight(value: number): string {
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude >= 0.01 && magnitude < 1000 ? value.toFixed(3) : value.toExponential(2);
 }

@@ -53,3 +53,15 @@ export { embedCode, copyText } from './embed.js';
 export { styleProps } from './style-props.js';
 export { seriesLegendStyles } from './legend-styles.js';
 export { toolbarLabelStyles } from './toolbar-styles.js';
+export {
+  BUCKET_COLORS,
+  drawVariant,
+  formatWeight,
+  reformerSeen,
+  renderVariant,
+  shownMatrix,
+  spanOverlay,
+  spanText,
+  type VariantInternals,
+  type VariantState,
+} from './variant-figures.js';
