@@ -13,3 +13,4 @@ export {
 } from './winograd';
 export { lstmBackward, lstmForward, lstmScratchFloats } from './lstm';
 export { layerNormBackward, layerNormForward } from './layernorm';
+export { adamUpdate } from './adam';

@@ -28,5 +28,7 @@ export {
 } from './attention-op.js';
 export { CONV1D, CONV1D_GRAD, conv1d, conv1dAvailable } from './conv1d-op.js';
 export { LAYER_NORM, LAYER_NORM_GRAD, layerNorm, layerNormAvailable } from './layernorm-op.js';
+export { ADAM_UPDATE, adamUpdate, adamUpdateAvailable } from './adam-op.js';
+export type { AdamStep } from './adam-op.js';
 export type { Conv1dOptions } from './conv1d-op.js';
 export { FUSED_LSTM, FUSED_LSTM_GRAD, fusedLstm, fusedLstmAvailable } from './lstm-op.js';

@@ -25,6 +25,7 @@ import { GemmPool } from './pool.js';
 import { registerLstm, type LstmExports } from './lstm-kernels.js';
 import { registerConv1d, type Conv1dExports } from './conv1d-kernels.js';
 import { registerLayerNorm, type LayerNormExports } from './layernorm-kernels.js';
+import { registerAdam, type AdamExports } from './adam-kernels.js';
 import { VIEW_KERNELS } from './views.js';
 
 const NAME = 'BatchMatMul';
@@ -560,6 +561,11 @@ export async function useWasmKernels(
   registerLayerNorm(
     on && inTfjsHeap,
     (heapOf, ...inputs) => attentionHeap(heapOf, ...inputs).kernels as unknown as LayerNormExports,
+  );
+  // Adam's update of a variable in one pass, likewise.
+  registerAdam(
+    on && inTfjsHeap,
+    (heapOf, ...inputs) => attentionHeap(heapOf, ...inputs).kernels as unknown as AdamExports,
   );
   // The 1D convolution and its gradients as products (one thread), likewise.
   registerConv1d(on && inTfjsHeap, (heapOf, ...inputs) => {

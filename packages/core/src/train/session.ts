@@ -19,6 +19,7 @@ import { FILTER_MODES_2D } from '../shapes2d.js';
 import { nextTask } from '../tasks.js';
 import { TASKS, trainingTask, type TrainingTask } from './task.js';
 import { BatchPrefetcher } from './batch-prefetch.js';
+import { adamOptimizer } from './adam.js';
 import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
 import { fusedAttentionAvailable } from '@decoding-attention/wasm-kernels/attention';
 import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
@@ -289,7 +290,7 @@ export class TrainingSession {
     const model = this.prepare(c);
     const task = this.task!;
     if (kept) this.setWeightsFrom(kept);
-    const optimizer = tf.train.adam(c.learningRate);
+    const optimizer = adamOptimizer(c.learningRate);
     this.optimizer = optimizer;
     this.post({
       type: 'ready',
@@ -536,7 +537,7 @@ export class TrainingSession {
     if (c.backend !== 'auto' && !(await useBackend(c.backend, c)))
       throw new Error(`the ${c.backend} backend is not available here`);
     const model = buildModel(c.model, c);
-    const optimizer = tf.train.adam(c.learningRate);
+    const optimizer = adamOptimizer(c.learningRate);
     const task = trainingTask(c);
     const data = task.generate(c.batchSize, c.seed);
     const xs = tf.tensor(data.inputs, [c.batchSize, ...task.shape]);
@@ -592,7 +593,7 @@ export class TrainingSession {
       if (this.state === 'stopping') break;
       if (!(await useBackend(name, c))) continue;
       const model = buildModel(c.model, c);
-      const optimizer = tf.train.adam(c.learningRate);
+      const optimizer = adamOptimizer(c.learningRate);
       const task = trainingTask(c);
       const data = task.generate(batch, c.seed + 7);
       const xs = tf.tensor(data.inputs, [batch, ...task.shape]);
