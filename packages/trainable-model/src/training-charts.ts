@@ -39,6 +39,12 @@ export interface ChartsDrawing {
   baselines: Baselines | undefined;
 }
 
+/**
+ * The narrowest the charts are drawn: below it the axes leave the plot too little room (a page
+ * of 320 px still gives them about 280).
+ */
+const MIN_CHART_WIDTH = 240;
+
 /** How often, at most, the charts take what training reported: each update is page work. */
 const UPDATE_INTERVAL = 400;
 
@@ -156,7 +162,7 @@ export class TrainingCharts implements ReactiveController {
 
   private async drawBoth(drawing: ChartsDrawing): Promise<void> {
     const { colors } = drawing;
-    const lossWidth = fittedWidth(drawing.loss);
+    const lossWidth = fittedWidth(drawing.loss, MIN_CHART_WIDTH);
     const loss = await this.loss.draw({
       container: drawing.loss,
       spec: lossSpec(lossWidth, colors, drawing.baselines),
@@ -164,6 +170,7 @@ export class TrainingCharts implements ReactiveController {
       renderer: 'canvas',
       // Both charts fill their panels at every width: drawn at the panel's, then following it.
       followWidth: {
+        minimum: MIN_CHART_WIDTH,
         resized: (chart, width) => {
           this.lossWidth = width;
           chart.view.signal('legendColumns', legendColumns(this.legendNames, width));
@@ -190,10 +197,14 @@ export class TrainingCharts implements ReactiveController {
     this.length = drawing.length;
     await this.prediction.draw({
       container: predictionContainer,
-      spec: predictionSpec(fittedWidth(predictionContainer), drawing.length, colors),
+      spec: predictionSpec(
+        fittedWidth(predictionContainer, MIN_CHART_WIDTH),
+        drawing.length,
+        colors,
+      ),
       colors,
       renderer: 'canvas',
-      followWidth: {},
+      followWidth: { minimum: MIN_CHART_WIDTH },
       setUp: async (chart) => {
         // Hovering the prediction shows that position's query row in the attention maps.
         chart.view.addEventListener('pointermove', (event) =>

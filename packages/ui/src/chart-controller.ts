@@ -19,14 +19,17 @@ export interface ChartDrawing {
   setUp?: (chart: Chart) => void | Promise<void>;
   /**
    * The chart's width follows its container's (a spec with `autosize: fit-x` whose `width` is
-   * `fittedWidth(container)`); `resized` adjusts what depends on the width in the same run.
+   * `fittedWidth(container, minimum)`); `resized` adjusts what depends on the width in the same run.
    */
-  followWidth?: { resized?: (chart: Chart, width: number) => void };
+  followWidth?: { minimum?: number; resized?: (chart: Chart, width: number) => void };
 }
 
-/** The width a chart that follows its container is drawn at: the container's, in whole pixels. */
-export function fittedWidth(container: HTMLElement): number {
-  return Math.floor(container.getBoundingClientRect().width);
+/**
+ * The width a chart that follows its container is drawn at: the container's, in whole pixels,
+ * and at least `minimum`.
+ */
+export function fittedWidth(container: HTMLElement, minimum = 0): number {
+  return Math.max(minimum, Math.floor(container.getBoundingClientRect().width));
 }
 
 /**
@@ -83,7 +86,7 @@ export class VegaChartController implements ReactiveController {
         return;
       }
       this.current = chart;
-      if (drawing.followWidth) this.follow(drawing.container, drawing.followWidth.resized);
+      if (drawing.followWidth) this.follow(drawing.container, drawing.followWidth);
       await drawing.setUp?.(chart);
       drawn = chart;
     });
@@ -118,17 +121,21 @@ export class VegaChartController implements ReactiveController {
    * at a time, at the latest width when it runs, so a window dragged wider costs a few layouts,
    * not one per frame.
    */
-  private follow(container: HTMLElement, resized?: (chart: Chart, width: number) => void): void {
-    this.width = fittedWidth(container);
+  private follow(
+    container: HTMLElement,
+    { minimum, resized }: NonNullable<ChartDrawing['followWidth']>,
+  ): void {
+    this.width = fittedWidth(container, minimum);
     this.resizeQueued = false;
     const observer = new ResizeObserver(() => {
       if (this.resizeQueued) return;
       this.resizeQueued = true;
       void this.update(async (chart) => {
         this.resizeQueued = false;
-        const width = fittedWidth(container);
-        // Hidden (width 0) or unchanged: nothing to lay out.
-        if (width === 0 || width === this.width) return;
+        // Hidden (no width) or unchanged: nothing to lay out.
+        if (container.getBoundingClientRect().width === 0) return;
+        const width = fittedWidth(container, minimum);
+        if (width === this.width) return;
         this.width = width;
         resized?.(chart, width);
         await chart.view.width(width).runAsync();
