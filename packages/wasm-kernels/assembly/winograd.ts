@@ -167,6 +167,57 @@ function blockProduct(a: usize, packedB: usize, c: usize, rows: i32, n: i32, k: 
   }
 }
 
+/**
+ * C [m, n] += A^T B for A [k, m] and B [k, n], both read where they lie (row strides m and n):
+ * m a multiple of 4, n of 8. Four of A's columns at one depth lie side by side, so neither needs
+ * packing.
+ */
+function transposedBlockProduct(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+  const rowA = (<usize>m) << 2;
+  const rowB = (<usize>n) << 2;
+  for (let i = 0; i < m; i += 4) {
+    for (let jr = 0; jr < n; jr += 8) {
+      let pa = a + (<usize>i << 2);
+      let pb = b + (<usize>jr << 2);
+      let c00 = f32x4.splat(0);
+      let c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0);
+      let c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0);
+      let c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0);
+      let c31 = f32x4.splat(0);
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        let x = v128.load32_splat(pa);
+        c00 = fma(x, b0, c00);
+        c01 = fma(x, b1, c01);
+        x = v128.load32_splat(pa, 4);
+        c10 = fma(x, b0, c10);
+        c11 = fma(x, b1, c11);
+        x = v128.load32_splat(pa, 8);
+        c20 = fma(x, b0, c20);
+        c21 = fma(x, b1, c21);
+        x = v128.load32_splat(pa, 12);
+        c30 = fma(x, b0, c30);
+        c31 = fma(x, b1, c31);
+        pa += rowA;
+        pb += rowB;
+      }
+      const to = c + <usize>i * rowB + (<usize>jr << 2);
+      v128.store(to, f32x4.add(v128.load(to), c00));
+      v128.store(to, f32x4.add(v128.load(to, 16), c01), 16);
+      v128.store(to + rowB, f32x4.add(v128.load(to + rowB), c10));
+      v128.store(to + rowB, f32x4.add(v128.load(to + rowB, 16), c11), 16);
+      v128.store(to + 2 * rowB, f32x4.add(v128.load(to + 2 * rowB), c20));
+      v128.store(to + 2 * rowB, f32x4.add(v128.load(to + 2 * rowB, 16), c21), 16);
+      v128.store(to + 3 * rowB, f32x4.add(v128.load(to + 3 * rowB), c30));
+      v128.store(to + 3 * rowB, f32x4.add(v128.load(to + 3 * rowB, 16), c31), 16);
+    }
+  }
+}
+
 /** points [alpha, rows x cols] = G times the taps of kernel [r, rows x cols]. */
 function transformKernel(kernel: usize, g: usize, points: usize, alpha: i32, r: i32, n: i32): void {
   for (let xi = 0; xi < alpha; xi++) {
@@ -554,22 +605,29 @@ export function winogradFilterGrad(
         }
       }
     }
-    for (let xi = 0; xi < alpha; xi++)
-      product(
-        u + <usize>(xi * TILES * inChannels) * 4,
-        1,
-        inChannels,
-        v + <usize>(xi * TILES) * outRow,
-        outChannels,
-        1,
-        points + <usize>(xi * n) * 4,
-        outChannels,
-        inChannels,
-        outChannels,
-        count,
-        pack,
-        true,
-      );
+    for (let xi = 0; xi < alpha; xi++) {
+      const ux = u + <usize>(xi * TILES * inChannels) * 4;
+      const vx = v + <usize>(xi * TILES) * outRow;
+      const into = points + <usize>(xi * n) * 4;
+      if (outChannels % 8 === 0)
+        transposedBlockProduct(ux, vx, into, inChannels, outChannels, count);
+      else
+        product(
+          ux,
+          1,
+          inChannels,
+          vx,
+          outChannels,
+          1,
+          into,
+          outChannels,
+          inChannels,
+          outChannels,
+          count,
+          pack,
+          true,
+        );
+    }
   }
   // dkernel tap k = sum over points of G[xi][k] times the point's [in, out].
   memory.fill(dkernel, 0, <usize>(r * n) << 2);
