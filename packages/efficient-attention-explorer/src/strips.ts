@@ -1,4 +1,4 @@
-import { BUCKET_COLORS } from '@decoding-attention/attention-heatmap';
+import { BUCKET_COLORS } from '@decoding-attention/ui';
 import type { ReformerStep } from './events.js';
 import type { ReformerRounds } from './reformer.js';
 

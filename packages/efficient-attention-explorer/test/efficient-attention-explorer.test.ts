@@ -1,7 +1,7 @@
 import '@decoding-attention/shape-dataset-viewer/shape-dataset-viewer.js';
 import type { ShapeDatasetViewer } from '@decoding-attention/shape-dataset-viewer';
 import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
-import { BUCKET_COLORS } from '@decoding-attention/attention-heatmap';
+import { BUCKET_COLORS } from '@decoding-attention/ui';
 import {
   attentionError,
   attentionMask,
