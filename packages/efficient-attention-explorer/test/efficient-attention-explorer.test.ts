@@ -101,6 +101,13 @@ describe(`<${TAG}> performer`, function () {
     // Every draw and kernel at every step of the slider, on the chart.
     expect((el.toJSON().curve as unknown[]).length).to.equal(8 * 4);
     expect($(el, '.performer-chart').querySelector('svg, canvas')).to.not.equal(null);
+    // The PNG holds both matrices and the chart, side by side.
+    const png = await createImageBitmap(await el.toPNG());
+    const [heatmapPng, chart] = [
+      await createImageBitmap(await shownExact.toPNG()),
+      $(el, '.performer-chart'),
+    ];
+    expect(png.width).to.be.above(2 * heatmapPng.width + chart.clientWidth / 2);
   });
 
   it('trigonometric i.i.d. features, as set', async () => {
