@@ -19,7 +19,14 @@ const POSTS = {
     'positional-encoding-explorer': 1,
     'trainable-model': 5,
   },
-  'efficient-attention': { 'shape-dataset-viewer': 1, 'attention-heatmap': 5 },
+  'efficient-attention': {
+    'positional-encoding-explorer': 1,
+    'shape-dataset-viewer': 1,
+    'attention-heatmap': 9,
+    'efficient-attention-explorer': 5,
+    'trainable-model': 3,
+    'attention-cost': 1,
+  },
   vision: {
     'shape-dataset-viewer': 3,
     'patch-tokenizer': 3,
