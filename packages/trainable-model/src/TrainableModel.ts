@@ -221,7 +221,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   // ---- Queries ----
 
   @query('.loss') private lossContainer?: HTMLDivElement;
-  @query('.prediction') private predictionContainer?: HTMLDivElement;
+  // `div`: the legend's prediction line is a `.prediction` too, and comes first.
+  @query('div.prediction') private predictionContainer?: HTMLDivElement;
 
   // ---- Properties ----
 
@@ -732,6 +733,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
         // Settings are shown only once checked: a bad one (even a symbol, set from script) is
         // named by the message alone.
         modelId: model,
+        compared: this.comparedModels(),
         backend: this.training.backend || (this.errorMessage ? '' : this.backend),
         copy: line,
         unit: images && !this.errorMessage ? ' (x 1,000)' : '',
@@ -844,6 +846,23 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
       >
         Train
       </button>`;
+  }
+
+  /** The runs of a comparison as the figures name them before training (none for one model). */
+  private comparedModels(): { label: string; parameters: number }[] {
+    const runs = this.runs();
+    if (runs.length < 2) return [];
+    return runs.flatMap(({ model, variant }) => {
+      const entry = this.catalog.find((m) => m.id === model);
+      return entry
+        ? [
+            {
+              label: variant ? `${entry.label} · ${variant}` : entry.label,
+              parameters: entry.parameters,
+            },
+          ]
+        : [];
+    });
   }
 
   /** What to do, or what is happening, below the figures. */

@@ -107,6 +107,39 @@ describe('<trainable-model> charts: layout', () => {
       expect(panelWidth / charts).to.be.closeTo(viewport === 320 ? 1 : 0.5, 0.02);
     });
 
+  for (const viewport of [320, 1200])
+    it(`draws the prediction chart as wide as its panel, below its legend, at ${viewport} px`, async function () {
+      this.timeout(60_000);
+      await setViewport({ width: viewport, height: 900 });
+      const el = await fixture<TrainableModel>(
+        html`<trainable-model models="fcn cnn lstm" budget="1000 samples"></trainable-model>`,
+      );
+      await waitUntil(() => $(el, 'div.prediction canvas'), 'the prediction chart is drawn', {
+        timeout: 30_000,
+      });
+      await el.updateComplete;
+      const panel = $(el, 'div.prediction');
+      expect(widths(panel).chart).to.equal(widths($(el, '.loss')).panel);
+      expect(widths(panel).chart).to.equal(widths(panel).panel);
+      // The legend's line is a short stroke above the plot, not the plot's container.
+      expect($(el, '.legend .line.prediction').querySelector('canvas')).to.equal(null);
+      expect($(el, '.legend').getBoundingClientRect().bottom).to.be.at.most(
+        panel.getBoundingClientRect().top,
+      );
+    });
+
+  it('heads a comparison with its models before training, not the element’s own model', async function () {
+    this.timeout(60_000);
+    const el = await fixture<TrainableModel>(
+      html`<trainable-model models="fcn cnn lstm" budget="1000 samples"></trainable-model>`,
+    );
+    const head = () =>
+      [...el.shadowRoot!.querySelectorAll('.figures > div')]
+        .slice(0, 1)
+        .map((d) => d.textContent!.replace(/\s+/g, ' ').trim());
+    expect(head()).to.deep.equal(['Models FCN, CNN, RNN (LSTM)']);
+  });
+
   it('names no model in the loss legend before training (the warm-up curves are gone)', async function () {
     this.timeout(60_000);
     const el = await fixture<TrainableModel>(
