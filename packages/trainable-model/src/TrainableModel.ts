@@ -76,6 +76,7 @@ const SETTINGS = [
   'patchSize',
   'decoderBlocks',
   'queries',
+  'crossPrior',
   'channelAttention',
   'model',
   'models',
@@ -245,6 +246,12 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   @property({ type: Number, attribute: 'decoder-blocks' }) decoderBlocks = 2;
   /** vit-encdec: where each decoder query starts: `encoder` (its patch's encoder token, default) or `learned`. */
   @property() queries: 'encoder' | 'learned' = 'encoder';
+  /**
+   * vit-encdec: the bias cross-attention starts with: `locality` (default: each head favours the
+   * encoder patches near its query's own), `content`, `both` or `none`.
+   */
+  @property({ attribute: 'cross-prior' }) crossPrior: 'locality' | 'content' | 'both' | 'none' =
+    'locality';
   /** vit-channels: R, G and B planes attend `within` their channel (default) or `across` channels. */
   @property({ attribute: 'channel-attention' }) channelAttention: 'within' | 'across' = 'within';
   /** Samples per series (default 400). */

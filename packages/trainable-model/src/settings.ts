@@ -116,6 +116,7 @@ export function checkSettings(settings: ElementSettings): void {
   }
   checkInteger('decoder-blocks', settings.decoderBlocks, 1, 24);
   checkOneOf('queries', settings.queries, ['encoder', 'learned'] as const);
+  checkOneOf('cross-prior', settings.crossPrior, ['locality', 'content', 'both', 'none'] as const);
   checkOneOf('channel-attention', settings.channelAttention, ['within', 'across'] as const);
   if (settings.hiddenSize !== undefined) checkInteger('hidden-size', settings.hiddenSize, 2, 1024);
   checkInteger('heads', settings.heads, 1, 64);

@@ -57,6 +57,8 @@ export interface TrainingSettings extends VariantSettings {
   decoderBlocks: number;
   /** vit-encdec: where the decoder's queries start. */
   queries: 'encoder' | 'learned';
+  /** vit-encdec: the bias cross-attention starts with. */
+  crossPrior: 'locality' | 'content' | 'both' | 'none';
   /** vit-channels: attention within or across colour channels. */
   channelAttention: 'within' | 'across';
   length: number;
@@ -154,6 +156,7 @@ export function trainingConfigFor(
       blocks: settings.blocks,
       decoderBlocks: settings.decoderBlocks,
       queries: settings.queries,
+      crossPrior: settings.crossPrior,
       channelAttention: settings.channelAttention,
       positional: settings.positional as 'none' | 'learnable' | 'sinusoidal' | 'rope',
     });

@@ -244,6 +244,7 @@ export class TrainingController implements ReactiveController {
               blocks,
               c.decoderBlocks,
               c.queries,
+              c.crossPrior,
               c.channelAttention,
             ]
           : [

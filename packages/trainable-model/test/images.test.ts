@@ -159,7 +159,13 @@ describe('<trainable-model task="shapes-2d">', function () {
       learningRate: 1e-3,
       validationSize: 4,
       sampleIndex: 1,
+      crossPrior: 'locality',
     });
+    el.setAttribute('cross-prior', 'none');
+    await el.updateComplete;
+    expect(el.trainingConfig()).to.include({ crossPrior: 'none' });
+    el.removeAttribute('cross-prior');
+    await el.updateComplete;
     // Input and target: validation sample 1, exactly as core's generator draws it.
     const expected = generateShapes2D({ seed: sampleSeed(1_000_003, 1), width: 32, height: 32 });
     await waitUntil(() => $(el, 'canvas.input-image'), 'no images');
@@ -468,6 +474,10 @@ describe('<trainable-model task="shapes-2d">', function () {
       [
         'task="shapes-2d" queries="random"',
         'queries must be one of encoder, learned, got "random"',
+      ],
+      [
+        'task="shapes-2d" cross-prior="near"',
+        'cross-prior must be one of locality, content, both, none, got "near"',
       ],
     ];
     for (const [attributes, message] of cases) {

@@ -32,6 +32,7 @@ const NON_DEFAULT: Record<string, string> = {
   'patch-size': '8',
   'decoder-blocks': '1',
   queries: 'learned',
+  'cross-prior': 'none',
   'channel-attention': 'across',
   models: 'fcn cnn',
   length: '48',
