@@ -1,10 +1,12 @@
 /**
  * Training batches made one step ahead on a second thread: while the training Worker runs step
  * n, a helper Worker (another instance of the training Worker's own script) generates batch
- * n + 1. A 2D batch of 32 takes about half as long to generate as a `vit` step takes to train
- * (docs/design/training.md, "Measured: vision in the browser"); on two cores the helper hides it.
- * The batches are the same bytes as those made on the training thread: sample k of a stream
- * depends only on its seed and index.
+ * n + 1. A 2D batch of 32 takes about half as long to generate as a `vit` step takes to train,
+ * so with a core to spare the helper would hide it; on two shared cores it measured slower than
+ * generating between steps, so the trainer uses it only with `batchesAhead` (see
+ * docs/design/training.md, "Batches made ahead, layer norm and Adam in a kernel each"). The
+ * batches are the same bytes as those made on the training thread: sample k of a stream depends
+ * only on its seed and index.
  */
 import { trainingTask, type TaskBatch, type TaskId } from './task.js';
 import type { FilterMode2D } from '../shapes2d.js';

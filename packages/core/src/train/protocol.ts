@@ -106,9 +106,10 @@ export interface TrainingConfig extends ModelOptions, VisionModelOptions, Attent
    */
   threads?: number;
   /**
-   * Generate each 2D batch on a second thread while the step before trains (default true),
-   * where the trainer runs in a Worker that can start one (see batch-prefetch.ts); false
-   * generates every batch between steps, on the training thread. The batches are the same.
+   * Generate each 2D batch on a second thread while the step before trains, where the trainer
+   * runs in a Worker that can start one (see batch-prefetch.ts); by default (false) every batch
+   * is generated between steps, on the training thread, which measured faster on two shared
+   * cores (docs/design/training.md). The batches are the same.
    */
   batchesAhead?: boolean;
 }

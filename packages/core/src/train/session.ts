@@ -78,7 +78,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     keepWeights: config.keepWeights ?? false,
     wasmKernels: config.wasmKernels ?? true,
     fusedAttention: config.fusedAttention ?? true,
-    batchesAhead: config.batchesAhead ?? true,
+    batchesAhead: config.batchesAhead ?? false,
     threads:
       config.threads ?? Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1)),
   };
@@ -306,8 +306,8 @@ export class TrainingSession {
       config: c,
     });
 
-    // 2D batches are made a step ahead on a second thread where one can be started (see
-    // batch-prefetch.ts): the same samples, generated while the previous step trains.
+    // With batchesAhead, 2D batches are made a step ahead on a second thread where one can be
+    // started (see batch-prefetch.ts): the same samples, generated while the previous step trains.
     const batches =
       task.id === 'shapes-2d' && c.batchesAhead
         ? (this.batches ??= new BatchPrefetcher())
