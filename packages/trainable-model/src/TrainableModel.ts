@@ -171,6 +171,7 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   /** The Trainer, the queue of models, and what training reports. */
   private readonly training = new TrainingController(this, {
     configFor: (model, attention) => trainingConfigFor(this, model, attention),
+    refused: () => Boolean(this.errorMessage),
     place: () => this.runOn,
     loss: (row) => this.charts.addLoss(row),
     baselines: (scores) => this.baselineScores.reported(scores),

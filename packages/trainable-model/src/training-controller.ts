@@ -71,6 +71,8 @@ export interface TrainingHost extends ReactiveControllerHost, HTMLElement {
 export interface TrainingHooks {
   /** The trainer's configuration for `model` (with `attention`, or the element's), from the element's (validated) settings. */
   configFor(model: AnyModelId, attention?: AttentionVariant): TrainingConfig;
+  /** Whether the element's settings are refused (a message is shown): then no weights fit them. */
+  refused?(): boolean;
   /** Where a new trainer runs (`run-on`): `worker` (or the page where no Worker starts) or `page`. */
   place(): TrainerMode;
   /** A new point of a loss curve. */
@@ -155,6 +157,7 @@ export class TrainingController implements ReactiveController {
 
   /** Whether a run of `model` at the element's settings can continue from the weights held. */
   canContinue(model: AnyModelId): boolean {
+    if (this.running || !this.held) return false;
     const settings = this.settingsOf(model);
     return !this.running && settings !== '' && this.held?.settings === settings;
   }
@@ -229,6 +232,9 @@ export class TrainingController implements ReactiveController {
 
   /** What makes weights fit a model: its id and the settings that shape its weights. */
   private settingsOf(model: AnyModelId, attention?: AttentionVariant): string {
+    // Settings the element has refused fit no weights, and are never read (a bad value may be
+    // anything, even a list of 2^32 - 1 empty slots).
+    if (this.hooks.refused?.()) return '';
     try {
       const c = this.hooks.configFor(model, attention);
       const { length, hidden, heads, positional, mask, embedding, blocks } = c;
