@@ -1,6 +1,8 @@
 import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import type { Preview } from '@storybook/web-components-vite';
+import attentionCost from '../packages/attention-cost/custom-elements.json';
 import attentionHeatmap from '../packages/attention-heatmap/custom-elements.json';
+import efficientAttentionExplorer from '../packages/efficient-attention-explorer/custom-elements.json';
 import positionalEncodingExplorer from '../packages/positional-encoding-explorer/custom-elements.json';
 import patchTokenizer from '../packages/patch-tokenizer/custom-elements.json';
 import shapeDatasetViewer from '../packages/shape-dataset-viewer/custom-elements.json';
@@ -47,6 +49,8 @@ setCustomElementsManifest(
     positionalEncodingExplorer as Manifest,
     patchTokenizer as Manifest,
     trainableModel as Manifest,
+    attentionCost as Manifest,
+    efficientAttentionExplorer as Manifest,
   ]),
 );
 
