@@ -103,6 +103,7 @@ export const AdaptiveSpans: Story = {
 
 /** Bad input: an unknown method is named inside the element, with the methods that exist. */
 export const UnknownMethod: Story = {
+  tags: ['expect-warnings'],
   render: () =>
     html`<efficient-attention-explorer method="nystrom"></efficient-attention-explorer>`,
 };
