@@ -8,27 +8,17 @@ import {
   fuzzAttributes,
   manifestAttributes,
   removalFailures,
-  settle,
+  removeReliabilityHosts,
+  settledFromMarkup,
 } from '../../ui/test/reliability.js';
 
 const TAG = 'attention-cost';
 const manifest = new URL('../custom-elements.json', import.meta.url);
 
 /** An element made from `markup`, on the page and settled; its warnings are kept quiet. */
-async function costElement(markup: string): Promise<AttentionCost> {
-  const container = document.createElement('div');
-  container.className = 'reliability-host';
-  let el!: AttentionCost;
-  await capturingWarnings(async () => {
-    container.innerHTML = markup;
-    document.body.append(container);
-    el = container.querySelector<AttentionCost>(TAG)!;
-    await settle(el, 30_000);
-  });
-  return el;
-}
+const costElement = (markup: string) => settledFromMarkup<AttentionCost>(markup, TAG);
 
-afterEach(() => document.querySelectorAll('.reliability-host').forEach((host) => host.remove()));
+afterEach(removeReliabilityHosts);
 
 /** A value every attribute takes that differs from its default, to test its removal. */
 const NON_DEFAULT: Record<string, string> = {

@@ -8,28 +8,18 @@ import {
   fuzzAttributes,
   manifestAttributes,
   removalFailures,
-  settle,
   shownError,
+  removeReliabilityHosts,
+  settledFromMarkup,
 } from '../../ui/test/reliability.js';
 
 const TAG = 'efficient-attention-explorer';
 const manifest = new URL('../custom-elements.json', import.meta.url);
 
 /** An explorer made from `markup`, on the page and settled; its warnings are kept quiet. */
-async function explorer(markup: string): Promise<EfficientAttentionExplorer> {
-  const container = document.createElement('div');
-  container.className = 'reliability-host';
-  let el!: EfficientAttentionExplorer;
-  await capturingWarnings(async () => {
-    container.innerHTML = markup;
-    document.body.append(container);
-    el = container.querySelector<EfficientAttentionExplorer>(TAG)!;
-    await settle(el, 30_000);
-  });
-  return el;
-}
+const explorer = (markup: string) => settledFromMarkup<EfficientAttentionExplorer>(markup, TAG);
 
-afterEach(() => document.querySelectorAll('.reliability-host').forEach((host) => host.remove()));
+afterEach(removeReliabilityHosts);
 
 /** A value every attribute takes that differs from its default, to test its removal. */
 const NON_DEFAULT: Record<string, string> = {

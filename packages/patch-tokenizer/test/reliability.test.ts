@@ -16,26 +16,17 @@ import {
   settle,
   shownError,
   watchLongTasks,
+  removeReliabilityHosts,
+  settledFromMarkup,
 } from '../../ui/test/reliability.js';
 
 const TAG = 'patch-tokenizer';
 const manifest = new URL('../custom-elements.json', import.meta.url);
 
 /** A tokenizer made from `markup`, on the page and settled; its warnings are kept quiet. */
-async function tokenizer(markup: string): Promise<PatchTokenizer> {
-  const container = document.createElement('div');
-  container.className = 'reliability-host';
-  let el!: PatchTokenizer;
-  await capturingWarnings(async () => {
-    container.innerHTML = markup;
-    document.body.append(container);
-    el = container.querySelector<PatchTokenizer>(TAG)!;
-    await settle(el, 30_000);
-  });
-  return el;
-}
+const tokenizer = (markup: string) => settledFromMarkup<PatchTokenizer>(markup, TAG);
 
-afterEach(() => document.querySelectorAll('.reliability-host').forEach((host) => host.remove()));
+afterEach(removeReliabilityHosts);
 
 /** A value every attribute takes that differs from its default, to test its removal. */
 const NON_DEFAULT: Record<string, string> = {

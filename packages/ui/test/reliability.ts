@@ -2,6 +2,7 @@
 // attribute set and removed, each attribute and property given bad and edge values. Import from
 // '../../ui/test/helpers.js' in an element's `test/reliability.test.ts`.
 import { expect } from '@open-wc/testing';
+import { capturingWarnings } from './helpers.js';
 
 /** One attribute of an element, as its custom-elements manifest lists it. */
 export interface ManifestAttribute {
@@ -458,4 +459,29 @@ export async function crowd(count: number, create: () => HTMLElement): Promise<C
   });
   host.remove();
   return report;
+}
+
+/**
+ * The `tag` element made from `markup` in a `.reliability-host` container, on the page and
+ * settled, its warnings kept quiet; `removeReliabilityHosts` (after each test) takes it away.
+ */
+export async function settledFromMarkup<T extends Element>(
+  markup: string,
+  tag: string,
+): Promise<T> {
+  const container = document.createElement('div');
+  container.className = 'reliability-host';
+  let el!: T;
+  await capturingWarnings(async () => {
+    container.innerHTML = markup;
+    document.body.append(container);
+    el = container.querySelector<T>(tag)!;
+    await settle(el, 30_000);
+  });
+  return el;
+}
+
+/** Removes every container `settledFromMarkup` made. */
+export function removeReliabilityHosts(): void {
+  document.querySelectorAll('.reliability-host').forEach((host) => host.remove());
 }
