@@ -48,9 +48,9 @@ function customElementsIn(root: ParentNode): HTMLElement[] {
 const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
 /**
- * Waits until the story is still: every element rendered with its tracked work (charts, data,
- * warm-ups) done, and what a `<trainable-model>` measures on first sight (the baselines its
- * charts and note show) measured.
+ * Waits until the story is still: every element seen (scrolled near), rendered with its tracked
+ * work (charts, data, warm-ups) done, and what a `<trainable-model>` measures on first sight (the
+ * baselines its charts and note show) measured.
  */
 async function settle(root: HTMLElement): Promise<void> {
   for (let round = 0; round < 3; round++) {
@@ -58,6 +58,15 @@ async function settle(root: HTMLElement): Promise<void> {
       updateComplete?: Promise<unknown>;
       baselines?: Record<string, number>;
     })[];
+    // A reader scrolling through the story: every element comes near the view, so the ones that
+    // draw their charts on first sight draw them (else whether an element below the fold was near
+    // enough depended on how far the ones above it had laid out when the browser first looked).
+    for (const el of elements) {
+      el.scrollIntoView({ block: 'center' });
+      await frame();
+      await frame();
+    }
+    window.scrollTo(0, 0);
     await Promise.all(elements.map((el) => el.updateComplete));
     const deadline = performance.now() + 20_000;
     for (const el of elements.filter((e) => e.localName === 'trainable-model'))
