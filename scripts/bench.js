@@ -2,7 +2,9 @@
 // prints every figure beside what it is compared against, as a ratio from the same run.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage } from './browser.js';
 import { ensureChrome } from './chrome.js';
@@ -80,6 +82,36 @@ const format = (value, unit) => {
   return `${value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 };
 
+/** A console line from a suite that starts so carries results to keep: `{ file, entries }`. */
+const SAVE = 'bench-save ';
+
+/**
+ * Keeps measured results in the repo (docs/data/*.json only): `entries` is `{ section: { key:
+ * entry } }`; each entry replaces the one of that key in the file, stamped with how it was
+ * measured (date, browser, machine, the load on it, and the command that measures it again).
+ */
+function save(suite, { file, entries }) {
+  if (!/^docs\/data\/[\w-]+\.json$/.test(file))
+    throw new Error(`bench-save: ${file} is not docs/data/*.json`);
+  const path = `${root}${file}`;
+  const data = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  const query = process.env.BENCH_QUERY ? `BENCH_QUERY='${process.env.BENCH_QUERY}' ` : '';
+  const measured = {
+    date: new Date().toISOString().slice(0, 10),
+    browser: `${version}, headless`,
+    machine: `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    load: Number(loadavg()[0].toFixed(2)),
+    command: `${query}npm run bench -- ${suite}`,
+  };
+  for (const [section, keyed] of Object.entries(entries)) {
+    data[section] = { ...data[section] };
+    for (const [key, entry] of Object.entries(keyed)) data[section][key] = { ...entry, measured };
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+  console.log(`  saved ${Object.keys(entries).join(', ')} to ${file}`);
+}
+
 /** Prints a suite's rows: each figure beside what it is compared against, and the ratio. */
 function printTable(result) {
   console.log(`\n${result.title}  (${version}, headless)`);
@@ -114,13 +146,16 @@ for (const name of suites) {
     browser,
     `${serverFor(name).url}/index.html?suite=${name}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`,
   );
-  // Progress lines from long suites, as they happen.
+  // Progress lines from long suites, as they happen; results a suite keeps in the repo, saved.
   tab.on('console', (message) => {
-    if (message.type() === 'log') console.log(`  ${message.text()}`);
+    if (message.type() !== 'log') return;
+    const text = message.text();
+    if (text.startsWith(SAVE)) save(name, JSON.parse(text.slice(SAVE.length)));
+    else console.log(`  ${text}`);
   });
   // Waited for in slices: one wait is one protocol call, which the browser's protocol timeout
   // (30 minutes) would cut short in a long suite.
-  const deadline = Date.now() + 120 * 60 * 1000;
+  const deadline = Date.now() + 240 * 60 * 1000;
   for (;;) {
     try {
       await tab.waitForFunction(() => window.benchResult?.done === true, {

@@ -55,13 +55,19 @@ describe('Trainer in a module Worker', () => {
   });
 
   it('warms up over 300 steps, or over a tenth of a shorter budget', async () => {
-    const rates = async (steps: number) => {
+    const rates = async (steps: number, warmupBudget?: number) => {
       const seen: number[] = [];
       const onProgress = (event: Event) =>
         seen.push((event as CustomEvent<{ learningRate: number }>).detail.learningRate);
       trainer.addEventListener('progress', onProgress);
       const done = next(trainer, 'done');
-      trainer.start({ ...small, learningRate: 1e-3, warmupSteps: 300, budget: { steps } });
+      trainer.start({
+        ...small,
+        learningRate: 1e-3,
+        warmupSteps: 300,
+        warmupBudget,
+        budget: { steps },
+      });
       await done;
       trainer.removeEventListener('progress', onProgress);
       return seen;
@@ -71,6 +77,10 @@ describe('Trainer in a module Worker', () => {
     expect(short[0]).to.be.closeTo(1e-3 / 300, 1e-12);
     expect(short[1]).to.be.closeTo(1e-3 * 0.5, 1e-12);
     expect(short.slice(2)).to.deep.equal(Array(18).fill(1e-3));
+    // warmupBudget 0: the series' own warm-up, 300 steps whatever the budget.
+    const exact = await rates(20, 0);
+    expect(exact).to.have.length(20);
+    exact.forEach((rate, step) => expect(rate).to.be.closeTo((1e-3 * (step + 1)) / 300, 1e-12));
   });
 
   it('pauses, resumes and stops', async () => {
@@ -263,6 +273,9 @@ describe('Trainer on the page', () => {
     const threadsError = next(trainer, 'error');
     trainer.start({ ...small, threads: 0 });
     expect((await threadsError).message).to.match(/threads must be a whole number in \[1, 64\]/);
+    const warmupError = next(trainer, 'error');
+    trainer.start({ ...small, warmupBudget: 2 });
+    expect((await warmupError).message).to.match(/warmupBudget must be a number in \[0, 1\]/);
     trainer.dispose();
   });
 

@@ -66,6 +66,11 @@ export interface TrainingConfig extends ModelOptions, VisionModelOptions, Attent
    * ends the warm-up sooner, at a tenth of the budget, so every run gets to learn at full rate.
    */
   warmupSteps?: number;
+  /**
+   * The share of the budget by which the warm-up ends at the latest (default 0.1). 0 turns that
+   * rule off: the warm-up then takes exactly `warmupSteps` steps, as the series' own runs do.
+   */
+  warmupBudget?: number;
   /** Fresh samples per step (default 128; 32 on shapes-2d). */
   batchSize?: number;
   /** When to stop: after this many samples, seconds or steps, whichever comes first (default 60 s). */

@@ -62,6 +62,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
     filter: config.filter ?? 'none',
     learningRate: config.learningRate ?? (images ? 1e-3 : 3e-4),
     warmupSteps: config.warmupSteps ?? 300,
+    warmupBudget: config.warmupBudget ?? WARMUP_BUDGET,
     batchSize: config.batchSize ?? (images ? 32 : 128),
     budget: {
       samples: config.budget?.samples ?? Infinity,
@@ -85,6 +86,7 @@ export function resolveTrainingConfig(config: TrainingConfig): ResolvedTrainingC
   checkOneOf('filter', resolved.filter, FILTER_MODES_2D);
   checkNumber('learningRate', resolved.learningRate, 1e-9, 10);
   checkInteger('warmupSteps', resolved.warmupSteps, 0);
+  checkNumber('warmupBudget', resolved.warmupBudget, 0, 1);
   checkInteger('batchSize', resolved.batchSize, 1, 4096);
   checkInteger('validationSize', resolved.validationSize, 1, 100_000);
   checkInteger('sampleIndex', resolved.sampleIndex, 0, resolved.validationSize - 1);
@@ -357,10 +359,10 @@ export class TrainingSession {
       const xs = tf.tensor(buffers.inputs, [c.batchSize, ...task.shape]);
       const ys = tf.tensor(buffers.targets, [c.batchSize, ...task.shape]);
       // Linear warm-up to the full learning rate over the first warmupSteps steps, or over the
-      // first tenth of the budget when that comes first.
+      // first tenth of the budget (warmupBudget) when that comes first.
+      const byBudget = c.warmupBudget > 0 ? fraction() / c.warmupBudget : 0;
       const learningRate =
-        c.learningRate *
-        Math.min(1, Math.max((step + 1) / Math.max(1, c.warmupSteps), fraction() / WARMUP_BUDGET));
+        c.learningRate * Math.min(1, Math.max((step + 1) / Math.max(1, c.warmupSteps), byBudget));
       (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
       // The adaptive span's penalty reaches the loss as a gradient the layer adds to its spans
       // while training (see adaptiveSpanAttention): the MSE reported is the data's alone.
