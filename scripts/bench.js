@@ -12,7 +12,13 @@ import { coreAssetsPlugin, trainingWorkerEntry } from './esbuild-assets.js';
 import { startStaticServer } from './static-server.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const out = `${root}.bench/`;
+// The bundle the suites run from, rebuilt each run: BENCH_OUT=.bench-2 gives a second run of its
+// own folder, so two can run at once without one deleting the other's files.
+const out = `${root}${process.env.BENCH_OUT ?? '.bench'}/`;
+if (!/^\.bench[\w-]*$/.test(process.env.BENCH_OUT ?? '.bench')) {
+  console.error('BENCH_OUT must name a folder .bench<suffix> at the root (ignored by git).');
+  process.exit(1);
+}
 const available = readdirSync(`${root}bench`)
   .filter((file) => file.endsWith('.bench.ts'))
   .map((file) => file.replace(/\.bench\.ts$/, ''));
