@@ -139,7 +139,7 @@ async function timeToLesson(report: Report): Promise<void> {
   };
   const baseline = copyBaseline(config);
   const cap = number('lessonSeconds', 120);
-  const described = `${config.model} (L ${config.length}, d ${config.hidden}, batch ${config.batchSize}, lr ${config.learningRate})`;
+  const described = `${config.model} (L ${config.length}, d ${config.hidden}, ${config.blocks ?? 2} block(s), batch ${config.batchSize}, lr ${config.learningRate})`;
   // The element's own budget, so the warm-up is the reader's (a tenth of it); stopped at the
   // lesson, or at the cap.
   const run = await train(

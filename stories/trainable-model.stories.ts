@@ -34,7 +34,7 @@ const meta: Meta<Args> = {
     docs: {
       description: {
         component:
-          'Press Train: the model learns the 1D task in your browser (in a Worker, so the page stays responsive). Below the copy-the-input line (about 26) it has learned to use the other shapes of the group. The default model, the conv-stem transformer at width 32 and batches of 16, crosses it in about 20 seconds on a laptop. Attention models show their attention maps forming; hover one to see the query and key on the validation sample.',
+          'Press Train: the model learns the 1D task in your browser (in a Worker, so the page stays responsive). Below the copy-the-input line (about 26) it has learned to use the other shapes of the group. The default model, the conv-stem transformer at width 32, one block deep, with batches of 16, crosses it in about 10 seconds on a laptop. Attention models show their attention maps forming; hover one to see the query and key on the validation sample.',
       },
     },
   },

@@ -267,8 +267,8 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
   @property() mask: 'full' | 'causal' = 'full';
   /** transformer: `conv` or `dense` input embedding. */
   @property() embedding: 'dense' | 'conv' = 'conv';
-  /** transformer: number of blocks. */
-  @property({ type: Number }) blocks = 2;
+  /** transformer: number of blocks (default 1); vision models: encoder blocks (default 2). */
+  @property({ type: Number }) blocks?: number;
   /** Adam's learning rate after warm-up (default: 2e-3 for the transformer, 1e-3 for vision models, 3e-4 for the others). */
   @property({ type: Number, attribute: 'learning-rate' }) learningRate?: number;
   /** Fresh samples per step (default: 16 for the transformer, 32 for vision models, 128 for the others). */

@@ -30,6 +30,7 @@ import {
 import { checkVariantSettings } from './variant-settings.js';
 import {
   DEFAULT_MODELS,
+  blocksFor,
   hiddenFor,
   parseBudget,
   sampleValues,
@@ -127,7 +128,7 @@ export function checkSettings(settings: ElementSettings): void {
     );
   checkOneOf('mask', settings.mask, ['full', 'causal'] as const);
   checkOneOf('embedding', settings.embedding, ['dense', 'conv'] as const);
-  checkInteger('blocks', settings.blocks, 1, 24);
+  if (settings.blocks !== undefined) checkInteger('blocks', settings.blocks, 1, 24);
   if (settings.learningRate !== undefined)
     checkNumber('learning-rate', settings.learningRate, 1e-9, 10);
   if (settings.batchSize !== undefined) checkInteger('batch-size', settings.batchSize, 1, 4096);
@@ -165,7 +166,7 @@ export function checkSettings(settings: ElementSettings): void {
       positional: settings.positional,
       mask: settings.mask,
       embedding: settings.embedding,
-      blocks: settings.blocks,
+      blocks: blocksFor(settings, id),
     }),
     images ? Number.MAX_SAFE_INTEGER : settings.length,
   );

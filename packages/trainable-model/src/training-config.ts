@@ -17,18 +17,18 @@ import {
 
 /**
  * Settings chosen for the browser where the element leaves them unset: the transformer is
- * narrower, with smaller batches and a higher learning rate, so that it beats copying the input
- * within seconds on a laptop; the other models keep the reference settings, and so their
- * parameter counts (docs/design/training.md).
+ * narrower, one block deep, with smaller batches and a higher learning rate, so that it beats
+ * copying the input within seconds on a laptop; the other models keep the reference settings,
+ * and so their parameter counts (docs/design/training.md).
  */
 export const TRAINING_DEFAULTS: Record<
   'transformer' | 'others' | 'vision',
-  { hidden: number; batchSize: number; learningRate: number }
+  { hidden: number; batchSize: number; learningRate: number; blocks: number }
 > = {
-  transformer: { hidden: 32, batchSize: 16, learningRate: 2e-3 },
-  others: { hidden: 64, batchSize: 128, learningRate: 3e-4 },
+  transformer: { hidden: 32, batchSize: 16, learningRate: 2e-3, blocks: 1 },
+  others: { hidden: 64, batchSize: 128, learningRate: 3e-4, blocks: 2 },
   /** The vision models at the trainer's image defaults (docs/design/training.md). */
-  vision: { hidden: 64, batchSize: 32, learningRate: 1e-3 },
+  vision: { hidden: 64, batchSize: 32, learningRate: 1e-3, blocks: 2 },
 };
 
 /** The model each task trains when `model` is not set. */
@@ -67,7 +67,7 @@ export interface TrainingSettings extends VariantSettings {
   positional: ModelEncoding;
   mask: 'full' | 'causal';
   embedding: 'dense' | 'conv';
-  blocks: number;
+  blocks?: number;
   learningRate?: number;
   batchSize?: number;
   budget: string;
@@ -105,6 +105,11 @@ export function defaultsFor(model: AnyModelId): (typeof TRAINING_DEFAULTS)['othe
 /** The width `model` trains at: `hidden-size`, or its default. */
 export function hiddenFor(settings: TrainingSettings, model: AnyModelId): number {
   return settings.hiddenSize ?? defaultsFor(model).hidden;
+}
+
+/** The blocks `model` stacks (the transformer's, or a vision model's encoder's): `blocks`, or its default. */
+export function blocksFor(settings: Pick<TrainingSettings, 'blocks'>, model: AnyModelId): number {
+  return settings.blocks ?? defaultsFor(model).blocks;
 }
 
 /** The validation samples of a run: `validation-size`, or the task's default. */
@@ -153,7 +158,7 @@ export function trainingConfigFor(
       patchSize: settings.patchSize,
       hidden: hiddenFor(settings, model),
       heads: settings.heads,
-      blocks: settings.blocks,
+      blocks: blocksFor(settings, model),
       decoderBlocks: settings.decoderBlocks,
       queries: settings.queries,
       crossPrior: settings.crossPrior,
@@ -169,7 +174,7 @@ export function trainingConfigFor(
     positional: settings.positional,
     mask: settings.mask,
     embedding: settings.embedding,
-    blocks: settings.blocks,
+    blocks: blocksFor(settings, model),
   });
   const variant = (VARIANT_MODELS as readonly string[]).includes(model)
     ? variantOptions(settings, attention)

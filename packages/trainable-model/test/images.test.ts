@@ -20,14 +20,16 @@ import type { TrainableModel, TrainingDoneDetail } from '../src/index.js';
 import { attentionRollout, channelMaps } from '../src/vision-attention.js';
 import '../src/trainable-model.js';
 
-/** A small image configuration: 32 x 32 images in 4 x 4 patches of 8, a narrow model. */
+/**
+ * A small image configuration: 32 x 32 images in 4 x 4 patches of 8, a narrow model (its encoder
+ * at the vision models' default of two blocks).
+ */
 const small = html`<trainable-model
   task="shapes-2d"
   image-size="32"
   patch-size="8"
   hidden-size="16"
   heads="2"
-  blocks="2"
   decoder-blocks="1"
   batch-size="4"
   validation-size="4"

@@ -5,10 +5,11 @@ import { longTasksWhileTraining } from './long-tasks.js';
 
 // In a page of its own, like the attention model's: nothing left over from other tests.
 describe('<trainable-model> responsiveness with the default model', () => {
-  it('stays responsive with the default transformer, whose maps are two layers of four 400 x 400 heads', async function () {
+  it('stays responsive with the default transformer two blocks deep, whose maps are two layers of four 400 x 400 heads', async function () {
     this.timeout(120_000);
+    // Two blocks (the default is one): twice the maps to draw per snapshot.
     const el = await fixture<TrainableModel>(
-      html`<trainable-model budget="10s" backend="wasm"></trainable-model>`,
+      html`<trainable-model blocks="2" budget="10s" backend="wasm"></trainable-model>`,
     );
     const long = await longTasksWhileTraining(el);
     expect(el.trainingResults[0]).to.include({ model: 'transformer' });

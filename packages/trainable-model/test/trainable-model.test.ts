@@ -74,15 +74,17 @@ describe('<trainable-model>', () => {
       o.textContent!.replace(/\s+/g, ' ').trim(),
     );
     // Each at its own defaults (docs/design/training.md): the models of post 1 at the reference
-    // width 64, the transformer (the default model) at the width chosen for the browser, 32.
+    // width 64, the transformer (the default model) at the width and depth chosen for the
+    // browser, 32 and one block.
     expect(options).to.deep.equal(
       modelCatalog().map((m) => {
         const parameters =
-          m.id === 'transformer' ? parameterCount(m.id, { hidden: 32 }) : m.parameters;
+          m.id === 'transformer' ? parameterCount(m.id, { hidden: 32, blocks: 1 }) : m.parameters;
         return `${m.label} (${parameters.toLocaleString('en')} parameters)`;
       }),
     );
     expect(options[3]).to.equal('Attention (12,673 parameters)');
+    expect(options).to.include('Transformer (18,145 parameters)');
     expect($<HTMLSelectElement>(el, 'select').value).to.equal('transformer');
     expect(el.trainingConfig()).to.include({
       model: 'transformer',
@@ -91,7 +93,11 @@ describe('<trainable-model>', () => {
       learningRate: 2e-3,
       length: 400,
       embedding: 'conv',
+      blocks: 1,
     });
+    el.blocks = 3;
+    expect(el.trainingConfig()).to.include({ blocks: 3 });
+    el.blocks = undefined;
     expect(el.trainingConfig('cnn')).to.include({ hidden: 64, batchSize: 128, learningRate: 3e-4 });
     // The validation sample the Worker will use, drawn before any training.
     const expected = generateShapes1D({ seed: sampleSeed(1_000_003, 0), length: 400 });
