@@ -200,14 +200,10 @@ async function timeToLesson(report: Report): Promise<void> {
 }
 
 async function resultsTable(report: Report): Promise<void> {
-  const models = list('tableModels', [
-    'fcn',
-    'cnn',
-    'lstm',
-    'attention',
-    'attention-pe',
-    'mha',
-  ]) as ModelId[];
+  const models = list(
+    'tableModels',
+    MODEL_IDS.filter((id) => id !== 'transformer'),
+  ) as ModelId[];
   const samples = number('tableSamples', 2560);
   // A time budget per model instead (`tableSeconds=25`), as the post's live line-up gives.
   const perModel = number('tableSeconds', 0);
@@ -262,15 +258,7 @@ async function resultsTable(report: Report): Promise<void> {
  * model as each finishes. `referenceModels=…`, `referenceSamples=128000`.
  */
 async function referenceTable(report: Report): Promise<void> {
-  const models = list('referenceModels', [
-    'fcn',
-    'cnn',
-    'lstm',
-    'attention',
-    'attention-pe',
-    'mha',
-    'transformer',
-  ]) as ModelId[];
+  const models = list('referenceModels', MODEL_IDS) as ModelId[];
   const samples = number('referenceSamples', 128_000);
   const settings = {
     length: 400,
@@ -295,6 +283,7 @@ async function referenceTable(report: Report): Promise<void> {
       epochs.push(epoch.reduce((sum, p) => sum + p.trainLoss, 0) / epoch.length);
     }
     const { validationLoss, samplesSeen, elapsed } = run.done;
+    const { rate } = throughput(run);
     save({
       models: {
         [model]: {
@@ -303,7 +292,7 @@ async function referenceTable(report: Report): Promise<void> {
           validationMSE: validationLoss,
           trainMSEPerEpoch: epochs.map((loss) => Number(loss.toFixed(3))),
           seconds: Number(elapsed.toFixed(1)),
-          samplesPerSecond: Number(throughput(run).rate.toFixed(1)),
+          samplesPerSecond: Number(rate.toFixed(1)),
           backend: run.backend,
           threads: run.threads,
           settings: { ...settings, budget: undefined },
@@ -317,7 +306,7 @@ async function referenceTable(report: Report): Promise<void> {
       against: 'copying the input',
       reference: copy,
       ratio: copy / validationLoss,
-      note: `${seconds(elapsed)} at ${throughput(run).rate.toFixed(1)} samples/s on ${run.backend}, ${run.threads} threads`,
+      note: `${seconds(elapsed)} at ${rate.toFixed(1)} samples/s on ${run.backend}, ${run.threads} threads`,
     });
   }
 }
