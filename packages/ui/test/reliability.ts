@@ -231,30 +231,81 @@ export async function settle(element: Element, ms = 5000): Promise<void> {
 }
 
 /**
- * Runs `body` while watching the page: uncaught errors and unhandled rejections go to
- * `report.exceptions`, and the longest main-thread task to `report.longestTask`.
+ * A value's task is measured again, up to `TRIES` times in all, when it comes out over this: load
+ * from other work on a 2-core machine (a collection, another process) makes one task long at
+ * random, while a value that really costs too much is long on every try. A value's cost is its
+ * shortest try; `remeasured` in each report lists every value that needed more than one.
  */
+export const REMEASURE_OVER_MS = 150;
+export const TRIES = 3;
+
+/** The longest main-thread task (over 50 ms, else 0) that `action` caused, waited for in full. */
+export async function longestTaskOf(action: () => Promise<void>): Promise<number> {
+  const durations: number[] = [];
+  const observer = new PerformanceObserver((list) =>
+    list.getEntries().forEach((entry) => durations.push(entry.duration)),
+  );
+  observer.observe({ type: 'longtask', buffered: false });
+  try {
+    await action();
+    // Long-task entries arrive after their task ends: give them a turn, then take what is queued.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    observer.takeRecords().forEach((entry) => durations.push(entry.duration));
+  } finally {
+    observer.disconnect();
+  }
+  return Math.max(0, ...durations);
+}
+
+/**
+ * The cost of `action` in its longest task, remeasured (after `undo`) while it is over
+ * `REMEASURE_OVER_MS`, `TRIES` tries at most: the shortest try, and every try when there were more.
+ */
+export async function costOf(
+  action: () => Promise<void>,
+  undo: () => Promise<void>,
+): Promise<{ ms: number; tries: number[] }> {
+  const tries = [await longestTaskOf(action)];
+  while (Math.min(...tries) > REMEASURE_OVER_MS && tries.length < TRIES) {
+    await undo();
+    tries.push(await longestTaskOf(action));
+  }
+  return { ms: Math.min(...tries), tries };
+}
+
+/** Notes a value's cost in `report`: its longest task, and its tries when it took more than one. */
+function record(
+  report: { longestTask: number; remeasured: string[] },
+  label: string,
+  cost: { ms: number; tries: number[] },
+): void {
+  report.longestTask = Math.max(report.longestTask, cost.ms);
+  if (cost.tries.length > 1)
+    report.remeasured.push(`${label}: ${cost.tries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+}
+
+/** Runs `body` while watching the page for uncaught errors and unhandled rejections. */
 async function watching(
-  report: { exceptions: string[]; longestTask: number },
+  report: { exceptions: string[] },
   body: () => Promise<void>,
 ): Promise<void> {
   const uncaught = watchUncaught();
-  const tasks = watchLongTasks();
   try {
     await body();
   } finally {
     uncaught.stop();
-    tasks.stop();
   }
   report.exceptions.push(...uncaught.errors);
-  report.longestTask = Math.max(report.longestTask, ...tasks.durations);
 }
 
 /** What a fuzz run found, for the test's assertions and the run's log. */
 export interface FuzzReport {
   tried: number;
   exceptions: string[];
+  /** The longest main-thread task a value caused (its shortest try: see `REMEASURE_OVER_MS`). */
   longestTask: number;
+  /** Values measured more than once, with each try's longest task. */
+  remeasured: string[];
   /** Messages that appeared for an attribute but did not name it. */
   unnamed: string[];
   /** Attributes that showed a message still after being removed again. */
@@ -275,6 +326,7 @@ export async function fuzzAttributes(
     tried: 0,
     exceptions: [],
     longestTask: 0,
+    remeasured: [],
     unnamed: [],
     unrecovered: [],
   };
@@ -282,18 +334,35 @@ export async function fuzzAttributes(
     for (const { name } of attributes) {
       for (const value of values) {
         report.tried++;
-        try {
-          element.setAttribute(name, value);
+        const label = `${name}="${value.slice(0, 40)}"`;
+        const set = async () => {
+          try {
+            element.setAttribute(name, value);
+            await settle(element);
+          } catch (error) {
+            report.exceptions.push(`${label}: ${String(error)}`);
+          }
+        };
+        const unset = async () => {
+          element.removeAttribute(name);
           await settle(element);
-        } catch (error) {
-          report.exceptions.push(`${name}="${value.slice(0, 40)}": ${String(error)}`);
-        }
+        };
+        record(report, label, await costOf(set, unset));
         const message = shownError(element);
         if (message && !message.includes(name))
           report.unnamed.push(`${name}="${value.slice(0, 40)}": ${message}`);
       }
-      element.removeAttribute(name);
-      await settle(element);
+      const last = values[values.length - 1];
+      const removal = async () => {
+        element.removeAttribute(name);
+        await settle(element);
+      };
+      const setLast = async () => {
+        if (last === undefined) return;
+        element.setAttribute(name, last);
+        await settle(element);
+      };
+      record(report, `${name} removed`, await costOf(removal, setLast));
       const left = shownError(element);
       if (left) report.unrecovered.push(`${name}: ${left}`);
     }
@@ -303,6 +372,8 @@ export async function fuzzAttributes(
 
 /** Asserts what every fuzz run must show: nothing thrown, messages named, recovery, no freeze. */
 export function expectReliable(report: FuzzReport, longestTaskMs = 200): void {
+  if (report.remeasured.length > 0)
+    console.log(`measured again (longest task of each try): ${report.remeasured.join('; ')}`);
   expect(report.exceptions, 'uncaught exceptions').to.deep.equal([]);
   expect(report.unnamed, 'messages that do not name their attribute').to.deep.equal([]);
   expect(report.unrecovered, 'messages left after the attribute was removed').to.deep.equal([]);
@@ -395,6 +466,7 @@ export async function fuzzProperty(
     tried: 0,
     exceptions: [],
     longestTask: 0,
+    remeasured: [],
     unnamed: [],
     unrecovered: [],
     misjudged: [],
@@ -404,23 +476,37 @@ export async function fuzzProperty(
     for (const value of values) {
       report.tried++;
       const label = `${name} = ${describeFuzzValue(value)}`;
-      try {
-        target[name] = value;
-        await settle(element);
-      } catch (error) {
-        report.exceptions.push(`${label}: ${String(error)}`);
-      }
+      const set = async () => {
+        try {
+          target[name] = value;
+          await settle(element);
+        } catch (error) {
+          report.exceptions.push(`${label}: ${String(error)}`);
+        }
+      };
+      const reset = async () => {
+        try {
+          target[name] = good;
+          await settle(element);
+        } catch {
+          // Setting `good` is checked below, after the last try.
+        }
+      };
+      record(report, label, await costOf(set, reset));
       const message = shownError(element);
       if (message && !message.includes(named)) report.unnamed.push(`${label}: ${message}`);
       const bad = isBad(value);
       if (bad && !message) report.misjudged.push(`${label}: taken without a message`);
       if (!bad && message) report.misjudged.push(`${label}: a good value, shown "${message}"`);
-      try {
-        target[name] = good;
-        await settle(element);
-      } catch (error) {
-        report.exceptions.push(`${name} = ${describeFuzzValue(good)}: ${String(error)}`);
-      }
+      const recover = async () => {
+        try {
+          target[name] = good;
+          await settle(element);
+        } catch (error) {
+          report.exceptions.push(`${name} = ${describeFuzzValue(good)}: ${String(error)}`);
+        }
+      };
+      record(report, `${label}, then ${describeFuzzValue(good)}`, await costOf(recover, set));
       const left = shownError(element);
       if (left) report.unrecovered.push(`${label}, then ${describeFuzzValue(good)}: ${left}`);
     }
@@ -437,25 +523,45 @@ export function expectReliableProperty(report: PropertyFuzzReport, longestTaskMs
 /** What putting many elements on one page cost: time until all were ready, the longest task. */
 export interface CrowdReport {
   count: number;
+  /** Time until every element was ready, on the first try (the cold one). */
   readyMs: number;
+  /** The longest main-thread task: the shortest try's (see `REMEASURE_OVER_MS`). */
   longestTask: number;
+  /** Each try's longest task, when there was more than one. */
+  tries: number[];
   exceptions: string[];
 }
 
 /**
  * Puts `count` elements made by `create` on the page at once (as a long post with many figures
- * does), waits until every one is ready, and removes them. Returns what it cost.
+ * does), waits until every one is ready, and removes them; again with new elements while the
+ * longest task is over `REMEASURE_OVER_MS`, `TRIES` tries at most. Returns what it cost.
  */
 export async function crowd(count: number, create: () => HTMLElement): Promise<CrowdReport> {
-  const report: CrowdReport = { count, readyMs: 0, longestTask: 0, exceptions: [] };
+  const report: CrowdReport = { count, readyMs: 0, longestTask: 0, tries: [], exceptions: [] };
   const host = document.createElement('div');
   document.body.append(host);
   await watching(report, async () => {
-    const start = performance.now();
-    const elements = Array.from({ length: count }, create);
-    host.append(...elements);
-    await Promise.all(elements.map((element) => settle(element, 60_000)));
-    report.readyMs = performance.now() - start;
+    const cost = await costOf(
+      async () => {
+        const start = performance.now();
+        const elements = Array.from({ length: count }, create);
+        host.append(...elements);
+        await Promise.all(elements.map((element) => settle(element, 60_000)));
+        if (report.readyMs === 0) report.readyMs = performance.now() - start;
+      },
+      async () => {
+        host.replaceChildren();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      },
+    );
+    report.longestTask = cost.ms;
+    if (cost.tries.length > 1) {
+      report.tries = cost.tries;
+      console.log(
+        `${count} on one page, measured again (longest task of each try): ${cost.tries.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+      );
+    }
   });
   host.remove();
   return report;
