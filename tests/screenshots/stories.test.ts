@@ -6,7 +6,9 @@ import { fixture } from '@open-wc/testing';
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import { visualDiff } from '@web/test-runner-visual-regression';
 import type { TemplateResult } from 'lit';
+import * as attentionCost from '../../stories/attention-cost.stories.js';
 import * as attentionHeatmap from '../../stories/attention-heatmap.stories.js';
+import * as efficientAttentionExplorer from '../../stories/efficient-attention-explorer.stories.js';
 import * as patchTokenizer from '../../stories/patch-tokenizer.stories.js';
 import * as positionalEncodingExplorer from '../../stories/positional-encoding-explorer.stories.js';
 import * as shapeDatasetViewer from '../../stories/shape-dataset-viewer.stories.js';
@@ -33,6 +35,8 @@ const STORIES: Record<string, StoriesModule> = {
   'positional-encoding-explorer': positionalEncodingExplorer as unknown as StoriesModule,
   'patch-tokenizer': patchTokenizer as unknown as StoriesModule,
   'trainable-model': trainableModel as unknown as StoriesModule,
+  'efficient-attention-explorer': efficientAttentionExplorer as unknown as StoriesModule,
+  'attention-cost': attentionCost as unknown as StoriesModule,
 };
 
 /** The custom elements under `root`, their shadow roots included. */

@@ -508,17 +508,28 @@ export class AttentionCost extends DecodingElement {
               ({ row, time, crossover, exponent }) => html`
                 <tr data-variant=${row.variant}>
                   <th scope="row">${row.name}</th>
-                  <td>${row.time}</td>
-                  <td>${row.memory}</td>
-                  <td>${row.causal}</td>
-                  <td>${row.exact ? 'exact' : 'approximate'}</td>
-                  <td>${row.strengths}</td>
-                  <td>${row.weaknesses}</td>
-                  <td class="measured">${time === undefined ? '' : formatMs(time)}</td>
-                  <td class="measured" title=${crossover?.how ?? ''}>
+                  <td data-label="Time">${row.time}</td>
+                  <td data-label="Memory">${row.memory}</td>
+                  <td data-label="Causal">${row.causal}</td>
+                  <td data-label="Exact">${row.exact ? 'exact' : 'approximate'}</td>
+                  <td data-label="Strengths">${row.strengths}</td>
+                  <td data-label="Weaknesses">${row.weaknesses}</td>
+                  <td class="measured" data-label="Measured time" ?data-empty=${time === undefined}>
+                    ${time === undefined ? '' : formatMs(time)}
+                  </td>
+                  <td
+                    class="measured"
+                    data-label="Crossover with full"
+                    ?data-empty=${row.variant !== 'full' && crossover === undefined}
+                    title=${crossover?.how ?? ''}
+                  >
                     ${row.variant === 'full' ? '—' : crossoverText(crossover)}
                   </td>
-                  <td class="measured">
+                  <td
+                    class="measured"
+                    data-label="Fitted exponent"
+                    ?data-empty=${exponent === undefined}
+                  >
                     ${exponent === undefined ? '' : `${exponent.toFixed(2)} (theory ${row.exponent})`}
                   </td>
                 </tr>

@@ -44,6 +44,7 @@ export const costStyles = css`
   }
   .table-wrap {
     overflow-x: auto;
+    container-type: inline-size;
   }
   table {
     border-collapse: collapse;
@@ -66,6 +67,44 @@ export const costStyles = css`
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
     background: var(--_surface);
+  }
+  /* On a phone the ten columns do not fit: each variant becomes a block of labelled lines. */
+  @container (max-width: 40rem) {
+    table,
+    caption,
+    tbody,
+    tr,
+    th,
+    td {
+      display: block;
+    }
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    tr {
+      border-bottom: 1px solid var(--_border);
+      padding: 0.4rem 0;
+    }
+    th,
+    td {
+      border: 0;
+      padding: 0.1rem 0;
+    }
+    td::before {
+      content: attr(data-label) ': ';
+      color: var(--_muted);
+    }
+    td.measured {
+      white-space: normal;
+      background: none;
+    }
+    td[data-empty] {
+      display: none;
+    }
   }
   section.kv {
     border-top: 1px solid var(--_border);

@@ -36,6 +36,44 @@ describe('<attention-cost>', function () {
     await expect(el).to.be.accessible();
   });
 
+  it('on a phone, shows each variant as a block of labelled lines, without the empty measured ones', async () => {
+    const el = await fixture<AttentionCost>(
+      html`<div style="width: 360px">
+        <attention-cost variants="full performer" kv-tokens="0"></attention-cost>
+      </div>`,
+    ).then((host) => host.querySelector('attention-cost')!);
+    await el.updateComplete;
+    const table = $(el, 'table');
+    expect(getComputedStyle(table).display).to.equal('block');
+    // No column runs past the element: nothing to scroll sideways.
+    const wrap = $(el, '.table-wrap');
+    expect(wrap.scrollWidth).to.equal(wrap.clientWidth);
+    const performer = $$(el, 'tbody tr[data-variant="performer"] td');
+    const label = (td: HTMLElement) => getComputedStyle(td, '::before').content;
+    expect(label(performer[0])).to.equal('"Time: "');
+    // One line under another, not side by side.
+    expect(performer[1].getBoundingClientRect().top).to.be.above(
+      performer[0].getBoundingClientRect().top,
+    );
+    const shown = performer.filter((td) => getComputedStyle(td).display !== 'none');
+    expect(shown.map(label)).to.deep.equal([
+      '"Time: "',
+      '"Memory: "',
+      '"Causal: "',
+      '"Exact: "',
+      '"Strengths: "',
+      '"Weaknesses: "',
+    ]);
+    // The column headers stay for screen readers, out of sight.
+    expect($(el, 'thead').getBoundingClientRect().width).to.be.at.most(1);
+    // At a laptop's width the table is a table again.
+    (el.parentElement as HTMLElement).style.width = '1024px';
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(getComputedStyle(table).display).to.equal('table');
+    expect(performer.every((td) => getComputedStyle(td).display === 'table-cell')).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
   it('measures in the Worker, each point shown as it arrives, then fills the table', async () => {
     const el = await fixture<AttentionCost>(
       html`<attention-cost
