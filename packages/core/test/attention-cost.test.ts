@@ -158,6 +158,43 @@ describe('sweepAttentionCost and measureKvCache (cpu backend, small sizes)', () 
     expect(stops).to.deep.equal(['full time 32']);
   });
 
+  it('stops a variant before a length whose step would not fit the heap, saying how much it would need', async () => {
+    const stops: string[] = [];
+    const { curves } = await sweepAttentionCost({
+      variants: ['local'],
+      lengths: [32, 64],
+      heap: 1024,
+      onStop: (s) => stops.push(`${s.variant} ${s.reason} ${s.length}: ${s.message}`),
+    });
+    expect(curves.get('full')!.map((p) => p.length)).to.deep.equal([32]);
+    expect(curves.get('local')!.map((p) => p.length)).to.deep.equal([32]);
+    // One point so far: memory is predicted to grow as L^2, four times from 32 to 64.
+    const need = (variant: 'full' | 'local') =>
+      ((curves.get(variant)![0].peak * 4) / 2 ** 20).toFixed(0);
+    expect(stops).to.deep.equal([
+      `full memory 64: stopped before 64: a step there would need about ${need('full')} MiB of tensors (over 0 MiB of WebAssembly's 4 GiB heap, which an out-of-memory would break for every later run)`,
+      `local memory 64: stopped before 64: a step there would need about ${need('local')} MiB of tensors (over 0 MiB of WebAssembly's 4 GiB heap, which an out-of-memory would break for every later run)`,
+    ]);
+  });
+
+  it('ends a variant that runs out of memory as out of memory, leaking nothing, and measures on afterwards', async () => {
+    const stops: string[] = [];
+    const before = tf.memory().numTensors;
+    // Full attention's scores at 40K tokens, [1, 4, 40,960, 40,960], are more floats than a
+    // typed array can hold.
+    const { curves } = await sweepAttentionCost({
+      variants: [],
+      lengths: [40_960],
+      onStop: (s) => stops.push(`${s.variant} ${s.reason} ${s.length}: ${s.message}`),
+    });
+    expect(stops).to.have.length(1);
+    expect(stops[0]).to.match(/^full memory 40960: stopped at 40K: out of memory \(.+\)$/);
+    expect(curves.get('full')).to.deep.equal([]);
+    expect(tf.memory().numTensors).to.equal(before);
+    const after = await sweepAttentionCost({ variants: ['local'], lengths: [32] });
+    expect([...after.curves.values()].map((curve) => curve.length)).to.deep.equal([1, 1]);
+  });
+
   it('stops between steps when asked', async () => {
     let steps = 0;
     const result = await sweepAttentionCost({
