@@ -16,31 +16,6 @@ export interface LstmAttrs {
   reverse: boolean;
 }
 
-let gradientRegistered = false;
-
-function registerGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
-    kernelName: FUSED_LSTM,
-    inputsToSave: ['recurrent'],
-    // The hidden states, cell states and activated gates: what backpropagation through time reads.
-    outputsToSave: [true, true, true],
-    gradFunc: (dy, saved, attrs) => {
-      const [dh] = dy as tf.Tensor[];
-      const [recurrent, hidden, cells, gates] = saved;
-      const [dProjected, dRecurrent] = tf
-        .engine()
-        .runKernel(
-          FUSED_LSTM_GRAD,
-          { dy: dh, recurrent, hidden, cells, gates },
-          attrs as tf.NamedAttrMap,
-        ) as tf.Tensor[];
-      return { projected: () => dProjected, recurrent: () => dRecurrent };
-    },
-  });
-}
-
 /** Whether the active backend has the fused LSTM kernels (wasm, with useWasmKernels on). */
 export function fusedLstmAvailable(): boolean {
   const backend = tf.engine().backendName;
@@ -72,16 +47,31 @@ export function fusedLstm(
     throw new RangeError(
       `fusedLstm: projected must be [batch, length, 4 units] and recurrent [units, 4 units], got [${projected.shape}] and [${recurrent.shape}]`,
     );
-  registerGradient();
-  const attrs: LstmAttrs = { reverse };
-  const [hidden, cells, gates] = tf
-    .engine()
-    .runKernel(
-      FUSED_LSTM,
-      { projected, recurrent },
-      attrs as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor[];
-  // A gradient tape keeps its own references to the cell states and gates.
-  tf.dispose([cells, gates]);
-  return hidden as tf.Tensor3D;
+  const attrs = { reverse } satisfies LstmAttrs as unknown as tf.NamedAttrMap;
+  // A custom gradient rather than a registered one: the op's only output is the hidden states.
+  // Were the cell states and gates outputs of the op too, tfjs would fill a zero gradient for
+  // each (both unused downstream) in JavaScript and copy it into the heap, every step: about two
+  // fifths of an LSTM training step. They are saved for the backward pass instead.
+  const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [p, r, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.GradSaveFunc];
+    const [hidden, cells, gates] = tf
+      .engine()
+      .runKernel(FUSED_LSTM, { projected: p, recurrent: r }, attrs) as tf.Tensor[];
+    // What backpropagation through time reads: the hidden states, cell states and activated
+    // gates (kept only while a gradient is being recorded; otherwise disposed with this scope).
+    save([r, hidden, cells, gates]);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [kernel, h, c, g] = saved;
+      const dh = Array.isArray(dy) ? dy[0] : dy;
+      return tf
+        .engine()
+        .runKernel(
+          FUSED_LSTM_GRAD,
+          { dy: dh, recurrent: kernel, hidden: h, cells: c, gates: g },
+          attrs,
+        ) as tf.Tensor[];
+    };
+    return { value: hidden, gradFunc };
+  });
+  return run(projected, recurrent) as tf.Tensor3D;
 }

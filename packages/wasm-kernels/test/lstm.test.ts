@@ -227,11 +227,15 @@ describe('fusedLstm on the wasm backend', () => {
       tf.dispose([pt, rt, wt]);
     });
 
-  it('keeps nothing past the gradient and is not offered when the kernels are off', async () => {
+  it('keeps nothing past its output or its gradient, and is not offered when the kernels are off', async () => {
     await useWasmKernels(true);
     const p = tf.randomNormal([3, 10, 16], 0, 1, 'float32', 5) as tf.Tensor3D;
     const r = tf.randomNormal([4, 16], 0, 0.5, 'float32', 6) as tf.Tensor2D;
     const before = tf.memory().numTensors;
+    // Without a gradient recorded, the cell states and gates it made go with it.
+    const hidden = fusedLstm(p, r);
+    expect(tf.memory().numTensors).to.equal(before + 1);
+    hidden.dispose();
     const grads = tf.grads((a, b) => tf.sum(fusedLstm(a as tf.Tensor3D, b as tf.Tensor2D)))([p, r]);
     expect(tf.memory().numTensors).to.equal(before + 2);
     tf.dispose([...grads, p, r]);
