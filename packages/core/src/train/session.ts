@@ -20,6 +20,7 @@ import { nextTask } from '../tasks.js';
 import { TASKS, trainingTask, type TrainingTask } from './task.js';
 import { BatchPrefetcher } from './batch-prefetch.js';
 import { adamOptimizer } from './adam.js';
+import { meanSquaredError } from './loss.js';
 import { checkInteger, checkNumber, checkOneOf } from '../validation.js';
 import { fusedAttentionAvailable } from '@decoding-attention/wasm-kernels/attention';
 import { availableBackends, threadsInUse, useBackend, wasmKernelsActive } from './backends.js';
@@ -369,7 +370,7 @@ export class TrainingSession {
       const minimize = () =>
         optimizer.minimize(
           () =>
-            tf.losses.meanSquaredError(
+            meanSquaredError(
               ys,
               model.apply(xs, { training: true }) as tf.Tensor,
             ) as tf.Scalar,
@@ -547,7 +548,7 @@ export class TrainingSession {
     const step = () =>
       optimizer.minimize(
         () =>
-          tf.losses.meanSquaredError(
+          meanSquaredError(
             ys,
             model.apply(xs, { training: true }) as tf.Tensor,
           ) as tf.Scalar,
@@ -603,7 +604,7 @@ export class TrainingSession {
       const step = async () => {
         const loss = optimizer.minimize(
           () =>
-            tf.losses.meanSquaredError(
+            meanSquaredError(
               ys,
               model.apply(xs, { training: true }) as tf.Tensor,
             ) as tf.Scalar,
