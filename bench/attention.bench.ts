@@ -23,7 +23,11 @@
  *    with `attention` in its config, beside full attention. Skipped, and said so, where the
  *    Trainer does not take `attention`.
  *
- * Query options (BENCH_QUERY): `parts=sweep,step,accuracy`,
+ * 4. The element (`parts=element`, run only when asked for): `<attention-cost>`'s own measurements,
+ *    in its Worker, against the sweep's on this page at `elementLengths=256,1024,4096` (target:
+ *    within 20%).
+ *
+ * Query options (BENCH_QUERY): `parts=sweep,step,accuracy,element`,
  * `variants=local,sparse,global,adaptive,linformer,performer,reformer,binary` (full is always
  * measured, as the reference), `lengths=256,512,1024,2048,4096,8192,16384`, `batch=1`,
  * `threads=1`, `cap=120` (seconds a forward+backward may be predicted to take before a curve
@@ -54,6 +58,8 @@ import {
   sweepAttentionCost,
   wallTime,
 } from '@decoding-attention/core/train/attention-cost';
+import type { AttentionCost, CostPointDetail } from '@decoding-attention/attention-cost';
+import '@decoding-attention/attention-cost/attention-cost.js';
 import type { BenchSuite, Report } from './harness.js';
 import { list, number, train } from './training.js';
 
@@ -475,6 +481,65 @@ async function accuracy(report: Report, variants: readonly Variant[]): Promise<v
   }
 }
 
+/**
+ * Part 4 (`parts=element`): `<attention-cost>` measures in its own Worker what the sweep measures
+ * on this page (the same core code, one thread each); each of its points against the page's
+ * mean at the same length, measured just before and just after it (target: within 20%).
+ */
+async function element(report: Report, variants: readonly Variant[]): Promise<void> {
+  const lengths = list('elementLengths', ['256', '1024', '4096']).map(Number);
+  const chosen: Variant[] = ['full', ...variants.filter((v) => v !== 'full')];
+  const onPage = async () =>
+    (await sweepAttentionCost({ variants: chosen, lengths, cap: 600_000, breathe })).curves;
+  // A first sweep at the shortest length warms this page's code up; it is not compared.
+  await sweepAttentionCost({ variants: chosen, lengths: lengths.slice(0, 1), breathe });
+  const before = await onPage();
+  const cost = document.createElement('attention-cost') as AttentionCost;
+  cost.setAttribute('variants', chosen.join(' '));
+  cost.setAttribute('lengths', lengths.join(' '));
+  cost.setAttribute('budget', '600000');
+  cost.setAttribute('kv-tokens', '0');
+  document.body.append(cost);
+  await cost.updateComplete;
+  const points: CostPointDetail[] = [];
+  cost.addEventListener('cost-point', (e) =>
+    points.push((e as CustomEvent<CostPointDetail>).detail),
+  );
+  const done = new Promise((resolve) =>
+    cost.addEventListener('cost-done', resolve, { once: true }),
+  );
+  cost.start();
+  await done;
+  cost.remove();
+  const after = await onPage();
+  const ratios: number[] = [];
+  for (const p of points) {
+    const at = (curves: typeof before) => curves.get(p.variant)?.find((q) => q.length === p.length);
+    const [b, a] = [at(before), at(after)];
+    if (!b || !a) continue;
+    for (const [key, label] of [
+      ['forward', 'forward'],
+      ['both', 'forward+backward'],
+    ] as const) {
+      const page = (a[key] + b[key]) / 2;
+      ratios.push(p[key] / page);
+      report({
+        figure: `<attention-cost> in its Worker: ${p.variant} ${label}, L ${short(p.length)}`,
+        value: p[key],
+        unit: 'ms',
+        against: "core's sweep on this page, the mean of a run before and one after",
+        reference: page,
+        ratio: page / p[key],
+        note: `${((100 * (p[key] - page)) / page).toFixed(0)}% off (page: ${ms(b[key])} before, ${ms(a[key])} after); target within 20%`,
+      });
+    }
+  }
+  const within = ratios.filter((r) => Math.abs(r - 1) <= 0.2).length;
+  console.log(
+    `element against page: ${within} of ${ratios.length} times within 20% (${Math.min(...ratios).toFixed(2)}x to ${Math.max(...ratios).toFixed(2)}x)`,
+  );
+}
+
 const suite: BenchSuite = {
   title: `Attention variants against full attention (our fused op) on wasm (cross-origin isolated: ${crossOriginIsolated ? 'yes' : 'no'}, ${navigator.hardwareConcurrency} cores)`,
   async run(report) {
@@ -491,6 +556,7 @@ const suite: BenchSuite = {
     if (parts.includes('sweep')) await sweep(report, variants);
     if (parts.includes('step')) await step(report, variants);
     if (parts.includes('accuracy')) await accuracy(report, variants);
+    if (parts.includes('element')) await element(report, variants);
   },
 };
 

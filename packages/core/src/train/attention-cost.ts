@@ -76,15 +76,18 @@ export interface SweepResult {
 
 /**
  * Wall time of `fn` in ms (the wasm and cpu backends run kernels synchronously, so the call's
- * duration is the work's): the median of up to 5 runs after a warm-up run; fewer where runs are
- * long, and the warm-up itself where one takes more than 8 s.
+ * duration is the work's): the median of the runs after a warm-up run. Short calls run until
+ * about 200 ms have passed (5 to 50 runs: one collection or timer tick in a run of a few ms
+ * would otherwise move a median of five), long ones fewer times (3 over 200 ms, 1 over 1.5 s),
+ * and a warm-up of more than 8 s is itself the measurement.
  */
 export function wallTime(fn: () => void): { ms: number; runs: number } {
   let start = performance.now();
   fn();
   const first = performance.now() - start;
   if (first > 8000) return { ms: first, runs: 1 };
-  const runs = first > 1500 ? 1 : first > 200 ? 3 : 5;
+  const runs =
+    first > 1500 ? 1 : first > 200 ? 3 : Math.min(50, Math.max(5, Math.ceil(200 / first)));
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     start = performance.now();
