@@ -369,11 +369,7 @@ export class TrainingSession {
       // while training (see adaptiveSpanAttention): the MSE reported is the data's alone.
       const minimize = () =>
         optimizer.minimize(
-          () =>
-            meanSquaredError(
-              ys,
-              model.apply(xs, { training: true }) as tf.Tensor,
-            ) as tf.Scalar,
+          () => meanSquaredError(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
           true,
         )!;
       let loss: tf.Scalar;
@@ -547,11 +543,7 @@ export class TrainingSession {
     const ys = tf.tensor(data.targets, [c.batchSize, ...task.shape]);
     const step = () =>
       optimizer.minimize(
-        () =>
-          meanSquaredError(
-            ys,
-            model.apply(xs, { training: true }) as tf.Tensor,
-          ) as tf.Scalar,
+        () => meanSquaredError(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
         true,
       )!;
     try {
@@ -603,11 +595,7 @@ export class TrainingSession {
       const ys = tf.tensor(data.targets, [batch, ...task.shape]);
       const step = async () => {
         const loss = optimizer.minimize(
-          () =>
-            meanSquaredError(
-              ys,
-              model.apply(xs, { training: true }) as tf.Tensor,
-            ) as tf.Scalar,
+          () => meanSquaredError(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
           true,
         )!;
         await loss.data();
