@@ -118,11 +118,15 @@ async function throughputTable(report: Report): Promise<void> {
   }
 }
 
+/** The seed of a run's validation set, as the trainer picks it. */
+const validationSeedOf = (config: TrainingConfig) =>
+  config.validationSeed ?? (config.seed ?? 0) + 1_000_003;
+
 /** The validation MSE of copying the input, exactly, on a run's validation set. */
 function copyBaseline(config: TrainingConfig): number {
   return baselineScores1D(
     generateBatch1D(config.validationSize ?? 256, {
-      seed: config.validationSeed ?? (config.seed ?? 0) + 1_000_003,
+      seed: validationSeedOf(config),
       length: config.length ?? 400,
     }),
   ).copy;
@@ -216,7 +220,7 @@ async function imageLesson(report: Report): Promise<void> {
   };
   const size = config.imageSize ?? 128;
   const validation = generateBatch2D(config.validationSize ?? 64, {
-    seed: config.validationSeed ?? (config.seed ?? 0) + 1_000_003,
+    seed: validationSeedOf(config),
     width: size,
     height: size,
     filter: config.filter,
