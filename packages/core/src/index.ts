@@ -36,6 +36,7 @@ export {
   shapeCovers2D,
   shapeDistance2D,
 } from './shapes2d.js';
+export { useImageKernels } from './shapes2d-pixels.js';
 export type {
   Batch2D,
   FilterMode2D,

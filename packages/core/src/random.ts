@@ -40,6 +40,22 @@ export class SeededRandom {
     return t >>> 0;
   }
 
+  /**
+   * sfc32's four words, for a kernel that makes `fillGaussian`'s draws elsewhere (the 2D
+   * dataset's noise in WebAssembly): it reads them before its draws and writes them back after.
+   */
+  get words(): Int32Array {
+    return this.state;
+  }
+
+  /**
+   * Finishes a `fillGaussian` draw that fell in the base layer's tail, `j` its value bits (for
+   * a kernel that makes the common draws elsewhere).
+   */
+  tail(j: number): number {
+    return this.gaussianBeyond(0, j) ?? this.gaussian();
+  }
+
   /** A uniform float in [0, 1). */
   float(): number {
     return this.nextUint32() / 4294967296;
@@ -223,3 +239,6 @@ function buildZiggurat(): [Float64Array, Float64Array, Float64Array] {
 }
 
 const [ZIGGURAT_K, ZIGGURAT_W, ZIGGURAT_F] = buildZiggurat();
+
+/** The ziggurat's tables and the exp that settles its closest wedge tests, for a kernel. */
+export const ZIGGURAT = { k: ZIGGURAT_K, w: ZIGGURAT_W, f: ZIGGURAT_F, portableExp } as const;

@@ -1,4 +1,5 @@
-import type { SeededRandom } from './random.js';
+import { ImageNoise } from '@decoding-attention/wasm-kernels/image-noise';
+import { ZIGGURAT, type SeededRandom } from './random.js';
 
 /**
  * The pixel work of one 2D input image, from its painted colours to NHWC floats in [0, 1]:
@@ -12,6 +13,11 @@ import type { SeededRandom } from './random.js';
  * - the column pass rounds and writes each value straight into the interleaved output.
  * Every blurred value is the sum of its taps' products in tap order from the first, as
  * `blurPlanes` (smoothing.ts) adds them.
+ *
+ * Where WebAssembly SIMD runs, wasm-kernels' `ImageNoise` does the same work, the same
+ * operations in the same order, several times faster; the JavaScript below is the fallback
+ * (a Content-Security-Policy without 'wasm-unsafe-eval', no SIMD) and the reference its tests
+ * compare with.
  */
 
 /** `BYTE_TO_UNIT[b]` is `b / 255` as a float32: what a byte of the RGBA image becomes. */
@@ -38,6 +44,29 @@ function scratchFor(width: number, height: number): Scratch {
   return scratch;
 }
 
+let kernels: ImageNoise | undefined;
+let useKernels = true;
+let triedKernels = false;
+
+/**
+ * Whether the 2D images' noise and blur run in WebAssembly where they can (the default), or
+ * always in JavaScript. Both give the same bits; tests compare them. Returns whether the
+ * WebAssembly kernels are in use.
+ */
+export function useImageKernels(enabled: boolean): boolean {
+  useKernels = enabled;
+  return imageKernels() !== undefined;
+}
+
+function imageKernels(): ImageNoise | undefined {
+  if (!useKernels) return undefined;
+  if (!triedKernels) {
+    triedKernels = true;
+    kernels = ImageNoise.create(ZIGGURAT);
+  }
+  return kernels;
+}
+
 /**
  * Noise, blur and rounding of the planar colours `base` (`base[c * width * height + y * width +
  * x]`, integers in [0, 255]) into `out` from `offset`, interleaved (`out[offset + 3 * (y * width
@@ -53,6 +82,11 @@ export function noisyBlurredImage(
   out: Float32Array,
   offset: number,
 ): void {
+  const fast = imageKernels();
+  if (fast) {
+    fast.image(base, width, height, noiseStd, random, kernel, out, offset);
+    return;
+  }
   const { row, noise, blurred } = scratchFor(width, height);
   const plane = width * height;
   const blur = kernel.length > 1;

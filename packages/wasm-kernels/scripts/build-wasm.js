@@ -2,7 +2,8 @@
 // SIMD128 and for SIMD128 + relaxed SIMD, each three times: with memory of its own, importing its memory (to run inside tfjs-wasm's heap), and
 // importing a shared memory (the heap of tfjs-wasm's threaded build, where threads share it). Writes
 // the binaries into src/generated/binaries.ts as base64, so the kernels ship inside the JavaScript
-// and nothing is fetched at run time. The .wasm files also land in dist/ to inspect.
+// and nothing is fetched at run time. The .wasm files also land in dist/ to inspect. The 2D
+// dataset's noise and blur (assembly/image-noise.ts) is a second, small module built once.
 import asc from 'assemblyscript/asc';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -34,14 +35,14 @@ const variants = {
   ],
 };
 
-const binaries = {};
-for (const [name, features] of Object.entries(variants)) {
+/** Compiles one AssemblyScript entry with `features`, returning the module's bytes. */
+async function compile(entry, features) {
   const outputs = {};
   const { error, stderr } = await asc.main(
     [
-      'assembly/index.ts',
+      entry,
       '--outFile',
-      'gemm.wasm',
+      'out.wasm',
       '--optimizeLevel',
       '3',
       '--shrinkLevel',
@@ -65,10 +66,19 @@ for (const [name, features] of Object.entries(variants)) {
     console.error(stderr.toString());
     throw error;
   }
-  binaries[name] = outputs['gemm.wasm'];
-  await mkdir(join(root, 'dist'), { recursive: true });
+  return outputs['out.wasm'];
+}
+
+await mkdir(join(root, 'dist'), { recursive: true });
+const binaries = {};
+for (const [name, features] of Object.entries(variants)) {
+  binaries[name] = await compile('assembly/index.ts', features);
   await writeFile(join(root, 'dist', `gemm-${name}.wasm`), binaries[name]);
 }
+// The 2D dataset's noise and blur: a module of its own with its own memory, plain SIMD128 (a
+// fused multiply-add would change the images' bits).
+const imageNoise = await compile('assembly/image-noise.ts', ['--enable', 'simd']);
+await writeFile(join(root, 'dist', 'image-noise.wasm'), imageNoise);
 
 const base64 = (bytes) => Buffer.from(bytes).toString('base64');
 await mkdir(join(root, 'src', 'generated'), { recursive: true });
@@ -86,8 +96,10 @@ await writeFile(
     `/** The SIMD128 kernels, importing a shared memory as env.memory, base64. */\n` +
     `export const SIMD_SHARED = '${base64(binaries.simdShared)}';\n` +
     `/** The relaxed-SIMD kernels, importing a shared memory as env.memory, base64. */\n` +
-    `export const RELAXED_SIMD_SHARED = '${base64(binaries.relaxedShared)}';\n`,
+    `export const RELAXED_SIMD_SHARED = '${base64(binaries.relaxedShared)}';\n` +
+    `/** The 2D dataset's noise and blur (assembly/image-noise.ts), SIMD128, base64. */\n` +
+    `export const IMAGE_NOISE = '${base64(imageNoise)}';\n`,
 );
 console.log(
-  `wasm-kernels: simd ${binaries.simd.length} B, relaxed-simd ${binaries.relaxed.length} B`,
+  `wasm-kernels: simd ${binaries.simd.length} B, relaxed-simd ${binaries.relaxed.length} B, image noise ${imageNoise.length} B`,
 );

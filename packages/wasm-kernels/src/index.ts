@@ -32,3 +32,5 @@ export { ADAM_UPDATE, adamUpdate, adamUpdateAvailable } from './adam-op.js';
 export type { AdamStep } from './adam-op.js';
 export type { Conv1dOptions } from './conv1d-op.js';
 export { FUSED_LSTM, FUSED_LSTM_GRAD, fusedLstm, fusedLstmAvailable } from './lstm-op.js';
+export { ImageNoise } from './image-noise.js';
+export type { GaussianSource, ZigguratTables } from './image-noise.js';
