@@ -18,6 +18,7 @@ import {
 } from '@decoding-attention/ui';
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import type { VisualizationSpec } from 'vega-embed';
 import {
   addSnapshot,
   isTrainingSource,
@@ -527,6 +528,14 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
 
   private drawCharts(): void {
     const colors = this.colors;
+    // A chart whose data, size and colours have not changed stays as it is (a slider move
+    // over values already worked out moves its marker only).
+    const drawing = (container: HTMLElement, spec: VisualizationSpec) => ({
+      container,
+      spec,
+      colors,
+      same: JSON.stringify([{ ...spec, params: undefined }, colors]),
+    });
     const container = (selector: string) =>
       this.renderRoot.querySelector<HTMLElement>(selector) ?? undefined;
     const first = container('.performer-chart, .spectrum-chart, .spans-chart');
@@ -534,36 +543,31 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     const performer = this.method === 'performer' ? this.performerLab : undefined;
     const linformer = this.method === 'linformer' ? this.linformerLab : undefined;
     if (first && performer && performer.points.length > 0)
-      void this.firstChart.draw({
-        container: first,
-        spec: performerSpec(performer.points, this.features, chartWidth(first), colors),
-        colors,
-      });
+      void this.firstChart.draw(
+        drawing(first, performerSpec(performer.points, this.features, chartWidth(first), colors)),
+      );
     else if (first && linformer?.singular)
-      void this.firstChart.draw({
-        container: first,
-        spec: spectrumSpec(linformer.singular, chartWidth(first)),
-        colors,
-      });
+      void this.firstChart.draw(
+        drawing(first, spectrumSpec(linformer.singular, chartWidth(first))),
+      );
     else if (first && this.method === 'adaptive' && this.spanHistory.length > 0)
-      void this.firstChart.draw({
-        container: first,
-        spec: spansSpec(this.spanHistory, this.latestSpans?.maxSpan, chartWidth(first)),
-        colors,
-      });
+      void this.firstChart.draw(
+        drawing(first, spansSpec(this.spanHistory, this.latestSpans?.maxSpan, chartWidth(first))),
+      );
     else this.firstChart.clear();
     if (second && linformer && linformer.points.length > 0)
-      void this.secondChart.draw({
-        container: second,
-        spec: linformerSpec(
-          linformer.lowRank(),
-          linformer.points,
-          linformer.learned?.e.rows ?? this.projected,
-          chartWidth(second),
-          colors,
+      void this.secondChart.draw(
+        drawing(
+          second,
+          linformerSpec(
+            linformer.lowRank(),
+            linformer.points,
+            linformer.learned?.e.rows ?? this.projected,
+            chartWidth(second),
+            colors,
+          ),
         ),
-        colors,
-      });
+      );
     else this.secondChart.clear();
   }
 

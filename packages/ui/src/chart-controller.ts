@@ -18,6 +18,12 @@ export interface ChartDrawing {
   /** Runs once on the new chart before any queued update (listeners, first data). */
   setUp?: (chart: Chart) => void | Promise<void>;
   /**
+   * What the chart shows, apart from what its own updates move (a marker's position): a draw
+   * whose `same` equals that of the last draw, into the same container, keeps that chart rather
+   * than embedding it again (vega's parse and render take tens of milliseconds).
+   */
+  same?: string;
+  /**
    * The chart's width follows its container's (a spec with `autosize: fit-x` whose `width` is
    * `fittedWidth(container, minimum)`); `resized` adjusts what depends on the width in the same run.
    */
@@ -45,6 +51,8 @@ export function fittedWidth(container: HTMLElement, minimum = 0): number {
  */
 export class VegaChartController implements ReactiveController {
   private current: Chart | undefined;
+  /** The `same` and container of the last draw, while its chart stands or is on its way. */
+  private last: { same: string; container: HTMLElement } | undefined;
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
   /** Watches the container of a chart that follows its width. */
@@ -73,13 +81,23 @@ export class VegaChartController implements ReactiveController {
 
   /** Embeds a new chart in place of the current one; resolves with it, or undefined if overtaken. */
   draw(drawing: ChartDrawing): Promise<Chart | undefined> {
+    const { same, container } = drawing;
+    if (same !== undefined && this.last?.same === same && this.last.container === container) {
+      const generation = this.generation;
+      return this.queue.then(() => (generation === this.generation ? this.current : undefined));
+    }
     this.clear();
+    if (same !== undefined) this.last = { same, container };
     const generation = this.generation;
     let drawn: Chart | undefined;
     this.enqueue(async () => {
       const chart = await embedChart(drawing.container, drawing.spec, {
         colors: drawing.colors,
         renderer: drawing.renderer,
+      }).catch((error: unknown) => {
+        // A chart that failed is drawn again by the next draw, however alike.
+        if (generation === this.generation) this.last = undefined;
+        throw error;
       });
       if (generation !== this.generation || !this.host.isConnected) {
         chart.finalize();
@@ -106,6 +124,7 @@ export class VegaChartController implements ReactiveController {
   /** Finalises the chart and drops every draw still under way. */
   clear(): void {
     this.generation++;
+    this.last = undefined;
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
     this.current?.finalize();

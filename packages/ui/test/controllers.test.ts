@@ -119,6 +119,34 @@ describe('VegaChartController', () => {
     expect(el.container.querySelectorAll('svg')).to.have.length(1);
   });
 
+  it('keeps the chart on screen for a draw that says it is the same; draws anew otherwise', async () => {
+    const el = await fixture<ControllerProbe>(html`<da-controller-probe></da-controller-probe>`);
+    const colors = el.resolvedColors;
+    const drawing = (value: number, same: string) => ({
+      container: el.container,
+      spec: barSpec(value),
+      colors,
+      same,
+    });
+    const first = await el.chart.draw(drawing(1, 'data 1'));
+    const svg = el.container.querySelector('svg');
+    // Same `same`: the chart and its SVG stay, whatever the spec (a marker moved by an update).
+    expect(await el.chart.draw(drawing(5, 'data 1'))).to.equal(first);
+    expect(el.container.querySelector('svg')).to.equal(svg);
+    expect(first!.view.data('bars')[0].value).to.equal(1);
+    // Another `same`, or none: drawn again.
+    const second = await el.chart.draw(drawing(2, 'data 2'));
+    expect(second).to.not.equal(first);
+    expect(second!.view.data('bars')[0].value).to.equal(2);
+    const third = await el.chart.draw({ container: el.container, spec: barSpec(2), colors });
+    expect(third).to.not.equal(second);
+    // After clear(), the same `same` draws again: nothing is on screen to keep.
+    el.chart.clear();
+    const fourth = await el.chart.draw(drawing(3, 'data 2'));
+    expect(fourth).to.not.equal(undefined);
+    expect(fourth!.view.data('bars')[0].value).to.equal(3);
+  });
+
   it('finalises the chart when the element leaves the page', async () => {
     const el = await fixture<ControllerProbe>(html`<da-controller-probe></da-controller-probe>`);
     await el.chart.draw({ container: el.container, spec: barSpec(1), colors: el.resolvedColors });
