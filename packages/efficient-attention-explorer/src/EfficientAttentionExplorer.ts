@@ -44,6 +44,7 @@ import { PerformerLab } from './performer.js';
 import { ReformerLab } from './reformer.js';
 import { ownSample, queriesKeys, type QueriesKeys } from './sample.js';
 import { validateSettings } from './settings.js';
+import { afterPaint } from './slices.js';
 import { drawStrips } from './strips.js';
 import { VERSION } from './version.js';
 import {
@@ -451,14 +452,22 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         );
         break;
       }
-      case 'patterns':
-        this.patternResult = workOutPattern(sample, this.pattern, {
-          window: this.window,
-          stride: this.stride,
-          globals: this.globals,
-        });
-        this.announce();
+      case 'patterns': {
+        // About 15 ms at L = 400: after the slider's own change has been painted, in a task of
+        // its own, so the slider answers within the frame.
+        const { pattern, window, stride } = this;
+        const globals = [...this.globals];
+        this.start(
+          `patterns ${pattern} ${window} ${stride} ${globals.join(' ')}`,
+          async (current) => {
+            await afterPaint();
+            if (!current()) return;
+            this.patternResult = workOutPattern(sample, pattern, { window, stride, globals });
+            this.shown();
+          },
+        );
         break;
+      }
     }
   }
 
@@ -626,9 +635,9 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         return (
           p && {
             pattern: p.kind,
-            window: this.window,
-            stride: this.stride,
-            globals: [...this.globals],
+            window: p.settings.window,
+            stride: p.settings.stride,
+            globals: [...p.settings.globals],
             cells: p.cells,
             full: p.full,
             share: p.share,

@@ -6,6 +6,23 @@ export const WORK_PER_SLICE = 2_000_000;
 /** True while the run that started the work is still the current one. */
 export type StillCurrent = () => boolean;
 
+/**
+ * Resolves in a task after the next frame is painted, so that what a slider changes at once
+ * (its value) shows before heavier work starts; after 100 ms where no frame comes (a hidden tab).
+ */
+export function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      resolve();
+    };
+    requestAnimationFrame(() => setTimeout(go, 0));
+    setTimeout(go, 100);
+  });
+}
+
 /** Rows `start` to `end` of `m`, sharing its data. */
 export function rowsOf(m: Matrix, start: number, end: number): Matrix {
   return { data: m.data.subarray(start * m.cols, end * m.cols), rows: end - start, cols: m.cols };

@@ -329,12 +329,12 @@ export function renderPatterns(
           ? html`<attention-heatmap
               class="matrix pattern"
               compact
-              label=${`${kind} attention`}
+              label=${`${result.kind} attention`}
               theme=${view.theme}
-              mask=${kind}
-              window=${view.window}
-              stride=${view.stride}
-              .globals=${view.globals}
+              mask=${result.kind}
+              window=${result.settings.window}
+              stride=${result.settings.stride}
+              .globals=${result.settings.globals}
               .matrix=${result.weights}
             ></attention-heatmap>`
           : nothing

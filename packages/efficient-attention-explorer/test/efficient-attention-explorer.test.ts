@@ -303,9 +303,13 @@ describe(`<${TAG}> patterns`, function () {
     expect($(el, '.spread .note').textContent).to.equal(
       'From position 32: every position reached within 4 steps.',
     );
+    // The slider's value shows in the next frame; cost and reach follow in a task after it.
     slide(el, 'window', 16);
     await frame();
+    expect($(el, 'input[name="window"] + output').textContent).to.equal('16');
+    await el.updateComplete;
     expect(readout(el)).to.contain('Reach: 4 steps');
+    expect(summary(el)).to.deep.include({ window: 16, reach: 4 });
     el.pattern = 'global';
     el.globals = [0, 32];
     await el.updateComplete;
