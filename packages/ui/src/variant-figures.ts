@@ -95,6 +95,26 @@ export function shownMatrix(list: readonly Matrix[], head: number | 'average'): 
   return head === 'average' ? (list.length === 1 ? list[0] : averageMatrices(list)) : list[head];
 }
 
+/** The last bucket masks worked out, by chunk, causality and buckets (an L x L mask each). */
+const masks = new Map<string, Uint8Array>();
+/** The last bucket figures drawn, by the same and their background. */
+const figures = new Map<string, ImageData>();
+
+/**
+ * core's `bucketMask`, kept for the few rounds last drawn: a heatmap redrawn with more rounds, or
+ * its seen cells and its bucket figures, need the same masks again (L² work each).
+ */
+function roundMask(bucket: Int32Array, chunk: number, causal: boolean): Uint8Array {
+  const key = `${chunk} ${causal} ${bucket.join(',')}`;
+  let mask = masks.get(key);
+  if (!mask) {
+    mask = bucketMask(bucket, chunk, causal);
+    if (masks.size >= 16) masks.delete(masks.keys().next().value!);
+    masks.set(key, mask);
+  }
+  return mask;
+}
+
 /**
  * Reformer: which keys each query sees in any round (for the heads drawn), to mark the rest of
  * the matrix as unseen; undefined for other variants.
@@ -107,8 +127,8 @@ export function reformerSeen(
   let seen: Uint8Array | undefined;
   for (const round of variant.buckets)
     for (const h of shownHeads(head, round.length)) {
-      const mask = bucketMask(round[h], variant.chunk, variant.causal);
-      if (!seen) seen = mask;
+      const mask = roundMask(round[h], variant.chunk, variant.causal);
+      if (!seen) seen = mask.slice();
       else for (let i = 0; i < mask.length; i++) seen[i] |= mask[i];
     }
   return seen;
@@ -363,22 +383,44 @@ function drawBuckets(
   canvas.height = side;
   const context = canvas.getContext('2d');
   if (!context) return;
-  const image = context.createImageData(side, side);
-  const put = (x: number, y: number, [r, g, b]: readonly number[]) => {
-    const at = (y * side + x) * 4;
-    image.data[at] = r;
-    image.data[at + 1] = g;
-    image.data[at + 2] = b;
-    image.data[at + 3] = 255;
-  };
-  const colorOf = (p: number) => BUCKET_COLORS[bucket[p] % BUCKET_COLORS.length];
-  for (let x = 0; x < side; x++) for (let y = 0; y < side; y++) put(x, y, background);
-  const seen = bucketMask(bucket, variant.chunk, variant.causal);
-  for (let p = 0; p < length; p++) {
-    put(p + 2, 0, colorOf(p));
-    put(0, p + 2, colorOf(p));
+  const key = `${variant.chunk} ${variant.causal} ${background.join(' ')} ${bucket.join(',')}`;
+  let image = figures.get(key);
+  if (!image) {
+    image = bucketFigure(bucket, variant, background);
+    if (figures.size >= 16) figures.delete(figures.keys().next().value!);
+    figures.set(key, image);
   }
-  for (let i = 0; i < length; i++)
-    for (let j = 0; j < length; j++) if (seen[i * length + j]) put(j + 2, i + 2, colorOf(i));
   context.putImageData(image, 0, 0);
+}
+
+/** The pixels of one round's figure (see drawBuckets). */
+function bucketFigure(
+  bucket: Int32Array,
+  variant: VariantInternals,
+  background: readonly [number, number, number],
+): ImageData {
+  const length = bucket.length;
+  const side = length + 2;
+  const image = new ImageData(side, side);
+  // One 32-bit word a pixel, in the byte order of the platform (RGBA in memory).
+  const pixels = new Uint32Array(image.data.buffer);
+  const little = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+  const word = ([r, g, b]: readonly number[]) =>
+    little
+      ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0
+      : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+  const colors = BUCKET_COLORS.map(word);
+  const colorOf = (p: number) => colors[bucket[p] % colors.length];
+  pixels.fill(word(background));
+  const seen = roundMask(bucket, variant.chunk, variant.causal);
+  for (let p = 0; p < length; p++) {
+    pixels[p + 2] = colorOf(p);
+    pixels[(p + 2) * side] = colorOf(p);
+  }
+  for (let i = 0; i < length; i++) {
+    const color = colorOf(i);
+    const row = (i + 2) * side + 2;
+    for (let j = 0; j < length; j++) if (seen[i * length + j]) pixels[row + j] = color;
+  }
+  return image;
 }
