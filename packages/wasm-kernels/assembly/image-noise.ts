@@ -79,6 +79,36 @@ export function gaussians(tables: usize, state: usize, out: usize, start: i32, e
   return i;
 }
 
+/**
+ * Two sums of seven taps, `k0` to `k6` (each splat) times the pairs of doubles at `a0` to `a6`,
+ * added in tap order from the first, as the JavaScript adds them.
+ */
+@inline
+function sevenTaps(
+  k0: v128,
+  k1: v128,
+  k2: v128,
+  k3: v128,
+  k4: v128,
+  k5: v128,
+  k6: v128,
+  a0: usize,
+  a1: usize,
+  a2: usize,
+  a3: usize,
+  a4: usize,
+  a5: usize,
+  a6: usize,
+): v128 {
+  let sum = f64x2.mul(k0, v128.load(a0));
+  sum = f64x2.add(sum, f64x2.mul(k1, v128.load(a1)));
+  sum = f64x2.add(sum, f64x2.mul(k2, v128.load(a2)));
+  sum = f64x2.add(sum, f64x2.mul(k3, v128.load(a3)));
+  sum = f64x2.add(sum, f64x2.mul(k4, v128.load(a4)));
+  sum = f64x2.add(sum, f64x2.mul(k5, v128.load(a5)));
+  return f64x2.add(sum, f64x2.mul(k6, v128.load(a6)));
+}
+
 /** Reflects an index into [0, size) without repeating the edge sample (d c b | a b c d | c b a). */
 function reflect(index: i32, size: i32): i32 {
   if (size === 1) return 0;
@@ -116,6 +146,15 @@ export function blurPlane(
   const top = f64x2.splat(255);
   const half = f64x2.splat(0.5);
   const xEnd = max(radius, width - radius);
+  // The dataset's own blur (sigma 1) has seven taps: both passes unroll them (the splats are
+  // unused, and harmless, for another kernel).
+  const k0 = f64x2.splat(load<f64>(kernel));
+  const k1 = f64x2.splat(load<f64>(kernel, 8));
+  const k2 = f64x2.splat(load<f64>(kernel, 16));
+  const k3 = f64x2.splat(load<f64>(kernel, 24));
+  const k4 = f64x2.splat(load<f64>(kernel, 32));
+  const k5 = f64x2.splat(load<f64>(kernel, 40));
+  const k6 = f64x2.splat(load<f64>(kernel, 48));
   for (let y = 0; y < height; y++) {
     const bytes = base + <usize>(y * width);
     const noisy = f64At(noise, y * width);
@@ -152,23 +191,12 @@ export function blurPlane(
     }
     x = radius;
     if (taps === 7) {
-      // The dataset's own blur (sigma 1): the seven taps unrolled, in order.
-      const k0 = f64x2.splat(load<f64>(kernel));
-      const k1 = f64x2.splat(load<f64>(kernel, 8));
-      const k2 = f64x2.splat(load<f64>(kernel, 16));
-      const k3 = f64x2.splat(load<f64>(kernel, 24));
-      const k4 = f64x2.splat(load<f64>(kernel, 32));
-      const k5 = f64x2.splat(load<f64>(kernel, 40));
-      const k6 = f64x2.splat(load<f64>(kernel, 48));
       for (; x + 1 < xEnd; x += 2) {
         const at = f64At(row, x - 3);
-        let sum = f64x2.mul(k0, v128.load(at));
-        sum = f64x2.add(sum, f64x2.mul(k1, v128.load(at, 8)));
-        sum = f64x2.add(sum, f64x2.mul(k2, v128.load(at, 16)));
-        sum = f64x2.add(sum, f64x2.mul(k3, v128.load(at, 24)));
-        sum = f64x2.add(sum, f64x2.mul(k4, v128.load(at, 32)));
-        sum = f64x2.add(sum, f64x2.mul(k5, v128.load(at, 40)));
-        sum = f64x2.add(sum, f64x2.mul(k6, v128.load(at, 48)));
+        const sum = sevenTaps(
+          k0, k1, k2, k3, k4, k5, k6,
+          at, at + 8, at + 16, at + 24, at + 32, at + 40, at + 48,
+        );
         v128.store(f64At(line, x), sum);
       }
     }
@@ -194,13 +222,6 @@ export function blurPlane(
     const target = out + (<usize>(3 * y * width + channel) << 2);
     let x = 0;
     if (taps === 7) {
-      const k0 = f64x2.splat(load<f64>(kernel));
-      const k1 = f64x2.splat(load<f64>(kernel, 8));
-      const k2 = f64x2.splat(load<f64>(kernel, 16));
-      const k3 = f64x2.splat(load<f64>(kernel, 24));
-      const k4 = f64x2.splat(load<f64>(kernel, 32));
-      const k5 = f64x2.splat(load<f64>(kernel, 40));
-      const k6 = f64x2.splat(load<f64>(kernel, 48));
       const r0 = f64At(rows, reflect(y - 3, height) * width);
       const r1 = f64At(rows, reflect(y - 2, height) * width);
       const r2 = f64At(rows, reflect(y - 1, height) * width);
@@ -210,13 +231,10 @@ export function blurPlane(
       const r6 = f64At(rows, reflect(y + 3, height) * width);
       for (; x < pairs; x += 2) {
         const o = <usize>x << 3;
-        let sum = f64x2.mul(k0, v128.load(r0 + o));
-        sum = f64x2.add(sum, f64x2.mul(k1, v128.load(r1 + o)));
-        sum = f64x2.add(sum, f64x2.mul(k2, v128.load(r2 + o)));
-        sum = f64x2.add(sum, f64x2.mul(k3, v128.load(r3 + o)));
-        sum = f64x2.add(sum, f64x2.mul(k4, v128.load(r4 + o)));
-        sum = f64x2.add(sum, f64x2.mul(k5, v128.load(r5 + o)));
-        sum = f64x2.add(sum, f64x2.mul(k6, v128.load(r6 + o)));
+        const sum = sevenTaps(
+          k0, k1, k2, k3, k4, k5, k6,
+          r0 + o, r1 + o, r2 + o, r3 + o, r4 + o, r5 + o, r6 + o,
+        );
         storeBytes(target, x, sum, half, unit);
       }
     } else {
