@@ -1,5 +1,6 @@
 import { ImageNoise } from '@decoding-attention/wasm-kernels/image-noise';
 import { ZIGGURAT, type SeededRandom } from './random.js';
+import { reflect } from './smoothing.js';
 
 /**
  * The pixel work of one 2D input image, from its painted colours to NHWC floats in [0, 1]:
@@ -240,15 +241,4 @@ function roundInto(source: Float64Array, out: Float32Array, offset: number): voi
     const byte = (source[p] + 0.5) | 0;
     out[o] = BYTE_TO_UNIT[byte < 0 ? 0 : byte > 255 ? 255 : byte];
   }
-}
-
-/** Reflects an index into [0, size) without repeating the edge sample (d c b | a b c d | c b a). */
-function reflect(index: number, size: number): number {
-  if (size === 1) return 0;
-  let i = index;
-  while (i < 0 || i >= size) {
-    if (i < 0) i = -i;
-    if (i >= size) i = 2 * (size - 1) - i;
-  }
-  return i;
 }

@@ -172,7 +172,7 @@ function blurColumns(
 }
 
 /** Reflects an index into [0, size) without repeating the edge sample (d c b | a b c d | c b a). */
-function reflect(index: number, size: number): number {
+export function reflect(index: number, size: number): number {
   if (size === 1) return 0;
   let i = index;
   while (i < 0 || i >= size) {
