@@ -100,19 +100,25 @@ const masks = new Map<string, Uint8Array>();
 /** The last bucket figures drawn, by the same and their background. */
 const figures = new Map<string, ImageData>();
 
+/** `kept`'s value for `key`, made by `make` when missing; the oldest of 16 goes first. */
+function keptOrMade<T>(kept: Map<string, T>, key: string, make: () => T): T {
+  let value = kept.get(key);
+  if (value === undefined) {
+    value = make();
+    if (kept.size >= 16) kept.delete(kept.keys().next().value!);
+    kept.set(key, value);
+  }
+  return value;
+}
+
 /**
  * core's `bucketMask`, kept for the few rounds last drawn: a heatmap redrawn with more rounds, or
  * its seen cells and its bucket figures, need the same masks again (L² work each).
  */
 function roundMask(bucket: Int32Array, chunk: number, causal: boolean): Uint8Array {
-  const key = `${chunk} ${causal} ${bucket.join(',')}`;
-  let mask = masks.get(key);
-  if (!mask) {
-    mask = bucketMask(bucket, chunk, causal);
-    if (masks.size >= 16) masks.delete(masks.keys().next().value!);
-    masks.set(key, mask);
-  }
-  return mask;
+  return keptOrMade(masks, `${chunk} ${causal} ${bucket.join(',')}`, () =>
+    bucketMask(bucket, chunk, causal),
+  );
 }
 
 /**
@@ -384,13 +390,11 @@ function drawBuckets(
   const context = canvas.getContext('2d');
   if (!context) return;
   const key = `${variant.chunk} ${variant.causal} ${background.join(' ')} ${bucket.join(',')}`;
-  let image = figures.get(key);
-  if (!image) {
-    image = bucketFigure(bucket, variant, background);
-    if (figures.size >= 16) figures.delete(figures.keys().next().value!);
-    figures.set(key, image);
-  }
-  context.putImageData(image, 0, 0);
+  context.putImageData(
+    keptOrMade(figures, key, () => bucketFigure(bucket, variant, background)),
+    0,
+    0,
+  );
 }
 
 /** The pixels of one round's figure (see drawBuckets). */
