@@ -33,6 +33,7 @@ import {
   shownMatrix,
   reformerSeen,
   renderVariant,
+  rgbOf,
   spanOverlay,
   spanText,
   type VariantInternals,
@@ -554,7 +555,7 @@ export class AttentionHeatmap extends DecodingElement {
       panel,
       head: this.headShown,
       style: this.heatmapStyle(),
-      background: parseRgb(this.colors.background),
+      background: rgbOf(this.colors.background),
       query,
       key,
     };
@@ -600,8 +601,7 @@ export class AttentionHeatmap extends DecodingElement {
   private heatmapStyle(withMaskColors = false): HeatmapStyle {
     const { colormap, scale, normalization: normalize, domain } = this;
     const style: HeatmapStyle = { colormap, scale, normalize, domain };
-    if (withMaskColors)
-      style.maskColors = [parseRgb(this.colors.border), parseRgb(this.colors.surface)];
+    if (withMaskColors) style.maskColors = [rgbOf(this.colors.border), rgbOf(this.colors.surface)];
     return style;
   }
 
@@ -989,12 +989,6 @@ export class AttentionHeatmap extends DecodingElement {
 function enlarge(canvas: HTMLCanvasElement, width: number): HTMLCanvasElement {
   const scale = Math.max(1, Math.ceil(width / canvas.width));
   return composeSideBySide([canvas], { scale, gap: 0 });
-}
-
-/** `rgb(r, g, b)` as the browser resolves a colour, as numbers for the pixel buffer. */
-function parseRgb(color: string): [number, number, number] {
-  const [r = 200, g = 200, b = 200] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number);
-  return [r, g, b];
 }
 
 declare global {

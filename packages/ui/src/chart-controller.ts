@@ -79,6 +79,19 @@ export class VegaChartController implements ReactiveController {
     return this.queue;
   }
 
+  /**
+   * Whether `drawing` would keep the chart there is (its `same` and container are the last
+   * draw's), or, for none, whether there is no chart: drawing it would change nothing.
+   */
+  shows(drawing: ChartDrawing | undefined): boolean {
+    if (!drawing) return this.last === undefined && this.current === undefined;
+    return (
+      drawing.same !== undefined &&
+      this.last?.same === drawing.same &&
+      this.last.container === drawing.container
+    );
+  }
+
   /** Embeds a new chart in place of the current one; resolves with it, or undefined if overtaken. */
   draw(drawing: ChartDrawing): Promise<Chart | undefined> {
     const { same, container } = drawing;

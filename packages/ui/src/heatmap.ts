@@ -81,7 +81,8 @@ export function scaleValue(
 const packedTables = new Map<ColormapName, Uint32Array>();
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-function pack(r: number, g: number, b: number): number {
+/** An opaque colour as one RGBA word of an ImageData's pixels viewed as a Uint32Array. */
+export function packRgb(r: number, g: number, b: number): number {
   return LITTLE_ENDIAN
     ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0
     : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
@@ -93,7 +94,7 @@ function packedTable(name: ColormapName): Uint32Array {
     const table = colormapTable(name);
     packed = new Uint32Array(COLORMAP_SIZE);
     for (let i = 0; i < COLORMAP_SIZE; i++)
-      packed[i] = pack(table[3 * i], table[3 * i + 1], table[3 * i + 2]);
+      packed[i] = packRgb(table[3 * i], table[3 * i + 1], table[3 * i + 2]);
     packedTables.set(name, packed);
   }
   return packed;
@@ -130,7 +131,7 @@ function fillRows(
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset, rows * cols);
   const table = packedTable(style.colormap);
   const [maskA, maskB] = (style.maskColors ?? DEFAULT_MASK_COLORS).map(([r, g, b]) =>
-    pack(r, g, b),
+    packRgb(r, g, b),
   );
   const last = COLORMAP_SIZE - 1;
   const log = style.scale === 'log';
@@ -254,8 +255,14 @@ export async function drawHeatmapInSlices(
   return true;
 }
 
-/** A vertical colour bar (high at the top) for a colour map, on `canvas` (width x 256). */
+/** The colour map each colour-bar canvas shows. */
+const colorBars = new WeakMap<HTMLCanvasElement, ColormapName>();
+
+/** A vertical colour bar (high at the top) for a colour map, on `canvas` (1 x `COLORMAP_SIZE`). */
 export function drawColorBar(canvas: HTMLCanvasElement, colormap: ColormapName): void {
+  // Already showing it: setting the size would clear the canvas and make the page composite it again.
+  if (colorBars.get(canvas) === colormap && canvas.height === COLORMAP_SIZE) return;
+  colorBars.set(canvas, colormap);
   const table = colormapTable(colormap);
   canvas.width = 1;
   canvas.height = COLORMAP_SIZE;

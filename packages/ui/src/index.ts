@@ -3,6 +3,7 @@ export { defineElement, type VersionedElement } from './define.js';
 export {
   themeStyles,
   readThemeColors,
+  rgbOf,
   THEME_TOKENS,
   type ThemeColors,
   type ThemeToken,
@@ -43,6 +44,7 @@ export {
   heatmapDomain,
   heatmapPixels,
   niceTicks,
+  packRgb,
   scaleValue,
   type HeatmapStyle,
   type SliceOptions,

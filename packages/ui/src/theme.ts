@@ -165,3 +165,9 @@ export function readThemeColors(root: ShadowRoot | HTMLElement): ThemeColors {
   probe.remove();
   return colors;
 }
+
+/** A colour as `readThemeColors` gives it (`rgb(r, g, b)`), as numbers for a pixel buffer. */
+export function rgbOf(color: string): [number, number, number] {
+  const [r = 200, g = 200, b = 200] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  return [r, g, b];
+}

@@ -128,7 +128,13 @@ describe('VegaChartController', () => {
       colors,
       same,
     });
+    // No chart yet: drawing none would change nothing, drawing one would.
+    expect(el.chart.shows(undefined)).to.equal(true);
+    expect(el.chart.shows(drawing(1, 'data 1'))).to.equal(false);
     const first = await el.chart.draw(drawing(1, 'data 1'));
+    expect(el.chart.shows(drawing(7, 'data 1'))).to.equal(true);
+    expect(el.chart.shows(drawing(1, 'data 2'))).to.equal(false);
+    expect(el.chart.shows(undefined)).to.equal(false);
     const svg = el.container.querySelector('svg');
     // Same `same`: the chart and its SVG stay, whatever the spec (a marker moved by an update).
     expect(await el.chart.draw(drawing(5, 'data 1'))).to.equal(first);
@@ -142,6 +148,8 @@ describe('VegaChartController', () => {
     expect(third).to.not.equal(second);
     // After clear(), the same `same` draws again: nothing is on screen to keep.
     el.chart.clear();
+    expect(el.chart.shows(drawing(3, 'data 2'))).to.equal(false);
+    expect(el.chart.shows(undefined)).to.equal(true);
     const fourth = await el.chart.draw(drawing(3, 'data 2'));
     expect(fourth).to.not.equal(undefined);
     expect(fourth!.view.data('bars')[0].value).to.equal(3);

@@ -3,11 +3,14 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import {
   ElementLink,
+  drawColorBar,
   drawHeatmap,
   drawHeatmapInSlices,
   heatmapDomain,
   heatmapPixels,
   niceTicks,
+  packRgb,
+  rgbOf,
   type HeatmapStyle,
 } from '../src/index.js';
 
@@ -60,6 +63,34 @@ describe('heatmapPixels', () => {
         domain: [0, 2],
       }),
     ).to.deep.equal([0, 2]);
+  });
+});
+
+describe('colours as pixels', () => {
+  it('reads a resolved colour and packs it as one pixel word', () => {
+    expect(rgbOf('rgb(13, 17, 23)')).to.deep.equal([13, 17, 23]);
+    expect(rgbOf('rgba(255, 0, 128, 0.5)')).to.deep.equal([255, 0, 128]);
+    const image = new ImageData(1, 1);
+    new Uint32Array(image.data.buffer)[0] = packRgb(13, 17, 23);
+    expect([...image.data]).to.deep.equal([13, 17, 23, 255]);
+  });
+
+  it('draws a colour bar high at the top, and leaves one already showing its map', () => {
+    const canvas = document.createElement('canvas');
+    drawColorBar(canvas, 'viridis');
+    const context = canvas.getContext('2d')!;
+    const at = (y: number) => [...context.getImageData(0, y, 1, 1).data];
+    expect([canvas.width, canvas.height]).to.deep.equal([1, 257]);
+    expect(at(0)).to.deep.equal(viridis(256));
+    expect(at(256)).to.deep.equal(viridis(0));
+    // Drawn over, then asked for the same map: left alone (no clearing, no new frame's work).
+    context.fillStyle = 'rgb(1, 2, 3)';
+    context.fillRect(0, 0, 1, 1);
+    drawColorBar(canvas, 'viridis');
+    expect(at(0)).to.deep.equal([1, 2, 3, 255]);
+    drawColorBar(canvas, 'magma');
+    const magma = colormapTable('magma');
+    expect(at(0)).to.deep.equal([magma[3 * 256], magma[3 * 256 + 1], magma[3 * 256 + 2], 255]);
   });
 });
 
