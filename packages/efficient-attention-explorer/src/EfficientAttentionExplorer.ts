@@ -14,6 +14,7 @@ import {
   toJsonText,
   toolbarLabelStyles,
   word,
+  type ChartDrawing,
   type ThemeColors,
 } from '@decoding-attention/ui';
 import { html, type PropertyValues, type TemplateResult } from 'lit';
@@ -39,13 +40,19 @@ import { explorerStyles } from './efficient-attention-explorer.styles.js';
 import type { ExplorerChangeDetail, Method, PatternKind, ReformerStep } from './events.js';
 import { EFFICIENT_EXPLORER_LIMITS } from './limits.js';
 import { LinformerLab, readProjections, type LearnedProjections } from './linformer.js';
-import { drawSpread, spreadFrom, workOutPattern, type PatternResult } from './patterns.js';
+import {
+  drawSpread,
+  spreadDrawn,
+  spreadFrom,
+  workOutPattern,
+  type PatternResult,
+} from './patterns.js';
 import { PerformerLab } from './performer.js';
-import { ReformerLab } from './reformer.js';
+import { ReformerLab, reformerFigure, type ReformerFigure } from './reformer.js';
 import { ownSample, queriesKeys, type QueriesKeys } from './sample.js';
 import { validateSettings } from './settings.js';
 import { afterPaint } from './slices.js';
-import { drawStrips } from './strips.js';
+import { drawStrips, stripsDrawn } from './strips.js';
 import { VERSION } from './version.js';
 import {
   renderAdaptive,
@@ -129,6 +136,12 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   private sample: QueriesKeys | undefined;
   private performerLab: PerformerLab | undefined;
   private reformerLab: ReformerLab | undefined;
+  /**
+   * The rounds the strips and the Reformer matrix show. They follow the readout a paint later, so
+   * that a slider's move is answered within its frame and the canvases are redrawn after it.
+   */
+  private reformerFigure: ReformerFigure | undefined;
+  private reformerFigureDue = false;
   private linformerLab: LinformerLab | undefined;
   private patternResult: PatternResult | undefined;
   private linkedSample: Sample1D | Sample2D | undefined;
@@ -248,6 +261,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
 
   protected override updated(): void {
     if (this.errorMessage) return;
+    this.followReformer();
     this.drawStrips();
     if (this.chartsStale) this.scheduleCharts();
   }
@@ -383,6 +397,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     this.input = undefined;
     this.sample = undefined;
     this.performerLab = this.reformerLab = this.linformerLab = undefined;
+    this.reformerFigure = undefined;
     this.patternResult = undefined;
     this.firstChart.clear();
     this.secondChart.clear();
@@ -433,7 +448,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
       case 'reformer': {
         const { buckets, chunk, hashes } = this;
         if (this.reformerLab?.buckets !== buckets || this.reformerLab.chunk !== chunk)
-          this.reformerLab = new ReformerLab(sample, buckets, chunk);
+          this.reformerLab = new ReformerLab(sample, buckets, chunk, this.reformerLab);
         const lab = this.reformerLab;
         this.start(`reformer ${buckets} ${chunk} ${hashes}`, (current) =>
           lab.prepare(hashes, current, () => this.shown()),
@@ -501,18 +516,51 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     if (spread && pattern) {
       const { background, text, accent } = this.colors;
       const source = Math.min(this.spreadSource, pattern.weights.rows - 1);
-      drawSpread(spread, spreadFrom(pattern, source), { background, reached: accent, fresh: text });
+      const key = `${source} ${background} ${text} ${accent}`;
+      const drawn = spreadDrawn.get(spread);
+      if (drawn?.pattern !== pattern || drawn.key !== key) {
+        spreadDrawn.set(spread, { pattern, key });
+        drawSpread(spread, spreadFrom(pattern, source), {
+          background,
+          reached: accent,
+          fresh: text,
+        });
+      }
     }
-    const rounds = this.method === 'reformer' ? this.reformerLab?.rounds(this.hashes) : undefined;
-    if (!rounds) return;
-    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas.strip'))
-      drawStrips(canvas, rounds, canvas.dataset.step as 'hash', this.colors.background);
+    const figure = this.method === 'reformer' ? this.reformerFigure : undefined;
+    if (!figure) return;
+    const { background } = this.colors;
+    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas.strip')) {
+      const drawn = stripsDrawn.get(canvas);
+      if (drawn?.rounds === figure.rounds && drawn.background === background) continue;
+      stripsDrawn.set(canvas, { rounds: figure.rounds, background });
+      drawStrips(canvas, figure.rounds, canvas.dataset.step as 'hash', background);
+    }
   }
 
-  /** Draws the charts now, or after `CHART_EVERY_MS` since the last draw while curves fill in. */
+  /** Brings the Reformer figures to the rounds the readout shows, after the readout is painted. */
+  private followReformer(): void {
+    const rounds = this.method === 'reformer' ? this.reformerLab?.rounds(this.hashes) : undefined;
+    if (!rounds || rounds === this.reformerFigure?.rounds || this.reformerFigureDue) return;
+    this.reformerFigureDue = true;
+    this.trackWork(
+      afterPaint().then(() => {
+        this.reformerFigureDue = false;
+        const lab = this.method === 'reformer' ? this.reformerLab : undefined;
+        const latest = lab?.rounds(this.hashes);
+        if (!lab || !latest || !this.isConnected) return;
+        this.reformerFigure = reformerFigure(latest, lab.chunk);
+        this.requestUpdate();
+      }),
+    );
+  }
+
+  /**
+   * Draws the charts now, or after `CHART_EVERY_MS` since the last draw while curves fill in;
+   * charts that would not change (a slider moved over values already worked out) are left as they are.
+   */
   private scheduleCharts(): void {
     if (this.chartTimer !== undefined) return;
-    const wait = Math.max(0, this.chartsDrawnAt + CHART_EVERY_MS - performance.now());
     const draw = () => {
       this.chartTimer = undefined;
       if (!this.isConnected || this.errorMessage) return;
@@ -520,6 +568,12 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
       this.chartsDrawnAt = performance.now();
       this.drawCharts();
     };
+    const [first, second] = this.chartDrawings();
+    if (this.firstChart.shows(first) && this.secondChart.shows(second)) {
+      this.chartsStale = false;
+      return;
+    }
+    const wait = Math.max(0, this.chartsDrawnAt + CHART_EVERY_MS - performance.now());
     if (wait === 0) {
       draw();
       return;
@@ -536,10 +590,19 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   }
 
   private drawCharts(): void {
+    const [first, second] = this.chartDrawings();
+    if (first) void this.firstChart.draw(first);
+    else this.firstChart.clear();
+    if (second) void this.secondChart.draw(second);
+    else this.secondChart.clear();
+  }
+
+  /** What the two charts would show now (undefined: no chart). */
+  private chartDrawings(): [ChartDrawing | undefined, ChartDrawing | undefined] {
     const colors = this.colors;
     // A chart whose data, size and colours have not changed stays as it is (a slider move
     // over values already worked out moves its marker only).
-    const drawing = (container: HTMLElement, spec: VisualizationSpec) => ({
+    const drawing = (container: HTMLElement, spec: VisualizationSpec): ChartDrawing => ({
       container,
       spec,
       colors,
@@ -551,33 +614,33 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     const second = container('.linformer-chart');
     const performer = this.method === 'performer' ? this.performerLab : undefined;
     const linformer = this.method === 'linformer' ? this.linformerLab : undefined;
+    let firstDrawing: ChartDrawing | undefined;
     if (first && performer && performer.points.length > 0)
-      void this.firstChart.draw(
-        drawing(first, performerSpec(performer.points, this.features, chartWidth(first), colors)),
+      firstDrawing = drawing(
+        first,
+        performerSpec(performer.points, this.features, chartWidth(first), colors),
       );
     else if (first && linformer?.singular)
-      void this.firstChart.draw(
-        drawing(first, spectrumSpec(linformer.singular, chartWidth(first))),
-      );
+      firstDrawing = drawing(first, spectrumSpec(linformer.singular, chartWidth(first)));
     else if (first && this.method === 'adaptive' && this.spanHistory.length > 0)
-      void this.firstChart.draw(
-        drawing(first, spansSpec(this.spanHistory, this.latestSpans?.maxSpan, chartWidth(first))),
+      firstDrawing = drawing(
+        first,
+        spansSpec(this.spanHistory, this.latestSpans?.maxSpan, chartWidth(first)),
       );
-    else this.firstChart.clear();
-    if (second && linformer && linformer.points.length > 0)
-      void this.secondChart.draw(
-        drawing(
-          second,
-          linformerSpec(
-            linformer.lowRank(),
-            linformer.points,
-            linformer.learned?.e.rows ?? this.projected,
-            chartWidth(second),
-            colors,
-          ),
-        ),
-      );
-    else this.secondChart.clear();
+    const secondDrawing =
+      second && linformer && linformer.points.length > 0
+        ? drawing(
+            second,
+            linformerSpec(
+              linformer.lowRank(),
+              linformer.points,
+              linformer.learned?.e.rows ?? this.projected,
+              chartWidth(second),
+              colors,
+            ),
+          )
+        : undefined;
+    return [firstDrawing, secondDrawing];
   }
 
   /** Moves the curves' marker to the slider's value, without drawing the chart anew. */
@@ -738,7 +801,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
       case 'performer':
         return renderPerformer(this, this.performerLab);
       case 'reformer':
-        return renderReformer(this, this.reformerLab);
+        return renderReformer(this, this.reformerLab, this.reformerFigure);
       case 'linformer':
         return renderLinformer(
           this,

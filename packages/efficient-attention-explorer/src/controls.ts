@@ -76,4 +76,6 @@ export const formatNumber = (value: number): string =>
 
 export const formatShare = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
-export const formatCount = (value: number): string => value.toLocaleString('en-US');
+const COUNT = new Intl.NumberFormat('en-US');
+/** A count with thousands separators (one formatter: `toLocaleString` makes a new one each call). */
+export const formatCount = (value: number): string => COUNT.format(value);

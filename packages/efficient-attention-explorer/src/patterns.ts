@@ -6,6 +6,7 @@ import {
   variantPattern,
   type Matrix,
 } from '@decoding-attention/core';
+import { packRgb, rgbOf } from '@decoding-attention/ui';
 import type { PatternKind } from './events.js';
 import type { QueriesKeys } from './sample.js';
 
@@ -63,6 +64,12 @@ export function spreadFrom(result: PatternResult, source: number): Int32Array {
   return reachFrom(result.mask, result.weights.rows, source);
 }
 
+/** The pattern and the source and colours (as one key) each spread canvas was last drawn with. */
+export const spreadDrawn = new WeakMap<
+  HTMLCanvasElement,
+  { pattern: PatternResult; key: string }
+>();
+
 /**
  * How information from one position spreads: one row per attention step, top to bottom, each
  * position filled once reached (in `newColor` at the step it is reached, `reachedColor` after).
@@ -74,19 +81,30 @@ export function drawSpread(
 ): void {
   const length = steps.length;
   const last = Math.min(MOST_STEP_ROWS, Math.max(1, ...steps));
-  canvas.width = length * CELL;
-  canvas.height = last * ROW;
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  context.fillStyle = colors.background;
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  for (let step = 1; step <= last; step++)
+  const width = length * CELL;
+  const height = last * ROW;
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  if (width === 0) return;
+  // Pixels put once: a fillRect per cell would be replayed when the page composites, a frame late.
+  const image = new ImageData(width, height);
+  const words = new Uint32Array(image.data.buffer);
+  const [back, reached, fresh] = [colors.background, colors.reached, colors.fresh].map((c) =>
+    packRgb(...rgbOf(c)),
+  );
+  const row = new Uint32Array(width);
+  for (let step = 1; step <= last; step++) {
     for (let p = 0; p < length; p++) {
       const s = steps[p];
-      if (s < 0 || s > step) continue;
-      context.fillStyle = s === step ? colors.fresh : colors.reached;
-      context.fillRect(p * CELL, (step - 1) * ROW, CELL, ROW - 1);
+      const color = s < 0 || s > step ? back : s === step ? fresh : reached;
+      row.fill(color, p * CELL, (p + 1) * CELL);
     }
+    // ROW - 1 rows of cells, then a row of background between two steps.
+    const top = (step - 1) * ROW * width;
+    for (let y = 0; y < ROW - 1; y++) words.set(row, top + y * width);
+    words.fill(back, top + (ROW - 1) * width, top + ROW * width);
+  }
+  canvas.getContext('2d')?.putImageData(image, 0, 0);
 }
 
 /** The spread in words: how many steps reach everything from the source, or how many never hear from it. */

@@ -36,6 +36,21 @@ export interface ReformerRounds {
   cells: number;
 }
 
+/** What the Reformer figures show: a count's rounds, and the heatmap's variant for them. */
+export interface ReformerFigure {
+  rounds: ReformerRounds;
+  /** The matrix's internals (`<attention-heatmap>`'s `variant`): each round's buckets, one head. */
+  variant: { attention: 'reformer'; options: { chunk: number }; buckets: Int32Array[][] };
+}
+
+/** The figure of `rounds`, cut into chunks of `chunk`. */
+export function reformerFigure(rounds: ReformerRounds, chunk: number): ReformerFigure {
+  return {
+    rounds,
+    variant: { attention: 'reformer', options: { chunk }, buckets: rounds.buckets.map((b) => [b]) },
+  };
+}
+
 /** One round, worked out once and shared by every count of rounds that includes it. */
 interface Round {
   bucket: Int32Array;
@@ -59,12 +74,16 @@ export class ReformerLab {
   private readonly done: Round[] = [];
   private scores: { keys: Matrix; scores: Float64Array } | undefined;
 
+  /** `previous`, a lab on the same sample, lends its exact attention and scores (they depend on the sample alone). */
   constructor(
     private readonly sample: QueriesKeys,
     readonly buckets: number,
     readonly chunk: number,
+    previous?: ReformerLab,
   ) {
-    this.exact = exactAttention(sample.queries, unitRows(sample.queries));
+    const same = previous?.sample === sample ? previous : undefined;
+    this.exact = same?.exact ?? exactAttention(sample.queries, unitRows(sample.queries));
+    this.scores = same?.scores;
   }
 
   rounds(hashes: number): ReformerRounds | undefined {

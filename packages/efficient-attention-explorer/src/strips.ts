@@ -1,6 +1,12 @@
-import { BUCKET_COLORS } from '@decoding-attention/ui';
+import { BUCKET_COLORS, packRgb, rgbOf } from '@decoding-attention/ui';
 import type { ReformerStep } from './events.js';
 import type { ReformerRounds } from './reformer.js';
+
+/** The rounds and background each strip canvas was last drawn with, so an unchanged one is not drawn again. */
+export const stripsDrawn = new WeakMap<
+  HTMLCanvasElement,
+  { rounds: ReformerRounds; background: string }
+>();
 
 /** Pixels per position along a strip, and per round across it. */
 const CELL = 3;
@@ -18,27 +24,38 @@ export function drawStrips(
   background: string,
 ): void {
   const length = rounds.buckets[0]?.length ?? 0;
-  canvas.width = length * CELL;
-  canvas.height = rounds.hashes * ROUND;
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  context.fillStyle = background;
-  context.fillRect(0, 0, canvas.width, canvas.height);
+  const width = length * CELL;
+  const height = rounds.hashes * ROUND;
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  if (width === 0) return;
+  // Pixels written a row at a time and put once: thousands of fillRect calls would be replayed
+  // when the page composites, a frame late.
+  const image = new ImageData(width, height);
+  const words = new Uint32Array(image.data.buffer);
+  const back = packRgb(...rgbOf(background));
+  const colors = BUCKET_COLORS.map((c) => packRgb(...c));
+  const row = new Uint32Array(width);
   rounds.buckets.forEach((bucket, r) => {
     const { order, chunkOf } = rounds.orders[r];
     for (let s = 0; s < length; s++) {
       const position = step === 'hash' ? s : order[s];
-      const [red, green, blue] = BUCKET_COLORS[bucket[position] % BUCKET_COLORS.length];
-      context.fillStyle = `rgb(${red}, ${green}, ${blue})`;
-      context.fillRect(s * CELL, r * ROUND + 1, CELL, ROUND - 3);
+      row.fill(colors[bucket[position] % colors.length], s * CELL, (s + 1) * CELL);
     }
-    if (step === 'chunk') {
-      context.fillStyle = background;
+    // A gap of background, 2 pixels across the round's whole height, between two chunks.
+    const gaps: number[] = [];
+    if (step === 'chunk')
       for (let s = 1; s < length; s++)
-        if (chunkOf[order[s]] !== chunkOf[order[s - 1]])
-          context.fillRect(s * CELL - 1, r * ROUND, 2, ROUND);
+        if (chunkOf[order[s]] !== chunkOf[order[s - 1]]) gaps.push(s * CELL - 1);
+    for (let y = 0; y < ROUND; y++) {
+      const start = (r * ROUND + y) * width;
+      // The strip fills rows 1 to ROUND - 3 of its band; the rest is background.
+      if (y >= 1 && y < ROUND - 2) words.set(row, start);
+      else words.fill(back, start, start + width);
+      for (const x of gaps) words.fill(back, start + x, start + Math.min(width, x + 2));
     }
   });
+  canvas.getContext('2d')?.putImageData(image, 0, 0);
 }
 
 /** What a step's strips show, in words, for screen readers and the caption. */

@@ -14,7 +14,7 @@ import { EFFICIENT_EXPLORER_LIMITS, FEATURE_STEPS } from './limits.js';
 import { projectedSteps, projections, type LinformerLab } from './linformer.js';
 import { reachText, spreadFrom, spreadText, type PatternResult } from './patterns.js';
 import { FEATURE_DRAWS, FEATURE_KERNELS, type PerformerLab } from './performer.js';
-import type { ReformerLab } from './reformer.js';
+import type { ReformerFigure, ReformerLab } from './reformer.js';
 import { STEP_ABOUT, stripsText } from './strips.js';
 
 /** What the views read of the element, and how they change its settings. */
@@ -124,8 +124,14 @@ export function renderPerformer(view: ExplorerView, lab: PerformerLab | undefine
   </section>`;
 }
 
-export function renderReformer(view: ExplorerView, lab: ReformerLab | undefined): TemplateResult {
+/** Reformer: the readout of `lab` at the view's settings; the strips and matrix of `figure`. */
+export function renderReformer(
+  view: ExplorerView,
+  lab: ReformerLab | undefined,
+  figure: ReformerFigure | undefined,
+): TemplateResult {
   const rounds = lab?.rounds(view.hashes);
+  const drawn = figure?.rounds;
   const step = view.step as ReformerStep;
   const upTo = REFORMER_STEPS.indexOf(step);
   const full = view.sampleLength ** 2;
@@ -177,7 +183,7 @@ export function renderReformer(view: ExplorerView, lab: ReformerLab | undefined)
             class="strip"
             data-step=${s}
             role="img"
-            aria-label=${rounds ? stripsText(rounds, s as 'hash') : 'Not worked out yet'}
+            aria-label=${drawn ? stripsText(drawn, s as 'hash') : 'Not worked out yet'}
           ></canvas>
         </figure>`,
     )}
@@ -188,18 +194,14 @@ export function renderReformer(view: ExplorerView, lab: ReformerLab | undefined)
             <div class="row">
               ${heatmap(lab?.exact, 'Exact attention (shared QK)', view.theme)}
               ${
-                rounds
+                figure
                   ? html`<attention-heatmap
                       class="matrix reformer"
                       compact
-                      label=${`Reformer, ${rounds.hashes} round${rounds.hashes === 1 ? '' : 's'}`}
+                      label=${`Reformer, ${figure.rounds.hashes} round${figure.rounds.hashes === 1 ? '' : 's'}`}
                       theme=${view.theme}
-                      .matrix=${rounds.weights}
-                      .variant=${{
-                        attention: 'reformer',
-                        options: { chunk: view.chunk },
-                        buckets: rounds.buckets.map((b) => [b]),
-                      }}
+                      .matrix=${figure.rounds.weights}
+                      .variant=${figure.variant}
                     ></attention-heatmap>`
                   : PENDING
               }

@@ -1,7 +1,7 @@
 import '@decoding-attention/shape-dataset-viewer/shape-dataset-viewer.js';
 import type { ShapeDatasetViewer } from '@decoding-attention/shape-dataset-viewer';
 import type { AttentionHeatmap } from '@decoding-attention/attention-heatmap';
-import { BUCKET_COLORS } from '@decoding-attention/ui';
+import { BUCKET_COLORS, readThemeColors, rgbOf } from '@decoding-attention/ui';
 import {
   attentionError,
   attentionMask,
@@ -15,6 +15,7 @@ import {
   patternReach,
   performerApproximation,
   reformerPattern,
+  bucketOrder,
   sequenceProjections,
   singularValues,
   unitRows,
@@ -178,9 +179,11 @@ describe(`<${TAG}> reformer`, function () {
     );
     expect(el.hashes).to.equal(6);
     expect(readout(el)).to.match(/^6 rounds keep /);
-    expect($<AttentionHeatmap>(el, 'attention-heatmap.reformer').variant?.buckets).to.have.length(
-      6,
-    );
+    // The matrix and the strips follow once the readout is painted.
+    const matrix = $<AttentionHeatmap>(el, 'attention-heatmap.reformer');
+    expect(matrix.variant?.buckets).to.have.length(2);
+    await el.updateComplete;
+    expect(matrix.variant?.buckets).to.have.length(6);
     // Under 200 ms even on a loaded 2-core machine (a round is one pass over L^2 cells).
     expect(longest).to.be.below(200);
   });
@@ -205,10 +208,34 @@ describe(`<${TAG}> reformer`, function () {
       'sort',
       'chunk',
     ]);
+    // The chunk strip: positions sorted by bucket, a gap of background between chunks of 8.
+    const chunked = $$<HTMLCanvasElement>(el, 'canvas.strip')[2];
+    const at = (x: number, y: number) => [
+      ...chunked.getContext('2d')!.getImageData(x, y, 1, 1).data.slice(0, 3),
+    ];
+    const { order } = bucketOrder(buckets[0], 8);
+    const color = (s: number) => [...BUCKET_COLORS[buckets[0][order[s]] % 12]];
+    expect(chunked.height).to.equal(2 * 14);
+    expect(at(5 * 3 + 1, 4)).to.deep.equal(color(5));
+    expect(at(8 * 3 - 1, 4)).to.deep.equal(rgbOf(readThemeColors(el.shadowRoot!).background));
+    expect(at(8 * 3 + 1, 4)).to.deep.equal(color(8));
+    expect(at(8 * 3 + 1, 14 + 4)).to.deep.equal([
+      ...BUCKET_COLORS[buckets[1][bucketOrder(buckets[1], 8).order[8]] % 12],
+    ]);
     el.step = 'attend';
     await el.updateComplete;
     const reformer = $<AttentionHeatmap>(el, 'attention-heatmap.reformer');
     expect(reformer.variant?.buckets).to.have.length(2);
+    // A move of the rounds slider: the readout answers in the next frame, the strips and the
+    // matrix follow once it is painted.
+    slide(el, 'hashes', 3);
+    await frame();
+    expect(readout(el)).to.match(/^3 rounds keep /);
+    await el.updateComplete;
+    expect(chunked.isConnected).to.equal(true);
+    expect(chunked.height).to.equal(3 * 14);
+    expect(reformer.variant?.buckets).to.have.length(3);
+    expect(reformer.label).to.equal('Reformer, 3 rounds');
   });
 });
 
@@ -297,7 +324,23 @@ describe(`<${TAG}> patterns`, function () {
     expect($(el, '.spread .note').textContent).to.equal(
       'From position 0: every position reached within 8 steps.',
     );
-    expect($<HTMLCanvasElement>(el, 'canvas.spread-canvas').height).to.equal(8 * 4);
+    const spread = $<HTMLCanvasElement>(el, 'canvas.spread-canvas');
+    expect(spread.height).to.equal(8 * 4);
+    // The top row is step 1: position 0 had it already (accent), positions 1 to 8 hear it now
+    // (text colour), position 9 not yet (background); a line of background under each step.
+    const theme = readThemeColors(el.shadowRoot!);
+    const pixel = (p: number, y: number) => [
+      ...spread
+        .getContext('2d')!
+        .getImageData(p * 2 + 1, y, 1, 1)
+        .data.slice(0, 3),
+    ];
+    expect(pixel(0, 0)).to.deep.equal(rgbOf(theme.accent));
+    expect(pixel(8, 2)).to.deep.equal(rgbOf(theme.text));
+    expect(pixel(9, 0)).to.deep.equal(rgbOf(theme.background));
+    expect(pixel(8, 3)).to.deep.equal(rgbOf(theme.background));
+    expect(pixel(9, 4)).to.deep.equal(rgbOf(theme.text));
+    expect(pixel(63, 8 * 4 - 2)).to.deep.equal(rgbOf(theme.text));
     slide(el, 'spread-source', 32);
     await el.updateComplete;
     expect($(el, '.spread .note').textContent).to.equal(
