@@ -2,11 +2,14 @@
  * `npm run bench -- explorer`: how `<efficient-attention-explorer>` answers its sliders at
  * L = 400 (its default length), as a reader moves them: for each slider, each move made at the
  * start of a frame, and the time to the next frame (one frame, 16.7 ms at 60 Hz, when the reply
- * fits in it; two when a frame is dropped), whether the readout had changed by then, and the longest task (the page runs only our code) from
+ * fits in it; two when a frame is dropped), whether the readout had changed by then, when every
+ * figure had been drawn anew (the element's `updateComplete`), and the longest task (the page runs only our code) from
  * the first move until the figure is finished, slices and chart redraws included (target: none
  * over 50 ms).
  *
- * Query options (BENCH_QUERY): `methods=performer,reformer,linformer,patterns`.
+ * Query options (BENCH_QUERY): `methods=performer,reformer,linformer,patterns`, and
+ * `sliders=hashes,window` to move only those sliders; `profile` takes a CPU profile of each
+ * slider's moves (console.profile, saved with BENCH_PROFILE).
  */
 import type { EfficientAttentionExplorer } from '@decoding-attention/efficient-attention-explorer';
 import '@decoding-attention/efficient-attention-explorer/efficient-attention-explorer.js';
@@ -118,6 +121,7 @@ const suite: BenchSuite = {
   async run(report: Report) {
     const params = new URLSearchParams(location.search);
     const methods = (params.get('methods') ?? 'performer,reformer,linformer,patterns').split(',');
+    const sliders = params.get('sliders')?.split(',');
     const tasks: PerformanceEntry[] = [];
     new PerformanceObserver((list) => tasks.push(...list.getEntries())).observe({
       type: 'longtask',
@@ -141,7 +145,9 @@ const suite: BenchSuite = {
       if (!input) throw new Error(`${c.method}: no slider named ${c.slider}`);
       return { host, el, input };
     };
-    for (const c of CASES.filter((one) => methods.includes(one.method))) {
+    const chosen = (one: Case) =>
+      methods.includes(one.method) && (!sliders || sliders.includes(one.slider));
+    for (const c of CASES.filter(chosen)) {
       const name = `${c.method}${c.attributes ? ` (${c.attributes})` : ''}, ${c.slider} slider`;
       // First pass: the frames. Each move comes at the start of a frame, so the reply has a
       // whole frame to be ready in: the next frame comes one frame later (16.7 ms), or two or
@@ -149,8 +155,10 @@ const suite: BenchSuite = {
       let { host, el, input } = await open(c);
       frames.length = 0;
       const firstPass = performance.now();
+      if (params.has('profile')) console.profile(c.slider);
       const intervals: number[] = [];
       const toShown: number[] = [];
+      const toFinished: number[] = [];
       let answered = 0;
       for (const position of c.positions) {
         const before = readout(el);
@@ -158,14 +166,18 @@ const suite: BenchSuite = {
         input.value = String(position);
         input.dispatchEvent(new Event('input'));
         intervals.push((await frame()) - t0);
+        // When every figure has been drawn anew (the element's work, slices included).
+        const finished = settled(el, 5000).then(() => performance.now() - t0);
         if (readout(el) !== before) answered++;
         // Then the frames until the figure shows the move (its readout changed), at most 1 s.
         let shown = performance.now();
         while (readout(el) === before && performance.now() - t0 < 1000) shown = await frame();
         if (readout(el) !== before) toShown.push(shown - t0);
+        toFinished.push(await finished);
         // A reader's next move comes a moment later.
         await idle(150);
       }
+      if (params.has('profile')) console.profileEnd(c.slider);
       await settled(el, 60_000);
       host.remove();
       const nextFrames = intervals.filter((ms) => ms < 1.5 * FRAME).length;
@@ -177,7 +189,7 @@ const suite: BenchSuite = {
         against: 'one frame at 60 Hz',
         reference: FRAME,
         ratio: FRAME / worst,
-        note: `${nextFrames} of ${c.positions.length} moves answered in the very next frame (median ${median(intervals).toFixed(1)} ms); the readout had changed by then on ${answered}; the figure showed the move after ${toShown.length > 0 ? `${median(toShown).toFixed(0)} ms (median), ${Math.max(...toShown).toFixed(0)} at most` : 'no readout change (this slider moves a drawing only)'}; ${blame(frames, firstPass)}`,
+        note: `${nextFrames} of ${c.positions.length} moves answered in the very next frame (median ${median(intervals).toFixed(1)} ms); the readout had changed by then on ${answered}; the readout showed the move after ${toShown.length > 0 ? `${median(toShown).toFixed(0)} ms (median), ${Math.max(...toShown).toFixed(0)} at most` : 'no readout change (this slider moves a drawing only)'}; every figure drawn anew after ${median(toFinished).toFixed(0)} ms (median), ${Math.max(...toFinished).toFixed(0)} at most; ${blame(frames, firstPass)}`,
       });
       // Second pass, on a fresh figure: the same moves with the busy probe running, until the
       // figure is finished.

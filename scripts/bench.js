@@ -56,7 +56,7 @@ await build({
   platform: 'browser',
   target: 'es2022',
   outdir: out,
-  minify: true,
+  minify: !process.env.BENCH_PROFILE,
   conditions: ['browser', 'import', 'default'],
   tsconfigRaw: {
     compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false },
@@ -159,6 +159,22 @@ for (const name of suites) {
     if (text.startsWith(SAVE)) save(name, JSON.parse(text.slice(SAVE.length)));
     else console.log(`  ${text}`);
   });
+  // Diagnostics: BENCH_PROFILE=<prefix> keeps the bundle readable and saves each CPU profile a
+  // suite takes with console.profile(title) as <prefix>-<title>.cpuprofile; BENCH_TRACE=<file>
+  // saves a Chrome trace of the suite (rendering and compositing included).
+  if (process.env.BENCH_PROFILE) {
+    const session = await tab.createCDPSession();
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });
+    session.on('Profiler.consoleProfileFinished', ({ profile, title }) =>
+      writeFileSync(`${process.env.BENCH_PROFILE}-${title}.cpuprofile`, JSON.stringify(profile)),
+    );
+  }
+  if (process.env.BENCH_TRACE)
+    await tab.tracing.start({
+      path: process.env.BENCH_TRACE,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'],
+    });
   // Waited for in slices: one wait is one protocol call, which the browser's protocol timeout
   // (30 minutes) would cut short in a long suite.
   const deadline = Date.now() + 240 * 60 * 1000;
@@ -174,6 +190,7 @@ for (const name of suites) {
     }
   }
   const result = await tab.evaluate(() => window.benchResult);
+  if (process.env.BENCH_TRACE) await tab.tracing.stop();
   await tab.close();
   printTable(result);
   if (result.error || problems.length > 0) {
