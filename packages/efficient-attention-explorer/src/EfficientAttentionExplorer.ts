@@ -141,7 +141,9 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
    * that a slider's move is answered within its frame and the canvases are redrawn after it.
    */
   private reformerFigure: ReformerFigure | undefined;
-  private reformerFigureDue = false;
+  /** The Linformer lab and k the matrices and projections show, likewise a paint behind. */
+  private linformerFigure: { lab: LinformerLab; k: number } | undefined;
+  private figuresDue = false;
   private linformerLab: LinformerLab | undefined;
   private patternResult: PatternResult | undefined;
   private linkedSample: Sample1D | Sample2D | undefined;
@@ -261,7 +263,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
 
   protected override updated(): void {
     if (this.errorMessage) return;
-    this.followReformer();
+    this.followFigures();
     this.drawStrips();
     if (this.chartsStale) this.scheduleCharts();
   }
@@ -397,7 +399,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     this.input = undefined;
     this.sample = undefined;
     this.performerLab = this.reformerLab = this.linformerLab = undefined;
-    this.reformerFigure = undefined;
+    this.reformerFigure = this.linformerFigure = undefined;
     this.patternResult = undefined;
     this.firstChart.clear();
     this.secondChart.clear();
@@ -450,9 +452,12 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         if (this.reformerLab?.buckets !== buckets || this.reformerLab.chunk !== chunk)
           this.reformerLab = new ReformerLab(sample, buckets, chunk, this.reformerLab);
         const lab = this.reformerLab;
-        this.start(`reformer ${buckets} ${chunk} ${hashes}`, (current) =>
-          lab.prepare(hashes, current, () => this.shown()),
-        );
+        // New buckets or chunk: their rounds are worked out after the slider's move is painted.
+        const fresh = !lab.rounds(hashes);
+        this.start(`reformer ${buckets} ${chunk} ${hashes}`, async (current) => {
+          if (fresh) await afterPaint();
+          if (current()) await lab.prepare(hashes, current, () => this.shown());
+        });
         break;
       }
       case 'linformer': {
@@ -538,21 +543,40 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     }
   }
 
-  /** Brings the Reformer figures to the rounds the readout shows, after the readout is painted. */
-  private followReformer(): void {
-    const rounds = this.method === 'reformer' ? this.reformerLab?.rounds(this.hashes) : undefined;
-    if (!rounds || rounds === this.reformerFigure?.rounds || this.reformerFigureDue) return;
-    this.reformerFigureDue = true;
+  /**
+   * Brings the figures to what the readout shows once the readout's change is painted: a
+   * slider's move is answered in its frame, and the canvases are drawn anew in the next.
+   */
+  private followFigures(): void {
+    if (!this.figuresBehind() || this.figuresDue) return;
+    this.figuresDue = true;
     this.trackWork(
       afterPaint().then(() => {
-        this.reformerFigureDue = false;
-        const lab = this.method === 'reformer' ? this.reformerLab : undefined;
-        const latest = lab?.rounds(this.hashes);
-        if (!lab || !latest || !this.isConnected) return;
-        this.reformerFigure = reformerFigure(latest, lab.chunk);
+        this.figuresDue = false;
+        const catchUp = this.isConnected ? this.figuresBehind() : undefined;
+        if (!catchUp) return;
+        catchUp();
         this.requestUpdate();
       }),
     );
+  }
+
+  /** What brings the figures to the readout's settings; undefined when they show them already. */
+  private figuresBehind(): (() => void) | undefined {
+    if (this.method === 'reformer') {
+      const lab = this.reformerLab;
+      const rounds = lab?.rounds(this.hashes);
+      if (!lab || !rounds || rounds === this.reformerFigure?.rounds) return undefined;
+      return () => (this.reformerFigure = reformerFigure(rounds, lab.chunk));
+    }
+    if (this.method === 'linformer') {
+      const lab = this.linformerLab;
+      const k = lab?.learned?.e.rows ?? this.projected;
+      const shown = this.linformerFigure;
+      if (!lab?.matrix(k) || (shown?.lab === lab && shown.k === k)) return undefined;
+      return () => (this.linformerFigure = { lab, k });
+    }
+    return undefined;
   }
 
   /**
@@ -806,6 +830,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
         return renderLinformer(
           this,
           this.linformerLab,
+          this.linformerFigure?.lab === this.linformerLab ? this.linformerFigure?.k : undefined,
           this.followsModel
             ? {
                 tag: `<${this.link.element?.localName ?? 'trainable-model'} id="${String(this.for)}">`,

@@ -23,9 +23,20 @@ export interface LinformerPoint {
   mean: number;
 }
 
+/** The projections drawn so far, by k and length: drawn once, so their heatmaps are not drawn again. */
+const drawnProjections = new Map<string, { e: Matrix; f: Matrix }>();
+
 /** The projections E and F for k rows over `length` positions (seeded, as the layer draws them). */
 export function projections(projected: number, length: number): { e: Matrix; f: Matrix } {
-  return sequenceProjections(projected, length, PROJECTION_SEED);
+  const key = `${projected} ${length}`;
+  let drawn = drawnProjections.get(key);
+  if (!drawn) {
+    drawn = sequenceProjections(projected, length, PROJECTION_SEED);
+    // The slider's steps at a length or two: a handful of pairs at most.
+    if (drawnProjections.size >= 32) drawnProjections.clear();
+    drawnProjections.set(key, drawn);
+  }
+  return drawn;
 }
 
 /** A trained model's projections E and F, each [k x L]. */
@@ -85,6 +96,9 @@ export class LinformerLab {
   singular: Float64Array | undefined;
   readonly points: LinformerPoint[] = [];
   private readonly matrices = new Map<number, Matrix>();
+  /** `lowRank()`, worked out once for the singular values it was worked out from. */
+  private bestErrors:
+    { singular: Float64Array; errors: { rank: number; relative: number }[] } | undefined;
 
   /** With `learned`, E and F are a trained model's (its k alone); else drawn for every k. */
   constructor(
@@ -106,10 +120,15 @@ export class LinformerLab {
   lowRank(): { rank: number; relative: number }[] {
     const singular = this.singular;
     if (!singular) return [];
-    return Array.from({ length: singular.length }, (_, i) => ({
-      rank: i + 1,
-      relative: lowRankError(singular, i + 1),
-    }));
+    if (this.bestErrors?.singular !== singular)
+      this.bestErrors = {
+        singular,
+        errors: Array.from({ length: singular.length }, (_, i) => ({
+          rank: i + 1,
+          relative: lowRankError(singular, i + 1),
+        })),
+      };
+    return this.bestErrors.errors;
   }
 
   /** Works out `projected` first, then the singular values, then the other steps. */

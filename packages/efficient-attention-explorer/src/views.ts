@@ -213,12 +213,14 @@ export function renderReformer(
 }
 
 /**
- * Linformer; `model` when following a trained model (its tag, and the samples it had seen when
- * its E and F were read, undefined before it has trained).
+ * Linformer; `figureK`, the k its matrices show (undefined until they show one); `model` when
+ * following a trained model (its tag, and the samples it had seen when its E and F were read,
+ * undefined before it has trained).
  */
 export function renderLinformer(
   view: ExplorerView,
   lab: LinformerLab | undefined,
+  figureK: number | undefined,
   model?: { tag: string; samples: number | undefined },
 ): TemplateResult {
   const learned = lab?.learned;
@@ -232,7 +234,9 @@ export function renderLinformer(
     </section>`;
   const k = learned ? learned.e.rows : view.projected;
   const point = lab?.point(k);
-  const { e, f } = learned ?? projections(k, view.sampleLength);
+  // The matrices show `figureK`, which follows the slider's k a paint later.
+  const shownK = figureK ?? k;
+  const { e, f } = learned ?? projections(shownK, view.sampleLength);
   const lowRank = lab?.lowRank()[k - 1];
   const source = learned
     ? `learned by ${model?.tag ?? 'the followed model'} after ${formatCount(model?.samples ?? 0)} samples`
@@ -273,9 +277,9 @@ export function renderLinformer(
     </div>
     <div class="row">
       ${heatmap(lab?.exact, 'Exact softmax attention', view.theme)}
-      ${heatmap(lab?.matrix(k), `Linformer P F, k = ${k}`, view.theme)}
-      ${projection(e, `Projection E (${k} × ${view.sampleLength})`, view.theme)}
-      ${projection(f, `Projection F (${k} × ${view.sampleLength})`, view.theme)}
+      ${heatmap(figureK ? lab?.matrix(figureK) : undefined, `Linformer P F, k = ${shownK}`, view.theme)}
+      ${projection(e, `Projection E (${shownK} × ${view.sampleLength})`, view.theme)}
+      ${projection(f, `Projection F (${shownK} × ${view.sampleLength})`, view.theme)}
     </div>
   </section>`;
 }

@@ -258,6 +258,20 @@ describe(`<${TAG}> linformer`, function () {
     expect((el.toJSON().singularValues as number[]).length).to.equal(64);
     expect($(el, '.spectrum-chart').querySelector('svg, canvas')).to.not.equal(null);
     expect($(el, '.linformer-chart').querySelector('svg, canvas')).to.not.equal(null);
+    // The slider to k = 4 (worked out already): the readout answers in the next frame, the
+    // matrices and projections follow once it is painted.
+    slide(el, 'projected', 2);
+    await frame();
+    expect(readout(el)).to.match(/^k = 4: /);
+    const linformer = () => $$<AttentionHeatmap>(el, 'attention-heatmap.matrix')[1];
+    expect(linformer().label).to.equal('Linformer P F, k = 16');
+    const before = linformer().matrix;
+    await el.updateComplete;
+    expect(linformer().label).to.equal('Linformer P F, k = 4');
+    expect(linformer().matrix).to.not.equal(before);
+    expect(
+      ($$<AttentionHeatmap>(el, 'attention-heatmap.projection')[0].matrix as Matrix).rows,
+    ).to.equal(4);
   });
 
   it("takes a trained model's learned E and F, once it has trained", async () => {
