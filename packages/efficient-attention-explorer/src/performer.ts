@@ -34,12 +34,17 @@ export interface PerformerPoint {
  */
 export class PerformerLab {
   readonly exact: Matrix;
+  /** The colour range both matrices are drawn in: 0 to the exact attention's largest weight. */
+  readonly domain: readonly [number, number];
   readonly points: PerformerPoint[] = [];
   private readonly estimates = new Map<number, Matrix>();
   private focus = '';
 
   constructor(private readonly sample: QueriesKeys) {
     this.exact = exactAttention(sample.queries, sample.keys);
+    let top = 0;
+    for (const v of this.exact.data) top = Math.max(top, v);
+    this.domain = [0, top > 0 ? top : 1];
   }
 
   /** The estimate at m features for `draw` and `kernel`, if worked out. */

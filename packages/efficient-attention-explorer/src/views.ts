@@ -75,19 +75,13 @@ function projection(matrix: Matrix, label: string, theme: string): TemplateResul
   ></attention-heatmap>`;
 }
 
-/** The largest weight of a matrix, for two matrices drawn in one range. */
-function domainOf(matrix: Matrix): readonly [number, number] {
-  let top = 0;
-  for (const v of matrix.data) top = Math.max(top, v);
-  return [0, top > 0 ? top : 1];
-}
-
 export function renderPerformer(view: ExplorerView, lab: PerformerLab | undefined): TemplateResult {
   const draw = view.draw as (typeof FEATURE_DRAWS)[number];
   const kernel = view.kernel as (typeof FEATURE_KERNELS)[number];
   const estimate = lab?.estimate(draw, kernel, view.features);
   const point = lab?.point(draw, kernel, view.features);
-  const domain = lab ? domainOf(lab.exact) : undefined;
+  // One range for both, kept by the lab: a new array each render would redraw both matrices.
+  const domain = lab?.domain;
   return html`<section part="section" aria-labelledby="performer-title">
     <h2 id="performer-title">Performer: attention from random features</h2>
     <p class="about">
