@@ -34,6 +34,8 @@ import {
   linformerSpec,
   performerSpec,
   spansSpec,
+  spansValues,
+  SPANS_DATA,
   spectrumSpec,
 } from './charts.js';
 import { explorerStyles } from './efficient-attention-explorer.styles.js';
@@ -143,6 +145,8 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
   private reformerFigure: ReformerFigure | undefined;
   /** The Linformer lab and k the matrices and projections show, likewise a paint behind. */
   private linformerFigure: { lab: LinformerLab; k: number } | undefined;
+  /** The span history the spans chart shows. */
+  private spansCharted: readonly SpanSnapshot[] | undefined;
   private figuresDue = false;
   private linformerLab: LinformerLab | undefined;
   private patternResult: PatternResult | undefined;
@@ -266,6 +270,7 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     this.followFigures();
     this.drawStrips();
     if (this.chartsStale) this.scheduleCharts();
+    this.chartSpans();
   }
 
   protected override async getUpdateComplete(): Promise<boolean> {
@@ -647,10 +652,15 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     else if (first && linformer?.singular)
       firstDrawing = drawing(first, spectrumSpec(linformer.singular, chartWidth(first)));
     else if (first && this.method === 'adaptive' && this.spanHistory.length > 0)
-      firstDrawing = drawing(
-        first,
-        spansSpec(this.spanHistory, this.latestSpans?.maxSpan, chartWidth(first)),
-      );
+      firstDrawing = {
+        ...drawing(first, spansSpec(this.latestSpans?.maxSpan, chartWidth(first))),
+        // A new chart starts from the spans recorded by then; later snapshots replace its data.
+        setUp: (chart) => {
+          this.spansCharted = this.spanHistory;
+          chart.view.data(SPANS_DATA, spansValues(this.spanHistory));
+          return chart.view.runAsync().then(() => undefined);
+        },
+      };
     const secondDrawing =
       second && linformer && linformer.points.length > 0
         ? drawing(
@@ -665,6 +675,18 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
           )
         : undefined;
     return [firstDrawing, secondDrawing];
+  }
+
+  /** Puts the spans recorded since the chart last showed them into it (the chart is kept). */
+  private chartSpans(): void {
+    if (this.method !== 'adaptive' || this.spansCharted === this.spanHistory) return;
+    void this.firstChart.update(async (chart) => {
+      const history = this.spanHistory;
+      if (this.spansCharted === history) return;
+      this.spansCharted = history;
+      chart.view.data(SPANS_DATA, spansValues(history));
+      await chart.view.runAsync();
+    });
   }
 
   /** Moves the curves' marker to the slider's value, without drawing the chart anew. */

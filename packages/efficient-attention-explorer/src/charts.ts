@@ -167,23 +167,31 @@ export function linformerSpec(
   } as VisualizationSpec;
 }
 
-/** Each head's span against the samples the model has seen. */
-export function spansSpec(
+/** The spans chart's dataset: its values are replaced as snapshots come, the chart kept. */
+export const SPANS_DATA = 'spans';
+
+/** Each head's span at each snapshot, as the spans chart's rows. */
+export function spansValues(
   history: readonly SpanSnapshot[],
-  maxSpan: number | undefined,
-  width: number,
-): VisualizationSpec {
-  const values = history.flatMap((s) =>
+): { samples: number; span: number; head: string }[] {
+  return history.flatMap((s) =>
     s.spans.map((span, h) => ({ samples: s.samples, span, head: `head ${h + 1}` })),
   );
+}
+
+/**
+ * Each head's adaptive span against samples seen, up to the largest span; its rows come in
+ * `SPANS_DATA` (`spansValues`), so a new snapshot changes the data, not the chart.
+ */
+export function spansSpec(maxSpan: number | undefined, width: number): VisualizationSpec {
   return {
     $schema: SCHEMA,
     description: "Each head's adaptive span as the model trains",
     width,
     height: 200,
     autosize: { type: 'fit-x', contains: 'padding' },
-    data: { values },
-    mark: { type: 'line', point: values.length < 200, strokeWidth: 1.5 },
+    data: { name: SPANS_DATA },
+    mark: { type: 'line', point: { size: 12 }, strokeWidth: 1.5 },
     encoding: {
       x: { field: 'samples', type: 'quantitative', axis: { title: 'Samples seen' } },
       y: {

@@ -443,7 +443,32 @@ describe(`<${TAG}> adaptive`, function () {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 400));
     await el.updateComplete;
-    expect($(el, '.spans-chart').querySelector('svg, canvas')).to.not.equal(null);
+    expect($(el, '.spans-chart').querySelector('svg')).to.not.equal(null);
+    // A point per head and snapshot; a new snapshot adds points to the chart on screen.
+    const points = () =>
+      $(el, '.spans-chart').querySelectorAll('.mark-symbol.role-mark path').length;
+    expect(points()).to.equal(4);
+    const snapshot = async (samples: number, spans: number[]) => {
+      model.dispatchEvent(
+        new CustomEvent('training-progress', { detail: { samplesSeen: samples } }),
+      );
+      model.dispatchEvent(
+        new CustomEvent('attention-change', {
+          detail: {
+            heads,
+            variant: { attention: 'adaptive', spans, maxSpan: 64, options: { ramp: 16 } },
+          },
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await el.updateComplete;
+    };
+    await snapshot(300, [2, 14]);
+    expect(points()).to.equal(6);
+    const chart = $(el, '.spans-chart').querySelector('svg');
+    await snapshot(400, [2, 15]);
+    expect(points()).to.equal(8);
+    expect($(el, '.spans-chart').querySelector('svg')).to.equal(chart);
   });
 
   it('names a model that is not adaptive, and a method that needs a sample', async () => {
