@@ -22,9 +22,9 @@ if (!/^\.bench[\w-]*$/.test(process.env.BENCH_OUT ?? '.bench')) {
 const available = readdirSync(`${root}bench`)
   .filter((file) => file.endsWith('.bench.ts'))
   .map((file) => file.replace(/\.bench\.ts$/, ''));
-// `sizes` runs on the Node side (bundle sizes) with pages of its own; `train`, `kernels` and
+// `sizes` and `posts` run on the Node side (bundle sizes, the built blog) with pages of their own; `train`, `kernels` and
 // `attention` take minutes, so they run only when asked for (`npm run bench:train`).
-available.push('sizes');
+available.push('sizes', 'posts');
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const slow = ['train', 'kernels', 'attention'];
 const suites = requested.length > 0 ? requested : available.filter((name) => !slow.includes(name));
@@ -46,7 +46,9 @@ rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: [
     `${root}bench/harness.ts`,
-    ...suites.filter((name) => name !== 'sizes').map((name) => `${root}bench/${name}.bench.ts`),
+    ...suites
+      .filter((name) => name !== 'sizes' && name !== 'posts')
+      .map((name) => `${root}bench/${name}.bench.ts`),
     trainingWorkerEntry(root),
   ],
   plugins: [coreAssetsPlugin(root, out)],
@@ -138,9 +140,11 @@ function printTable(result) {
 }
 
 for (const name of suites) {
-  if (name === 'sizes') {
-    const { sizesSuite } = await import('./bench-sizes.js');
-    const result = await sizesSuite(root, browser);
+  if (name === 'sizes' || name === 'posts') {
+    const result =
+      name === 'sizes'
+        ? await (await import('./bench-sizes.js')).sizesSuite(root, browser)
+        : await (await import('./bench-posts.js')).postsSuite(root, browser);
     printTable(result);
     if (result.problems.length > 0) {
       failed = true;

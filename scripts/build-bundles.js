@@ -20,8 +20,8 @@ export const ELEMENT_TAGS = [
   'efficient-attention-explorer',
 ];
 
-/** Builds the bundles into `outdir`; returns esbuild's metafile. */
-export async function buildBundles(root, outdir) {
+/** Builds the bundles into `outdir` (`minify: false` keeps names, for profiles); returns esbuild's metafile. */
+export async function buildBundles(root, outdir, { minify = true } = {}) {
   const require = createRequire(join(root, 'packages/elements/package.json'));
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
@@ -41,7 +41,7 @@ export async function buildBundles(root, outdir) {
     target: 'es2022',
     outdir,
     chunkNames: 'chunk-[hash]',
-    minify: true,
+    minify,
     legalComments: 'linked',
     metafile: true,
     conditions: ['browser', 'import', 'default'],
