@@ -31,6 +31,25 @@ export interface PanelOptions extends MaskOptions {
 }
 
 /**
+ * A panel of `heads`: their average is worked out when first read (a new snapshot of a model
+ * with heads drawn one by one need not wait for it), and kept.
+ */
+function withAverage(panel: Omit<Panel, 'average' | 'shown'>, head: number | 'average'): Panel {
+  let average: Matrix | undefined;
+  const averaged = () =>
+    (average ??= panel.heads.length === 1 ? panel.heads[0] : averageMatrices(panel.heads));
+  return {
+    ...panel,
+    get average() {
+      return averaged();
+    },
+    get shown() {
+      return head === 'average' ? averaged() : panel.heads[head];
+    },
+  };
+}
+
+/**
  * The data under each mask: weights are masked and their rows renormalised, raw scores go
  * through a softmax over the keys the mask allows. Channel-specific maps follow, one panel per
  * channel under the first mask. Options are validated by the element.
@@ -43,8 +62,7 @@ export function buildPanels(data: HeatmapData, { masks, head, ...options }: Pane
     const heads = weights.map((m) =>
       data.kind === 'scores' ? softmaxRows(m, allowed) : allowed ? maskWeights(m, allowed) : m,
     );
-    const average = heads.length === 1 ? heads[0] : averageMatrices(heads);
-    return { mask, allowed, heads, average, shown: head === 'average' ? average : heads[head] };
+    return withAverage({ mask, allowed, heads }, head);
   };
   const panels: Panel[] = masks.map((mask) => panel(mask, allowedBy(mask), data.heads));
   if (data.channels) {
@@ -52,15 +70,12 @@ export function buildPanels(data: HeatmapData, { masks, head, ...options }: Pane
     data.channels.forEach((channel, c) => {
       // Channel maps are weights, whatever the attention beside them is.
       const weights = channel.map((m) => (first.allowed ? maskWeights(m, first.allowed) : m));
-      const average = weights.length === 1 ? weights[0] : averageMatrices(weights);
-      panels.push({
-        mask: first.mask,
-        channel: CHANNEL_NAMES[c],
-        allowed: first.allowed,
-        heads: weights,
-        average,
-        shown: head === 'average' ? average : weights[head],
-      });
+      panels.push(
+        withAverage(
+          { mask: first.mask, channel: CHANNEL_NAMES[c], allowed: first.allowed, heads: weights },
+          head,
+        ),
+      );
     });
   }
   return panels;

@@ -73,16 +73,23 @@ export function matrixToArrays({ data, rows, cols }: Matrix): number[][] {
 export function averageMatrices(matrices: readonly Matrix[]): Matrix {
   const [first] = matrices;
   if (!first) throw new RangeError('averageMatrices needs at least one matrix');
-  const data = new Float32Array(first.data.length);
   for (const m of matrices) {
     if (m.rows !== first.rows || m.cols !== first.cols) {
       throw new RangeError(
         `every matrix must be ${first.rows} x ${first.cols}, got ${m.rows} x ${m.cols}`,
       );
     }
-    for (let i = 0; i < data.length; i++) data[i] += m.data[i];
   }
-  for (let i = 0; i < data.length; i++) data[i] /= matrices.length;
+  const n = matrices.length;
+  const datas = matrices.map((m) => m.data);
+  const data = new Float32Array(first.data.length);
+  // A cell at a time, its sum kept in a register and rounded to float32 after each add, as a
+  // float32 running sum would be: the same bits in one pass instead of one pass per matrix.
+  for (let i = 0; i < data.length; i++) {
+    let sum = 0;
+    for (let h = 0; h < n; h++) sum = Math.fround(sum + datas[h][i]);
+    data[i] = sum / n;
+  }
   return { data, rows: first.rows, cols: first.cols };
 }
 

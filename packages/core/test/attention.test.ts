@@ -108,6 +108,22 @@ describe('scaled dot-product attention', () => {
     expect(() => splitHeads(x, 3)).to.throw(RangeError, /dividing 4/);
   });
 
+  it('averages matrices as a float32 running sum would, and refuses mismatched shapes', () => {
+    const f = Math.fround;
+    const a = toMatrix([[0.1, 1e7, 3]]);
+    const b = toMatrix([[0.2, 1, -1]]);
+    const c = toMatrix([[0.3, -1e7, 0.5]]);
+    const mean = averageMatrices([a, b, c]);
+    // Each cell: ((a + b) + c) rounded to float32 after each add, then / 3 rounded.
+    const expected = [0, 1, 2].map((i) => f(f(f(f(a.data[i]) + b.data[i]) + c.data[i]) / 3));
+    expect([...mean.data]).to.deep.equal(expected);
+    // 1e7 + 1 is exact in float32; the sum of the middle column is 1, its mean 1/3.
+    expect(mean.data[1]).to.equal(f(1 / 3));
+    expect([mean.rows, mean.cols]).to.deep.equal([1, 3]);
+    expect(averageMatrices([a]).data).to.deep.equal(a.data);
+    expect(() => averageMatrices([a, toMatrix([[1, 2]])])).to.throw(RangeError, /1 x 3/);
+  });
+
   it('handles cross-attention: 3 queries over 5 keys', () => {
     const queries = toMatrix([
       [1, 0],

@@ -243,6 +243,9 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // Measured again, and watched again, once back on a page.
+    this.resizes.disconnect();
+    this.chartWidths = new WeakMap();
     this.run++;
     this.workKey = '';
   }
@@ -647,13 +650,13 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
     if (first && performer && performer.points.length > 0)
       firstDrawing = drawing(
         first,
-        performerSpec(performer.points, this.features, chartWidth(first), colors),
+        performerSpec(performer.points, this.features, this.widthOf(first), colors),
       );
     else if (first && linformer?.singular)
-      firstDrawing = drawing(first, spectrumSpec(linformer.singular, chartWidth(first)));
+      firstDrawing = drawing(first, spectrumSpec(linformer.singular, this.widthOf(first)));
     else if (first && this.method === 'adaptive' && this.spanHistory.length > 0)
       firstDrawing = {
-        ...drawing(first, spansSpec(this.latestSpans?.maxSpan, chartWidth(first))),
+        ...drawing(first, spansSpec(this.latestSpans?.maxSpan, this.widthOf(first))),
         // A new chart starts from the spans recorded by then; later snapshots replace its data.
         setUp: (chart) => {
           this.spansCharted = this.spanHistory;
@@ -669,13 +672,39 @@ export class EfficientAttentionExplorer extends DecodingElement implements Explo
               linformer.lowRank(),
               linformer.points,
               linformer.learned?.e.rows ?? this.projected,
-              chartWidth(second),
+              this.widthOf(second),
               colors,
             ),
           )
         : undefined;
     return [firstDrawing, secondDrawing];
   }
+
+  /**
+   * The width a chart in `container` is drawn at (`chartWidth`), kept and brought up to date by
+   * a ResizeObserver: reading it at every update would lay the page out in the middle of it.
+   */
+  private widthOf(container: HTMLElement): number {
+    let width = this.chartWidths.get(container);
+    if (width === undefined) {
+      width = chartWidth(container);
+      this.chartWidths.set(container, width);
+      this.resizes.observe(container);
+    }
+    return width;
+  }
+
+  private chartWidths = new WeakMap<HTMLElement, number>();
+  private readonly resizes = new ResizeObserver((entries) => {
+    for (const { target } of entries) {
+      const container = target as HTMLElement;
+      const width = chartWidth(container);
+      if (this.chartWidths.get(container) === width) continue;
+      this.chartWidths.set(container, width);
+      this.chartsStale = true;
+      this.requestUpdate();
+    }
+  });
 
   /** Puts the spans recorded since the chart last showed them into it (the chart is kept). */
   private chartSpans(): void {
