@@ -4,6 +4,9 @@
 // its long tasks (over 50 ms, with the scripts the browser blames for the longest frame),
 // while loading and while each model trains, against the 50 ms of a long task.
 //
+// BENCH_PROFILE=<prefix> saves a CPU profile of each model's training (the elements unminified),
+// BENCH_TRACE=<prefix> a Chrome trace of it, as <prefix>-<post>-<id>.
+//
 // BENCH_QUERY options: `posts=efficient-attention,vision` (default: every post) and
 // `seconds=20`, how long each model figure trains.
 import { execFileSync } from 'node:child_process';
@@ -125,6 +128,16 @@ export async function postsSuite(root, browser) {
           await session.send('Profiler.setSamplingInterval', { interval: 200 });
           await session.send('Profiler.start');
         }
+        const trace = process.env.BENCH_TRACE;
+        if (trace)
+          await page.tracing.start({
+            path: `${trace}-${slug}-${id}.json`,
+            categories: [
+              'devtools.timeline',
+              'disabled-by-default-devtools.timeline',
+              'v8.execute',
+            ],
+          });
         const window = await page.evaluate(
           async (i, ms) => {
             const model = document.querySelectorAll('trainable-model')[i];
@@ -157,6 +170,7 @@ export async function postsSuite(root, browser) {
           index,
           seconds * 1000,
         );
+        if (trace) await page.tracing.stop();
         if (session) {
           const { profile: taken } = await session.send('Profiler.stop');
           writeFileSync(`${profile}-${slug}-${id}.cpuprofile`, JSON.stringify(taken));
