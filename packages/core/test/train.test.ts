@@ -120,6 +120,8 @@ describe('Trainer in a module Worker', () => {
     const weights = await trainer.exportWeights();
     expect(weights.format).to.equal('decoding-attention-weights');
     expect(weights.weights.map((w) => w.name)).to.include('attention/query/kernel');
+    // Sent over as Float32Arrays, handed back as the file's plain arrays.
+    expect(weights.weights.every((w) => Array.isArray(w.values))).to.equal(true);
     const copy = JSON.parse(JSON.stringify(weights));
     const other = await Trainer.create({ mode: 'page' });
     await other.importWeights(copy);

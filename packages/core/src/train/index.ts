@@ -10,6 +10,7 @@ import type {
   TrainerMessage,
   TrainingConfig,
   WeightsFile,
+  WeightsInTransit,
 } from './protocol.js';
 
 import { isVisionModel, type AnyModelId, type ModelId } from '../model-catalog.js';
@@ -211,7 +212,11 @@ export class Trainer extends EventTarget {
    */
   async exportWeights<M extends AnyModelId = ModelId>(): Promise<WeightsFile<M>> {
     const reply = await this.request({ type: 'export-weights', id: ++this.requests });
-    return (reply as unknown as { weights: WeightsFile<M> }).weights;
+    const file = (reply as { weights: WeightsInTransit }).weights;
+    return {
+      ...file,
+      weights: file.weights.map((w) => ({ ...w, values: Array.from(w.values) })),
+    } as WeightsFile<M>;
   }
 
   /**

@@ -298,7 +298,7 @@ export type TrainerMessage =
       batchesAhead: number;
     }
   | { type: 'state'; state: 'paused' | 'running' | 'idle' }
-  | { type: 'weights'; id: number; weights: WeightsFile<AnyModelId> }
+  | { type: 'weights'; id: number; weights: WeightsInTransit }
   | { type: 'imported'; id: number }
   | { type: 'memory'; id: number; numTensors: number; numBytes: number }
   | ({ type: 'profile'; id: number } & StepProfile)
@@ -308,6 +308,15 @@ export type TrainerMessage =
  * Trained weights as JSON: the model's configuration and every weight by name. `M` narrows the
  * models a reader of the file expects: the 1D ones by default, `AnyModelId` for vision models too.
  */
+/**
+ * A weights file on its way from the session to the page: each tensor's values a Float32Array,
+ * transferred (a plain array of a few hundred thousand numbers takes the page a long task to
+ * receive); `Trainer.exportWeights` makes them the file's plain arrays.
+ */
+export interface WeightsInTransit extends Omit<WeightsFile<AnyModelId>, 'weights'> {
+  weights: { name: string; shape: number[]; values: Float32Array }[];
+}
+
 export interface WeightsFile<M extends AnyModelId = ModelId> {
   format: 'decoding-attention-weights';
   version: 1;

@@ -34,6 +34,7 @@ import {
   type TrainingConfig,
   type StepProfile,
   type WeightsFile,
+  type WeightsInTransit,
 } from './protocol.js';
 
 /** The fraction of the budget by which warm-up is over, however many steps that is. */
@@ -234,9 +235,12 @@ export class TrainingSession {
           this.disposeAll();
           this.post({ type: 'state', state: 'idle' });
           break;
-        case 'export-weights':
-          this.post({ type: 'weights', id: command.id, weights: this.exportWeights() });
+        case 'export-weights': {
+          const weights = this.weightsInTransit();
+          const buffers = weights.weights.map((w) => w.values.buffer);
+          this.post({ type: 'weights', id: command.id, weights }, buffers);
           break;
+        }
         case 'import-weights':
           await this.importWeights(command.weights, command.config);
           this.post({ type: 'imported', id: command.id });
@@ -628,6 +632,12 @@ export class TrainingSession {
   }
 
   private exportWeights(): WeightsFile<AnyModelId> {
+    const file = this.weightsInTransit();
+    return { ...file, weights: file.weights.map((w) => ({ ...w, values: Array.from(w.values) })) };
+  }
+
+  /** The weights held, each tensor's values copied into a Float32Array of its own (to transfer). */
+  private weightsInTransit(): WeightsInTransit {
     const { model, config } = this;
     if (!model || !config) throw new Error('there is no trained model to export yet');
     return {
@@ -662,7 +672,7 @@ export class TrainingSession {
         // The name as built, without the counter tfjs appends when a name is reused.
         name: w.originalName,
         shape: w.shape as number[],
-        values: Array.from(w.read().dataSync()),
+        values: Float32Array.from(w.read().dataSync()),
       })),
     };
   }
