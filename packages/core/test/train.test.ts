@@ -122,6 +122,12 @@ describe('Trainer in a module Worker', () => {
     expect(weights.weights.map((w) => w.name)).to.include('attention/query/kernel');
     // Sent over as Float32Arrays, handed back as the file's plain arrays.
     expect(weights.weights.every((w) => Array.isArray(w.values))).to.equal(true);
+    // Only the weights named, the same values.
+    const some = await trainer.exportWeights({ names: ['attention/query/kernel'] });
+    expect(some.weights).to.deep.equal(
+      weights.weights.filter((w) => w.name === 'attention/query/kernel'),
+    );
+    expect(some.model).to.equal(weights.model);
     const copy = JSON.parse(JSON.stringify(weights));
     const other = await Trainer.create({ mode: 'page' });
     await other.importWeights(copy);

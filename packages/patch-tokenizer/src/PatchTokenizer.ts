@@ -45,6 +45,7 @@ import {
 } from './tokens.js';
 import {
   MODEL_EXPECTED,
+  TOKENIZER_WEIGHTS,
   WEIGHTS_EVERY_MS,
   isModelElement,
   isWeightsSource,
@@ -451,7 +452,7 @@ export class PatchTokenizer extends DecodingElement {
     const generation = this.fetchGeneration;
     const current = () => generation === this.fetchGeneration;
     Promise.resolve()
-      .then(() => target.exportWeights())
+      .then(() => target.exportWeights({ names: TOKENIZER_WEIGHTS }))
       .then(
         (file) => {
           if (!current()) return;

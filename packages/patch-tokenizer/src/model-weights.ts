@@ -6,7 +6,7 @@ import { PATCH_ENCODING_KINDS, type PatchEncodingKind } from '@decoding-attentio
  * packages/core/src/train/protocol.ts), and fires `training-progress` and `training-done`.
  */
 export interface WeightsSource extends HTMLElement {
-  exportWeights(): Promise<unknown>;
+  exportWeights(options?: { names?: readonly string[] }): Promise<unknown>;
 }
 
 export function isWeightsSource(element: Element | undefined | null): element is WeightsSource {
@@ -128,6 +128,9 @@ export function modelWeightsOf(file: unknown, id: string): ModelWeights {
       encoding === 'learnable' ? weight('positional/table', patches * dim) : undefined,
   };
 }
+
+/** The weights the tokenizer shows, the only ones it asks a model for. */
+export const TOKENIZER_WEIGHTS = ['embed/kernel', 'embed/bias', 'positional/table'] as const;
 
 /** How often weights are fetched from a model while it trains (at most), in ms. */
 export const WEIGHTS_EVERY_MS = 2000;

@@ -61,8 +61,10 @@ class StandInModel extends HTMLElement {
   task = 'shapes-2d';
   file: unknown;
   calls = 0;
-  exportWeights(): Promise<unknown> {
+  asked: unknown;
+  exportWeights(options?: unknown): Promise<unknown> {
     this.calls++;
+    this.asked = options;
     return this.file
       ? Promise.resolve(this.file)
       : Promise.reject(new Error('Train a model first.'));
@@ -235,6 +237,10 @@ describe('<patch-tokenizer for="a trainable-model">', function () {
     const stand = page.querySelector<StandInModel>('stand-in-model')!;
     await el.updateComplete;
     expect(stand.calls).to.equal(1);
+    // It asks for the weights it shows, not the whole model.
+    expect(stand.asked).to.deep.equal({
+      names: ['embed/kernel', 'embed/bias', 'positional/table'],
+    });
     stand.file = standInFile();
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     for (let i = 0; i < 20; i++) stand.dispatchEvent(new CustomEvent('training-progress'));

@@ -686,9 +686,12 @@ export class TrainableModel extends DecodingElement implements TrainingSettings 
     this.figures.show(undefined, undefined);
   }
 
-  /** The trained weights of the last model, as JSON. */
-  exportWeights(): Promise<WeightsFile<AnyModelId>> {
-    return this.training.exportWeights();
+  /**
+   * The trained weights of the last model, as JSON; with `names`, only those weights (such as
+   * `['embed/kernel', 'embed/bias']`), for a follower that shows one layer.
+   */
+  exportWeights(options: { names?: readonly string[] } = {}): Promise<WeightsFile<AnyModelId>> {
+    return this.training.exportWeights(options);
   }
 
   /**

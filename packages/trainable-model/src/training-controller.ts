@@ -210,10 +210,12 @@ export class TrainingController implements ReactiveController {
     this.setPhase('idle');
   }
 
-  /** The trained weights of the last model. */
-  async exportWeights(): Promise<WeightsFile<AnyModelId>> {
+  /** The trained weights of the last model (only those of `names`, when given). */
+  async exportWeights(
+    options: { names?: readonly string[] } = {},
+  ): Promise<WeightsFile<AnyModelId>> {
     if (!this.active) throw new Error('Train a model first.');
-    return this.active.exportWeights<AnyModelId>();
+    return this.active.exportWeights<AnyModelId>(options);
   }
 
   /**

@@ -207,11 +207,18 @@ export class Trainer extends EventTarget {
   }
 
   /**
-   * The trained weights as JSON. `M` is the models the caller handles: the 1D ones by default,
-   * `AnyModelId` where the run may be a vision model's.
+   * The trained weights as JSON; with `names`, only those weights (a follower that shows one
+   * layer need not be sent them all). `M` is the models the caller handles: the 1D ones by
+   * default, `AnyModelId` where the run may be a vision model's.
    */
-  async exportWeights<M extends AnyModelId = ModelId>(): Promise<WeightsFile<M>> {
-    const reply = await this.request({ type: 'export-weights', id: ++this.requests });
+  async exportWeights<M extends AnyModelId = ModelId>({
+    names,
+  }: { names?: readonly string[] } = {}): Promise<WeightsFile<M>> {
+    const reply = await this.request({
+      type: 'export-weights',
+      id: ++this.requests,
+      ...(names ? { names: [...names] } : {}),
+    });
     const file = (reply as { weights: WeightsInTransit }).weights;
     return {
       ...file,

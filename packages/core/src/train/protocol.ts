@@ -139,7 +139,7 @@ export type TrainerCommand =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'reset' }
-  | { type: 'export-weights'; id: number }
+  | { type: 'export-weights'; id: number; names?: readonly string[] }
   | {
       type: 'import-weights';
       id: number;

@@ -236,7 +236,7 @@ export class TrainingSession {
           this.post({ type: 'state', state: 'idle' });
           break;
         case 'export-weights': {
-          const weights = this.weightsInTransit();
+          const weights = this.weightsInTransit(command.names);
           const buffers = weights.weights.map((w) => w.values.buffer);
           this.post({ type: 'weights', id: command.id, weights }, buffers);
           break;
@@ -636,8 +636,11 @@ export class TrainingSession {
     return { ...file, weights: file.weights.map((w) => ({ ...w, values: Array.from(w.values) })) };
   }
 
-  /** The weights held, each tensor's values copied into a Float32Array of its own (to transfer). */
-  private weightsInTransit(): WeightsInTransit {
+  /**
+   * The weights held (only those of `names`, when given), each tensor's values copied into a
+   * Float32Array of its own (to transfer).
+   */
+  private weightsInTransit(names?: readonly string[]): WeightsInTransit {
     const { model, config } = this;
     if (!model || !config) throw new Error('there is no trained model to export yet');
     return {
@@ -668,12 +671,14 @@ export class TrainingSession {
             }
           : {}),
       },
-      weights: model.weights.map((w) => ({
-        // The name as built, without the counter tfjs appends when a name is reused.
-        name: w.originalName,
-        shape: w.shape as number[],
-        values: Float32Array.from(w.read().dataSync()),
-      })),
+      weights: model.weights
+        .filter((w) => !names || names.includes(w.originalName))
+        .map((w) => ({
+          // The name as built, without the counter tfjs appends when a name is reused.
+          name: w.originalName,
+          shape: w.shape as number[],
+          values: Float32Array.from(w.read().dataSync()),
+        })),
     };
   }
 
