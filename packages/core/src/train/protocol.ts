@@ -308,15 +308,6 @@ export type TrainerMessage =
  * Trained weights as JSON: the model's configuration and every weight by name. `M` narrows the
  * models a reader of the file expects: the 1D ones by default, `AnyModelId` for vision models too.
  */
-/**
- * A weights file on its way from the session to the page: each tensor's values a Float32Array,
- * transferred (a plain array of a few hundred thousand numbers takes the page a long task to
- * receive); `Trainer.exportWeights` makes them the file's plain arrays.
- */
-export interface WeightsInTransit extends Omit<WeightsFile<AnyModelId>, 'weights'> {
-  weights: { name: string; shape: number[]; values: Float32Array }[];
-}
-
 export interface WeightsFile<M extends AnyModelId = ModelId> {
   format: 'decoding-attention-weights';
   version: 1;
@@ -335,6 +326,15 @@ export interface WeightsFile<M extends AnyModelId = ModelId> {
    */
   options: Required<ModelOptions> & Partial<VisionModelOptions> & AttentionModelOptions;
   weights: { name: string; shape: number[]; values: number[] }[];
+}
+
+/**
+ * A weights file on its way from the session to the page: each tensor's values a Float32Array,
+ * transferred (a plain array of a few hundred thousand numbers takes the page a long task to
+ * receive); `Trainer.exportWeights` makes them the file's plain arrays.
+ */
+export interface WeightsInTransit extends Omit<WeightsFile<AnyModelId>, 'weights'> {
+  weights: { name: string; shape: number[]; values: Float32Array }[];
 }
 
 /** Where one training step's time goes: tfjs kernels by total time, largest first. */
