@@ -414,10 +414,8 @@ describe(`<${TAG}> adaptive`, function () {
     expect(shownError(el)).to.equal('');
     expect(readout(el)).to.contain('Waiting for the model to train');
     const heads = [0, 1].map(() => ({ data: new Float32Array(16).fill(0.25), rows: 4, cols: 4 }));
-    for (const [samples, spans] of [
-      [100, [3, 10]],
-      [200, [2.5, 12]],
-    ] as const) {
+    /** The model's progress, then its attention with these spans, as a trainable-model sends them. */
+    const send = (samples: number, spans: readonly number[]) => {
       model.dispatchEvent(
         new CustomEvent('training-progress', { detail: { samplesSeen: samples } }),
       );
@@ -429,7 +427,9 @@ describe(`<${TAG}> adaptive`, function () {
           },
         }),
       );
-    }
+    };
+    send(100, [3, 10]);
+    send(200, [2.5, 12]);
     await el.updateComplete;
     expect(el.spans).to.deep.equal([
       { samples: 100, spans: [3, 10] },
@@ -449,17 +449,7 @@ describe(`<${TAG}> adaptive`, function () {
       $(el, '.spans-chart').querySelectorAll('.mark-symbol.role-mark path').length;
     expect(points()).to.equal(4);
     const snapshot = async (samples: number, spans: number[]) => {
-      model.dispatchEvent(
-        new CustomEvent('training-progress', { detail: { samplesSeen: samples } }),
-      );
-      model.dispatchEvent(
-        new CustomEvent('attention-change', {
-          detail: {
-            heads,
-            variant: { attention: 'adaptive', spans, maxSpan: 64, options: { ramp: 16 } },
-          },
-        }),
-      );
+      send(samples, spans);
       await new Promise((resolve) => setTimeout(resolve, 400));
       await el.updateComplete;
     };
