@@ -42,7 +42,7 @@ import {
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { property, queryAll, state } from 'lit/decorators.js';
-import { attentionHeatmapStyles } from './attention-heatmap.styles.js';
+import { THUMBNAIL_SIZE, attentionHeatmapStyles } from './attention-heatmap.styles.js';
 import { DrawScheduler } from './draw-scheduler.js';
 import { ExternalData, type VisionDetail } from './external-data.js';
 import {
@@ -60,7 +60,7 @@ import {
   type ChannelsInput,
 } from './layers.js';
 import { checkWork } from './limits.js';
-import { buildPanels, formatWeight, type Panel } from './panels.js';
+import { buildPanels, formatWeight, thumbnailOf, type Panel } from './panels.js';
 import {
   checkImage,
   gridConverter,
@@ -606,8 +606,9 @@ export class AttentionHeatmap extends DecodingElement {
   }
 
   /**
-   * Draws the panels, then each head's thumbnail, each coloured in slices that yield to the page
-   * (`drawHeatmapInSlices`); stops when a newer draw is asked for. Then places the cursor.
+   * Draws the panels, then each head's thumbnail (pooled to its size on screen), each coloured in
+   * slices that yield to the page (`drawHeatmapInSlices`); stops when a newer draw is asked for.
+   * Then places the cursor.
    */
   private async draw(cancelled: () => boolean): Promise<void> {
     // Theme colours are read (a style recalculation) only when a mask needs them.
@@ -628,7 +629,8 @@ export class AttentionHeatmap extends DecodingElement {
     for (const [i, canvas] of thumbnails.entries()) {
       await nextTask();
       if (cancelled()) return;
-      await drawHeatmapInSlices(canvas, choices[i], style, first.allowed, { cancelled });
+      const { matrix, mask } = thumbnailOf(choices[i], first.allowed, THUMBNAIL_SIZE);
+      await drawHeatmapInSlices(canvas, matrix, style, mask, { cancelled });
     }
     if (!cancelled()) this.interaction.refresh();
   }

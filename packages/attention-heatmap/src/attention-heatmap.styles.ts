@@ -1,4 +1,7 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** The side of a head's thumbnail, in CSS pixels. */
+export const THUMBNAIL_SIZE = 72;
 
 /** `<attention-heatmap>`'s own styles, after the shared theme's and the toolbar's labels. */
 export const attentionHeatmapStyles = css`
@@ -273,8 +276,8 @@ export const attentionHeatmapStyles = css`
     box-shadow: inset 0 0 0 1px var(--_accent);
   }
   .heads canvas {
-    width: 72px;
-    height: 72px;
+    width: ${unsafeCSS(THUMBNAIL_SIZE)}px;
+    height: ${unsafeCSS(THUMBNAIL_SIZE)}px;
     object-fit: fill;
   }
   table {

@@ -2,6 +2,7 @@ import {
   attentionMask,
   averageMatrices,
   maskWeights,
+  poolMatrix,
   softmaxRows,
   type MaskKind,
   type MaskOptions,
@@ -79,4 +80,20 @@ export function buildPanels(data: HeatmapData, { masks, head, ...options }: Pane
     });
   }
   return panels;
+}
+
+/**
+ * What a head's thumbnail draws: the matrix pooled by whole factors down to no fewer cells than
+ * the thumbnail has device pixels (`size` CSS pixels a side), each pixel the mean of the weights
+ * it covers. A 400 x 400 head shown at 72 px is coloured and composited as 80 x 80, not 400 x 400.
+ */
+export function thumbnailOf(
+  matrix: Matrix,
+  mask: Uint8Array | undefined,
+  size: number,
+  pixelRatio = globalThis.devicePixelRatio || 1,
+): { matrix: Matrix; mask?: Uint8Array } {
+  const pixels = size * pixelRatio;
+  const factor = (cells: number) => Math.max(1, Math.floor(cells / pixels));
+  return poolMatrix(matrix, [factor(matrix.rows), factor(matrix.cols)], mask);
 }

@@ -263,6 +263,40 @@ describe('<attention-heatmap> heads', () => {
     expect($$<HTMLCanvasElement>(el, '.heads canvas').every((c) => c.width === 2)).to.equal(true);
   });
 
+  it('draws the thumbnail of a long head pooled to its size on screen, a pixel the mean of its cells', async () => {
+    // 300 x 300 weights in stripes four keys wide: 1/152 on keys 0-3, 8-11, ..., 0 between.
+    const stripes = Float32Array.from({ length: 300 * 300 }, (_, i) =>
+      (i % 300) % 8 < 4 ? 1 / 152 : 0,
+    );
+    const head = { data: stripes, rows: 300, cols: 300 };
+    const el = await fixture<AttentionHeatmap>(
+      html`<attention-heatmap .heads=${[head, head]}></attention-heatmap>`,
+    );
+    // 72 CSS pixels a side: the fewest whole-factor cells not under the device pixels.
+    const factor = Math.floor(300 / (72 * devicePixelRatio));
+    const size = Math.ceil(300 / factor);
+    const thumbnails = $$<HTMLCanvasElement>(el, '.heads canvas');
+    expect(thumbnails.map((c) => [c.width, c.height])).to.deep.equal([
+      [size, size],
+      [size, size],
+      [size, size],
+    ]);
+    // Pooled blocks fall within one stripe: the top of the colour map, then the bottom.
+    const [average] = thumbnails;
+    expect(pixel(average, 0, 0)).to.deep.equal(viridis(256));
+    expect(pixel(average, 4 / factor, size - 1)).to.deep.equal(viridis(0));
+    // The large panel keeps a pixel per cell.
+    expect($<HTMLCanvasElement>(el, '.frame canvas').width).to.equal(300);
+    // Under a causal mask, a block with no key a query may see is masked in the thumbnail too.
+    el.mask = 'causal';
+    await el.updateComplete;
+    const masked = (size - 1) % 2 === 1 ? 1 : 2;
+    expect(pixel(average, size - 1, 0)).to.deep.equal(
+      pixel($<HTMLCanvasElement>(el, '.frame canvas'), masked, 0),
+    );
+    expect(pixel(average, size - 1, 0)).not.to.deep.equal(pixel(average, 0, 0));
+  });
+
   it('takes raw scores as a list of { data, rows, cols }, one per head, as it takes nested arrays', async () => {
     const nested = [
       [

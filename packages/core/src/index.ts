@@ -48,7 +48,7 @@ export type {
   Shapes2DOptions,
 } from './shapes2d.js';
 export { CATEGORICAL_PALETTE, categoricalColor, rgbToHex } from './colors.js';
-export { toMatrix, matrixToArrays, averageMatrices, matrixRange } from './matrix.js';
+export { toMatrix, matrixToArrays, averageMatrices, matrixRange, poolMatrix } from './matrix.js';
 export type { Matrix, MatrixInput } from './matrix.js';
 export {
   MASK_KINDS,

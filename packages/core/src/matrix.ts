@@ -93,6 +93,45 @@ export function averageMatrices(matrices: readonly Matrix[]): Matrix {
   return { data, rows: first.rows, cols: first.cols };
 }
 
+/**
+ * The matrix shrunk by whole factors, for a picture smaller than one pixel per cell: each cell of
+ * the result is the mean of a `rowFactor x colFactor` block (the last blocks may be smaller), over
+ * the block's cells that `mask` allows. A block with no allowed cell is 0 and masked in the
+ * result's mask (given only when `mask` is).
+ */
+export function poolMatrix(
+  matrix: Matrix,
+  [rowFactor, colFactor]: readonly [number, number],
+  mask?: Uint8Array,
+): { matrix: Matrix; mask?: Uint8Array } {
+  for (const factor of [rowFactor, colFactor]) {
+    if (!Number.isInteger(factor) || factor < 1)
+      throw new RangeError(`pool factors must be whole numbers >= 1, got ${factor}`);
+  }
+  const { rows, cols, data } = matrix;
+  if (rowFactor === 1 && colFactor === 1) return { matrix, mask };
+  const outRows = Math.ceil(rows / rowFactor);
+  const outCols = Math.ceil(cols / colFactor);
+  const sums = new Float64Array(outRows * outCols);
+  const counts = new Uint32Array(outRows * outCols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const out = Math.floor(r / rowFactor) * outCols;
+    for (let c = 0; c < cols; c++) {
+      if (mask && mask[base + c] === 0) continue;
+      const o = out + Math.floor(c / colFactor);
+      sums[o] += data[base + c];
+      counts[o]++;
+    }
+  }
+  const pooled = new Float32Array(sums.length);
+  for (let i = 0; i < sums.length; i++) pooled[i] = counts[i] > 0 ? sums[i] / counts[i] : 0;
+  return {
+    matrix: { data: pooled, rows: outRows, cols: outCols },
+    mask: mask && Uint8Array.from(counts, (n) => (n > 0 ? 1 : 0)),
+  };
+}
+
 /** Smallest and largest value, ignoring cells where `mask` is 0. */
 export function matrixRange({ data }: Matrix, mask?: Uint8Array): [number, number] {
   let min = Infinity;

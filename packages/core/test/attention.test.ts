@@ -4,6 +4,7 @@ import {
   attentionMask,
   attentionWeights,
   averageMatrices,
+  poolMatrix,
   colormapColor,
   colormapTable,
   dotProductScores,
@@ -122,6 +123,28 @@ describe('scaled dot-product attention', () => {
     expect([mean.rows, mean.cols]).to.deep.equal([1, 3]);
     expect(averageMatrices([a]).data).to.deep.equal(a.data);
     expect(() => averageMatrices([a, toMatrix([[1, 2]])])).to.throw(RangeError, /1 x 3/);
+  });
+
+  it('pools a matrix by blocks, averaging the cells its mask allows', () => {
+    const m = toMatrix([
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+      [11, 12, 13, 14, 15],
+    ]);
+    const plain = poolMatrix(m, [2, 2]);
+    expect([plain.matrix.rows, plain.matrix.cols]).to.deep.equal([2, 3]);
+    // Blocks at the right and bottom edges are smaller: (5 + 10) / 2 and 15 alone.
+    expect([...plain.matrix.data]).to.deep.equal([4, 6, 7.5, 11.5, 13.5, 15]);
+    expect(plain.mask).to.equal(undefined);
+    // Causal: row r sees keys 0..r. A block with no allowed cell is 0 and masked.
+    const causal = Uint8Array.from({ length: 15 }, (_, i) => (i % 5 <= Math.floor(i / 5) ? 1 : 0));
+    const masked = poolMatrix(m, [2, 2], causal);
+    expect([...masked.matrix.data]).to.deep.equal([Math.fround(14 / 3), 0, 0, 11.5, 13, 0]);
+    expect([...masked.mask!]).to.deep.equal([1, 0, 0, 1, 1, 0]);
+    // Rows and columns by different factors: 3 x 5 by [3, 1] is the column means.
+    expect([...poolMatrix(m, [3, 1]).matrix.data]).to.deep.equal([6, 7, 8, 9, 10]);
+    expect(poolMatrix(m, [1, 1]).matrix).to.equal(m);
+    expect(() => poolMatrix(m, [0, 2])).to.throw(RangeError, /whole numbers >= 1, got 0/);
   });
 
   it('handles cross-attention: 3 queries over 5 keys', () => {
