@@ -7,7 +7,7 @@ import {
   crossoverLength,
   logLogSlope,
 } from '../src/attention-cost.js';
-import { sweepAttentionCost } from '../src/train/attention-cost.js';
+import { sweepAttentionCost, wallTime } from '../src/train/attention-cost.js';
 import { measureKvCache } from '../src/train/kv-cache.js';
 
 describe('attentionCost: multiply-adds and memory by formula', () => {
@@ -142,8 +142,27 @@ describe('sweepAttentionCost and measureKvCache (cpu backend, small sizes)', () 
       for (const p of curve) {
         expect(p.both).to.be.greaterThan(0);
         expect(p.peak).to.be.greaterThan(0);
+        // A step under 100 ms is timed on three layers built anew, at least 5 runs each.
+        expect(p.layers, `${p.variant} ${p.length}`).to.equal(3);
+        expect(p.runs).to.be.at.least(15);
       }
     expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('wallTime gives the fastest timed run after a warm-up, running short work for about 200 ms', () => {
+    // A 20 ms warm-up asks for 10 timed runs; they take 30, 12, 25, 40 and 18 ms in turn.
+    const durations = [20, ...Array.from({ length: 10 }, (_, i) => [30, 12, 25, 40, 18][i % 5])];
+    let call = 0;
+    const busy = () => {
+      const until = performance.now() + durations[call++];
+      while (performance.now() < until);
+    };
+    const { ms, runs } = wallTime(busy);
+    expect(runs).to.equal(10);
+    expect(call).to.equal(11);
+    // The fastest is the 12 ms run (the median would be 25).
+    expect(ms).to.be.at.least(12);
+    expect(ms).to.be.below(18);
   });
 
   it('ends a curve whose step takes longer than the cap, saying so', async () => {

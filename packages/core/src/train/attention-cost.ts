@@ -30,8 +30,10 @@ export interface CostPoint {
   both: number;
   /** Peak tensor memory of a forward+backward, bytes. */
   peak: number;
-  /** Timed runs the median was taken of. */
+  /** Timed runs of the forward+backward, over every layer built for the point. */
   runs: number;
+  /** Layers built and timed for the point: 3 for a step under 100 ms, else 1. */
+  layers: number;
 }
 
 /** Why a variant's curve ended before the last length. */
@@ -76,10 +78,10 @@ export interface SweepResult {
 
 /**
  * Wall time of `fn` in ms (the wasm and cpu backends run kernels synchronously, so the call's
- * duration is the work's): the median of the runs after a warm-up run. Short calls run until
- * about 200 ms have passed (5 to 50 runs: one collection or timer tick in a run of a few ms
- * would otherwise move a median of five), long ones fewer times (3 over 200 ms, 1 over 1.5 s),
- * and a warm-up of more than 8 s is itself the measurement.
+ * duration is the work's): the fastest of the runs after a warm-up run, the time the work takes
+ * when no collection or timer tick lands in it. Short calls run until about 200 ms have passed
+ * (5 to 50 runs), long ones fewer times (3 over 200 ms, 1 over 1.5 s), and a warm-up of more
+ * than 8 s is itself the measurement.
  */
 export function wallTime(fn: () => void): { ms: number; runs: number } {
   let start = performance.now();
@@ -88,14 +90,13 @@ export function wallTime(fn: () => void): { ms: number; runs: number } {
   if (first > 8000) return { ms: first, runs: 1 };
   const runs =
     first > 1500 ? 1 : first > 200 ? 3 : Math.min(50, Math.max(5, Math.ceil(200 / first)));
-  const times: number[] = [];
+  let fastest = Infinity;
   for (let i = 0; i < runs; i++) {
     start = performance.now();
     fn();
-    times.push(performance.now() - start);
+    fastest = Math.min(fastest, performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], runs };
+  return { ms: fastest, runs };
 }
 
 /**
@@ -171,14 +172,47 @@ export function describeError(error: unknown): { memory: boolean; message: strin
   return { memory, message: message.split('\n')[0].slice(0, 160) };
 }
 
-/** Times one variant's layer at one length: forward, forward+backward and the latter's peak. */
+/** Steps shorter than this (ms) are timed on several layers built anew (`LAYERS`). */
+const SHORT_STEP = 100;
+/** Layers timed for a short step: the time is their median. */
+const LAYERS = 3;
+
+/**
+ * Times one variant's layer at one length: forward, forward+backward and the latter's peak.
+ * Short steps are timed on three layers built anew, and each time is the median of theirs: two
+ * layers alike but built apart ran the same step up to twice as fast as each other, steady
+ * within each (where their tensors fell in memory, presumably), more than timing many runs of
+ * one layer evens out.
+ */
 function measureStep(
   variant: SweepVariant,
   x: tf.Tensor,
   length: number,
 ): Omit<CostPoint, 'variant' | 'length'> {
+  const first = timeLayer(variant, x, length, 0);
+  if (first.both >= SHORT_STEP) return first;
+  const layers = [first];
+  for (let i = 1; i < LAYERS; i++) layers.push(timeLayer(variant, x, length, i));
+  const median = (key: 'forward' | 'both') =>
+    layers.map((t) => t[key]).sort((a, b) => a - b)[Math.floor(LAYERS / 2)];
+  return {
+    forward: median('forward'),
+    both: median('both'),
+    peak: first.peak,
+    runs: layers.reduce((sum, t) => sum + t.runs, 0),
+    layers: LAYERS,
+  };
+}
+
+/** Times a layer of `variant` built anew (the `index`-th for this point). */
+function timeLayer(
+  variant: SweepVariant,
+  x: tf.Tensor,
+  length: number,
+  index: number,
+): Omit<CostPoint, 'variant' | 'length'> {
   const layer = attentionLayer(
-    { seed: 7, heads: SWEEP_HEADS, outputProjection: true, name: `${variant}-${length}` },
+    { seed: 7, heads: SWEEP_HEADS, outputProjection: true, name: `${variant}-${length}-${index}` },
     variant,
   );
   try {
@@ -199,7 +233,7 @@ function measureStep(
     const counted = performance.now() - start;
     const f = wallTime(forward);
     const b = counted > 8000 ? { ms: counted, runs: 1 } : wallTime(both);
-    return { forward: f.ms, both: b.ms, peak, runs: b.runs };
+    return { forward: f.ms, both: b.ms, peak, runs: b.runs, layers: 1 };
   } finally {
     try {
       layer.dispose();
