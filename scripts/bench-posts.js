@@ -5,7 +5,8 @@
 // while loading and while each model trains, against the 50 ms of a long task.
 //
 // BENCH_PROFILE=<prefix> saves a CPU profile of each model's training (the elements unminified),
-// BENCH_TRACE=<prefix> a Chrome trace of it, as <prefix>-<post>-<id>.
+// BENCH_TRACE=<prefix> a Chrome trace of it, as <prefix>-<post>-<id>, and of the scroll through
+// each post, as <prefix>-<post>-load.
 //
 // BENCH_QUERY options: `posts=efficient-attention,vision` (default: every post) and
 // `seconds=20`, how long each model figure trains.
@@ -103,6 +104,13 @@ export async function postsSuite(root, browser) {
       const { page, problems: seen } = await openPage(browser, `${server.url}/posts/${slug}/`, {
         setup: (tab) => tab.evaluateOnNewDocument(watch),
       });
+      const trace = process.env.BENCH_TRACE;
+      const tracing = (name) =>
+        page.tracing.start({
+          path: `${trace}-${slug}-${name}.json`,
+          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+        });
+      if (trace) await tracing('load');
       // Scroll to the end a screen at a time, as a reader does, and let every figure settle.
       const loaded = await page.evaluate(async () => {
         const since = 0;
@@ -118,6 +126,7 @@ export async function postsSuite(root, browser) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         return { since, until: performance.now() };
       });
+      if (trace) await page.tracing.stop();
       const loading = await page.evaluate(summarise, loaded.since, loaded.until);
       rows.push(row(`${slug}: scrolled through, every figure loaded`, loading));
       const models = await page.$$eval('trainable-model', (all) => all.map((m, i) => m.id || i));
@@ -128,16 +137,7 @@ export async function postsSuite(root, browser) {
           await session.send('Profiler.setSamplingInterval', { interval: 200 });
           await session.send('Profiler.start');
         }
-        const trace = process.env.BENCH_TRACE;
-        if (trace)
-          await page.tracing.start({
-            path: `${trace}-${slug}-${id}.json`,
-            categories: [
-              'devtools.timeline',
-              'disabled-by-default-devtools.timeline',
-              'v8.execute',
-            ],
-          });
+        if (trace) await tracing(id);
         const window = await page.evaluate(
           async (i, ms) => {
             const model = document.querySelectorAll('trainable-model')[i];
