@@ -56,9 +56,17 @@ export interface PerformerOptions {
  * Factors common to a whole row, or to every key, cancel in the normalisation and are left out.
  */
 export function performerApproximation(q: Matrix, k: Matrix, options: PerformerOptions): Matrix {
+  return performerApproximator(k, options)(q);
+}
+
+/**
+ * `performerApproximation` with the keys' side worked out once (the features drawn, every key
+ * mapped through them): the function it returns gives the rows of any queries, the same bits as
+ * `performerApproximation` of those queries. For work done a slice of queries at a time.
+ */
+export function performerApproximator(k: Matrix, options: PerformerOptions): (q: Matrix) => Matrix {
   const { features, draw = 'orthogonal', kernel = 'positive', seed = 1 } = options;
-  const d = q.cols;
-  if (k.cols !== d) throw new RangeError(`keys have ${k.cols} features; the queries have ${d}`);
+  const d = k.cols;
   const w = randomFeatures(features, d, draw, seed);
   const root = Math.sqrt(Math.sqrt(d));
   /** `w x'` for every row of x, [rows x features], and each row's `|x'|^2 / 2`. */
@@ -75,21 +83,13 @@ export function performerApproximation(q: Matrix, k: Matrix, options: PerformerO
     }
     return { out, half };
   };
-  const pq = project(q);
   const pk = project(k);
   const width = kernel === 'trig' ? 2 * features : features;
-  const fq = new Float64Array(q.rows * width);
   const fk = new Float64Array(k.rows * width);
   if (kernel === 'trig') {
     // exp(|q|^2 / 2) is common to a query's row; exp(|k|^2 / 2) is kept, shifted by its largest.
     let top = -Infinity;
     for (let j = 0; j < k.rows; j++) top = Math.max(top, pk.half[j]);
-    for (let i = 0; i < q.rows; i++)
-      for (let f = 0; f < features; f++) {
-        const a = pq.out[i * features + f];
-        fq[i * width + f] = Math.cos(a);
-        fq[i * width + features + f] = Math.sin(a);
-      }
     for (let j = 0; j < k.rows; j++) {
       const scale = Math.exp(pk.half[j] - top);
       for (let f = 0; f < features; f++) {
@@ -100,12 +100,6 @@ export function performerApproximation(q: Matrix, k: Matrix, options: PerformerO
     }
   } else {
     // exp(-|q|^2 / 2) is common to a query's row; shifts per query row and one for all keys cancel.
-    for (let i = 0; i < q.rows; i++) {
-      let top = -Infinity;
-      for (let f = 0; f < features; f++) top = Math.max(top, pq.out[i * features + f]);
-      for (let f = 0; f < features; f++)
-        fq[i * width + f] = Math.exp(pq.out[i * features + f] - top);
-    }
     let top = -Infinity;
     for (let j = 0; j < k.rows; j++)
       for (let f = 0; f < features; f++) top = Math.max(top, pk.out[j * features + f] - pk.half[j]);
@@ -113,19 +107,38 @@ export function performerApproximation(q: Matrix, k: Matrix, options: PerformerO
       for (let f = 0; f < features; f++)
         fk[j * width + f] = Math.exp(pk.out[j * features + f] - pk.half[j] - top);
   }
-  const data = new Float32Array(q.rows * k.rows);
-  const row = new Float64Array(k.rows);
-  for (let i = 0; i < q.rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < k.rows; j++) {
-      let dot = 0;
-      for (let f = 0; f < width; f++) dot += fq[i * width + f] * fk[j * width + f];
-      row[j] = dot;
-      sum += dot;
+  return (q) => {
+    if (q.cols !== d) throw new RangeError(`keys have ${d} features; the queries have ${q.cols}`);
+    const pq = project(q);
+    const fq = new Float64Array(q.rows * width);
+    for (let i = 0; i < q.rows; i++) {
+      if (kernel === 'trig') {
+        for (let f = 0; f < features; f++) {
+          const a = pq.out[i * features + f];
+          fq[i * width + f] = Math.cos(a);
+          fq[i * width + features + f] = Math.sin(a);
+        }
+      } else {
+        let top = -Infinity;
+        for (let f = 0; f < features; f++) top = Math.max(top, pq.out[i * features + f]);
+        for (let f = 0; f < features; f++)
+          fq[i * width + f] = Math.exp(pq.out[i * features + f] - top);
+      }
     }
-    for (let j = 0; j < k.rows; j++) data[i * k.rows + j] = sum !== 0 ? row[j] / sum : 0;
-  }
-  return { data, rows: q.rows, cols: k.rows };
+    const data = new Float32Array(q.rows * k.rows);
+    const row = new Float64Array(k.rows);
+    for (let i = 0; i < q.rows; i++) {
+      let sum = 0;
+      for (let j = 0; j < k.rows; j++) {
+        let dot = 0;
+        for (let f = 0; f < width; f++) dot += fq[i * width + f] * fk[j * width + f];
+        row[j] = dot;
+        sum += dot;
+      }
+      for (let j = 0; j < k.rows; j++) data[i * k.rows + j] = sum !== 0 ? row[j] / sum : 0;
+    }
+    return { data, rows: q.rows, cols: k.rows };
+  };
 }
 
 /** How far an approximate attention matrix is from the exact one. */
@@ -195,11 +208,19 @@ export function performerErrorCurve(
  * model's, say): `softmax(q (E K)^T / sqrt d) F`, [L x L]; as `linformerPattern` with its drawn ones.
  */
 export function linformerApproximation(q: Matrix, k: Matrix, e: Matrix, f: Matrix): Matrix {
+  return linformerApproximator(k, e, f)(q);
+}
+
+/**
+ * `linformerApproximation` with the keys projected once (E K): the function it returns gives the
+ * rows of any queries, the same bits as `linformerApproximation` of those queries.
+ */
+export function linformerApproximator(k: Matrix, e: Matrix, f: Matrix): (q: Matrix) => Matrix {
   if (e.cols !== k.rows || f.cols !== k.rows || e.rows !== f.rows)
     throw new RangeError(
       `E and F must both be k x ${k.rows} (k rows over the ${k.rows} positions), got ${e.rows} x ${e.cols} and ${f.rows} x ${f.cols}`,
     );
-  const d = q.cols;
+  const d = k.cols;
   const rows = e.rows;
   // E K: the keys projected along the sequence to k rows.
   const projectedKeys = new Float64Array(rows * d);
@@ -209,25 +230,28 @@ export function linformerApproximation(q: Matrix, k: Matrix, e: Matrix, f: Matri
       for (let c = 0; c < d; c++) projectedKeys[r * d + c] += w * k.data[j * d + c];
     }
   const scale = 1 / Math.sqrt(d);
-  const out = new Float32Array(q.rows * k.rows);
-  const p = new Float64Array(rows);
-  for (let i = 0; i < q.rows; i++) {
-    let top = -Infinity;
-    for (let r = 0; r < rows; r++) {
-      let dot = 0;
-      for (let c = 0; c < d; c++) dot += q.data[i * d + c] * projectedKeys[r * d + c];
-      p[r] = dot * scale;
-      top = Math.max(top, p[r]);
+  return (q) => {
+    if (q.cols !== d) throw new RangeError(`keys have ${d} features; the queries have ${q.cols}`);
+    const out = new Float32Array(q.rows * k.rows);
+    const p = new Float64Array(rows);
+    for (let i = 0; i < q.rows; i++) {
+      let top = -Infinity;
+      for (let r = 0; r < rows; r++) {
+        let dot = 0;
+        for (let c = 0; c < d; c++) dot += q.data[i * d + c] * projectedKeys[r * d + c];
+        p[r] = dot * scale;
+        top = Math.max(top, p[r]);
+      }
+      let sum = 0;
+      for (let r = 0; r < rows; r++) sum += p[r] = Math.exp(p[r] - top);
+      for (let j = 0; j < k.rows; j++) {
+        let w = 0;
+        for (let r = 0; r < rows; r++) w += (p[r] / sum) * f.data[r * k.rows + j];
+        out[i * k.rows + j] = w;
+      }
     }
-    let sum = 0;
-    for (let r = 0; r < rows; r++) sum += p[r] = Math.exp(p[r] - top);
-    for (let j = 0; j < k.rows; j++) {
-      let w = 0;
-      for (let r = 0; r < rows; r++) w += (p[r] / sum) * f.data[r * k.rows + j];
-      out[i * k.rows + j] = w;
-    }
-  }
-  return { data: out, rows: q.rows, cols: k.rows };
+    return { data: out, rows: q.rows, cols: k.rows };
+  };
 }
 
 /**

@@ -293,10 +293,24 @@ export function linformerPattern(
   projected: number,
   seed = 1,
 ): { weights: Matrix; projected: Matrix } {
+  return linformerPatternOf(k, projected, seed)(q);
+}
+
+/**
+ * `linformerPattern` with E and F drawn and the keys projected once: the function it returns
+ * gives the rows of any queries, the same bits as `linformerPattern` of those queries.
+ */
+export function linformerPatternOf(
+  k: Matrix,
+  projected: number,
+  seed = 1,
+): (q: Matrix) => { weights: Matrix; projected: Matrix } {
   const { e, f } = sequenceProjections(projected, k.rows, seed);
   const rows = multiply(e, k);
-  const weights = softmaxWith(scoreMatrix(q, rows), q.rows, projected);
-  return { weights: multiply(weights, f), projected: weights };
+  return (q) => {
+    const weights = softmaxWith(scoreMatrix(q, rows), q.rows, projected);
+    return { weights: multiply(weights, f), projected: weights };
+  };
 }
 
 /**

@@ -8,11 +8,13 @@ import {
   bucketOrder,
   combineRounds,
   linformerApproximation,
+  linformerApproximator,
   linformerError,
   lowRankError,
   patternCost,
   patternReach,
   performerApproximation,
+  performerApproximator,
   performerErrorCurve,
   randomFeatures,
   reachFrom,
@@ -28,6 +30,7 @@ import {
   exactAttention,
   hashBuckets,
   linformerPattern,
+  linformerPatternOf,
   performerPattern,
   randomRotations,
   reformerPattern,
@@ -334,6 +337,43 @@ describe('Reformer buckets', () => {
     ]);
     expect(share).to.equal(0.875);
     expect(rounds).to.deep.equal([0.625, 0.5]);
+  });
+});
+
+describe('the keys worked out once, the queries a slice at a time', () => {
+  const q = gaussian(10, 8, 3);
+  const k = gaussian(10, 8, 4);
+  const slices = (whole: (rows: Matrix) => Matrix) => {
+    const rowsOf = (start: number, end: number) => ({
+      data: q.data.subarray(start * 8, end * 8),
+      rows: end - start,
+      cols: 8,
+    });
+    return [...whole(rowsOf(0, 3)).data, ...whole(rowsOf(3, 7)).data, ...whole(rowsOf(7, 10)).data];
+  };
+
+  it('Performer: the same bits as the whole, for each draw and kernel', () => {
+    for (const draw of ['orthogonal', 'iid'] as const)
+      for (const kernel of ['positive', 'trig'] as const) {
+        const options = { features: 16, draw, kernel, seed: 5 };
+        const approximate = performerApproximator(k, options);
+        expect(slices(approximate)).to.deep.equal([...performerApproximation(q, k, options).data]);
+      }
+    expect(() => performerApproximator(k, { features: 4 })(gaussian(2, 6, 1))).to.throw(
+      RangeError,
+      'keys have 8 features; the queries have 6',
+    );
+  });
+
+  it('Linformer, drawn or given projections: the same bits as the whole', () => {
+    const pattern = linformerPatternOf(k, 4, 2);
+    expect(slices((rows) => pattern(rows).weights)).to.deep.equal([
+      ...linformerPattern(q, k, 4, 2).weights.data,
+    ]);
+    const { e, f } = sequenceProjections(3, 10, 9);
+    expect(slices(linformerApproximator(k, e, f))).to.deep.equal([
+      ...linformerApproximation(q, k, e, f).data,
+    ]);
   });
 });
 

@@ -1,8 +1,8 @@
 import {
   attentionError,
   exactAttention,
-  linformerApproximation,
-  linformerPattern,
+  linformerApproximator,
+  linformerPatternOf,
   lowRankError,
   nextTask,
   sequenceProjections,
@@ -160,10 +160,11 @@ export class LinformerLab {
     const matrix = await bySlices(
       queries,
       keys.rows,
-      (slice) =>
-        learned
-          ? linformerApproximation(slice, keys, learned.e, learned.f)
-          : linformerPattern(slice, keys, projected, PROJECTION_SEED).weights,
+      () => {
+        if (learned) return linformerApproximator(keys, learned.e, learned.f);
+        const pattern = linformerPatternOf(keys, projected, PROJECTION_SEED);
+        return (slice) => pattern(slice).weights;
+      },
       current,
       keys.rows * projected,
     );

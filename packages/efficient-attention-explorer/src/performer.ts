@@ -1,7 +1,7 @@
 import {
   attentionError,
   exactAttention,
-  performerApproximation,
+  performerApproximator,
   type FeatureDraw,
   type FeatureKernel,
   type Matrix,
@@ -112,7 +112,7 @@ export class PerformerLab {
     const matrix = await bySlices(
       queries,
       keys.rows,
-      (slice) => performerApproximation(slice, keys, options),
+      () => performerApproximator(keys, options),
       current,
       keys.rows * features * (kernel === 'trig' ? 2 : 1),
     );

@@ -30,16 +30,21 @@ export function rowsOf(m: Matrix, start: number, end: number): Matrix {
 
 /**
  * A matrix worked out a slice of query rows at a time, each slice in a task of its own, by a
- * computation whose rows do not depend on one another (`rows(queries slice)` gives those rows of
- * the result), `workPerRow` multiply-adds a row. Undefined when the run was overtaken.
+ * computation whose rows do not depend on one another. `prepare` runs first, in a task of its
+ * own, and gives the function that works out a slice (`rows(queries slice)` gives those rows of
+ * the result, `workPerRow` multiply-adds a row): what all rows share, such as the keys' side of
+ * an approximation, is worked out once, not once per slice. Undefined when the run was overtaken.
  */
 export async function bySlices(
   queries: Matrix,
   cols: number,
-  rows: (slice: Matrix) => Matrix,
+  prepare: () => (slice: Matrix) => Matrix,
   current: StillCurrent,
   workPerRow: number,
 ): Promise<Matrix | undefined> {
+  await nextTask();
+  if (!current()) return undefined;
+  const rows = prepare();
   const data = new Float32Array(queries.rows * cols);
   const step = Math.max(1, Math.floor(WORK_PER_SLICE / Math.max(1, workPerRow)));
   for (let start = 0; start < queries.rows; start += step) {
