@@ -5,8 +5,8 @@
 // while loading and while each model trains, against the 50 ms of a long task.
 //
 // BENCH_PROFILE=<prefix> saves a CPU profile of each model's training (the elements unminified),
-// BENCH_TRACE=<prefix> a Chrome trace of it, as <prefix>-<post>-<id>, and of the scroll through
-// each post, as <prefix>-<post>-load.
+// BENCH_TRACE=<prefix> a Chrome trace of it, as <prefix>-<post>-<id>; each saves one of the
+// scroll through each post too, as <prefix>-<post>-load.
 //
 // BENCH_QUERY options: `posts=efficient-attention,vision` (default: every post) and
 // `seconds=20`, how long each model figure trains.
@@ -86,13 +86,29 @@ function row(figure, s, extra = '') {
   };
 }
 
+/** Starts sampling the page's JavaScript every 200 us. */
+async function startProfile(page) {
+  const session = await page.createCDPSession();
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 200 });
+  await session.send('Profiler.start');
+  return session;
+}
+
+/** Stops the profile `startProfile` began and saves it to `file`. */
+async function saveProfile(session, file) {
+  const { profile } = await session.send('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  await session.detach();
+}
+
 export async function postsSuite(root, browser) {
   const query = new URLSearchParams(process.env.BENCH_QUERY ?? '');
   const seconds = Number(query.get('seconds') ?? 20);
   const out = mkdtempSync(join(tmpdir(), 'da-posts-'));
   execFileSync('npx', ['eleventy', `--output=${out}`, '--quiet'], { cwd: root, stdio: 'pipe' });
   // BENCH_PROFILE=<prefix>: the elements unminified, and a CPU profile of each model's training
-  // saved as <prefix>-<post>-<id>.cpuprofile.
+  // saved as <prefix>-<post>-<id>.cpuprofile (and of the scroll, <prefix>-<post>-load).
   const profile = process.env.BENCH_PROFILE;
   if (profile) await buildBundles(root, join(out, 'elements'), { minify: false });
   const posts = query.get('posts')?.split(',') ?? readdirSync(join(out, 'posts'));
@@ -108,9 +124,16 @@ export async function postsSuite(root, browser) {
       const tracing = (name) =>
         page.tracing.start({
           path: `${trace}-${slug}-${name}.json`,
-          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+          categories: [
+            'devtools.timeline',
+            'disabled-by-default-devtools.timeline',
+            'v8.execute',
+            // JavaScript samples in the trace, so that each long task shows what ran in it.
+            'disabled-by-default-v8.cpu_profiler',
+          ],
         });
       if (trace) await tracing('load');
+      const loadProfile = profile ? await startProfile(page) : undefined;
       // Scroll to the end a screen at a time, as a reader does, and let every figure settle.
       const loaded = await page.evaluate(async () => {
         const since = 0;
@@ -127,16 +150,12 @@ export async function postsSuite(root, browser) {
         return { since, until: performance.now() };
       });
       if (trace) await page.tracing.stop();
+      if (loadProfile) await saveProfile(loadProfile, `${profile}-${slug}-load.cpuprofile`);
       const loading = await page.evaluate(summarise, loaded.since, loaded.until);
       rows.push(row(`${slug}: scrolled through, every figure loaded`, loading));
       const models = await page.$$eval('trainable-model', (all) => all.map((m, i) => m.id || i));
       for (const [index, id] of models.entries()) {
-        const session = profile ? await page.createCDPSession() : undefined;
-        if (session) {
-          await session.send('Profiler.enable');
-          await session.send('Profiler.setSamplingInterval', { interval: 200 });
-          await session.send('Profiler.start');
-        }
+        const session = profile ? await startProfile(page) : undefined;
         if (trace) await tracing(id);
         const window = await page.evaluate(
           async (i, ms) => {
@@ -171,11 +190,7 @@ export async function postsSuite(root, browser) {
           seconds * 1000,
         );
         if (trace) await page.tracing.stop();
-        if (session) {
-          const { profile: taken } = await session.send('Profiler.stop');
-          writeFileSync(`${profile}-${slug}-${id}.cpuprofile`, JSON.stringify(taken));
-          await session.detach();
-        }
+        if (session) await saveProfile(session, `${profile}-${slug}-${id}.cpuprofile`);
         const training = await page.evaluate(summarise, window.since, window.until);
         rows.push(
           row(
