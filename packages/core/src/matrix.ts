@@ -114,22 +114,30 @@ export function poolMatrix(
   const outCols = Math.ceil(cols / colFactor);
   const sums = new Float64Array(outRows * outCols);
   const counts = new Uint32Array(outRows * outCols);
+  // A row at a time, each block's part of it summed before it is added: no division per cell.
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const out = Math.floor(r / rowFactor) * outCols;
-    for (let c = 0; c < cols; c++) {
-      if (mask && mask[base + c] === 0) continue;
-      const o = out + Math.floor(c / colFactor);
-      sums[o] += data[base + c];
-      counts[o]++;
+    for (let o = 0, c = 0; o < outCols; o++) {
+      const end = Math.min(cols, c + colFactor);
+      let sum = 0;
+      let count = 0;
+      for (; c < end; c++) {
+        if (mask && mask[base + c] === 0) continue;
+        sum += data[base + c];
+        count++;
+      }
+      sums[out + o] += sum;
+      counts[out + o] += count;
     }
   }
   const pooled = new Float32Array(sums.length);
-  for (let i = 0; i < sums.length; i++) pooled[i] = counts[i] > 0 ? sums[i] / counts[i] : 0;
-  return {
-    matrix: { data: pooled, rows: outRows, cols: outCols },
-    mask: mask && Uint8Array.from(counts, (n) => (n > 0 ? 1 : 0)),
-  };
+  const allowed = mask && new Uint8Array(sums.length);
+  for (let i = 0; i < sums.length; i++) {
+    pooled[i] = counts[i] > 0 ? sums[i] / counts[i] : 0;
+    if (allowed && counts[i] > 0) allowed[i] = 1;
+  }
+  return { matrix: { data: pooled, rows: outRows, cols: outCols }, mask: allowed };
 }
 
 /** Smallest and largest value, ignoring cells where `mask` is 0. */
